@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test: Rust unit + integration tests, then the browser tests (Playwright + Debian
+# Chromium) against a server this script starts on a fresh database. Exits non-zero on any failure.
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+step "Building server and WASM (cargo leptos build)"
+cargo leptos build
+
+# Same flags and LEPTOS_* values as cargo-leptos' debug build, so the tests reuse its artifacts.
+export RUSTFLAGS="--cfg erase_components"
+export LEPTOS_OUTPUT_NAME=linkyard LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. \
+  LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
+step "Rust unit and integration tests"
+cargo test --features ssr
+
+step "Browser tests (Playwright, headless Chromium)"
+work=$(mktemp -d)
+port=${LINKYARD_TEST_PORT:-3100}
+artifacts="$PWD/end2end/artifacts"
+mkdir -p "$artifacts"
+target/debug/linkyard --database-url "sqlite://$work/e2e.db" --log-level warn serve \
+  --addr "127.0.0.1:$port" --scenario scenarios/demo.toml --transition-delay-ms 300 --site-root target/site \
+  >"$work/server.log" 2>&1 &
+server=$!
+cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; echo "the test server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+(cd end2end && LINKYARD_URL="http://127.0.0.1:$port" LINKYARD_ARTIFACTS="$artifacts" npx playwright test) || {
+  echo "--- server log ---"; tail -50 "$work/server.log"; exit 1;
+}
+step "All tests passed. Screenshots: end2end/artifacts/"

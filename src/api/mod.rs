@@ -1,0 +1,70 @@
+//! The console adapter: `#[server]` functions. Each one finds the caller from the session, calls one
+//! operation and returns its result; no rules live here.
+
+pub mod inventory;
+pub mod session;
+
+use crate::domain::ApiError;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        ApiError::new(
+            "RequestFailed",
+            format!("The request could not be completed: {value}"),
+        )
+        .status(500)
+    }
+}
+
+/// Server-side helpers shared by the server functions.
+#[cfg(feature = "ssr")]
+pub mod context {
+    use crate::auth;
+    use crate::domain::ApiError;
+    use crate::ops::{Ctx, Ops, Source};
+    use crate::server::AppState;
+    use leptos::prelude::use_context;
+    use tower_sessions::Session;
+
+    /// The application state provided by the router.
+    pub fn state() -> Result<AppState, ApiError> {
+        use_context::<AppState>().ok_or_else(ApiError::internal)
+    }
+
+    /// The caller's session.
+    pub async fn session() -> Result<Session, ApiError> {
+        leptos_axum::extract::<Session>()
+            .await
+            .map_err(|_| ApiError::internal())
+    }
+
+    /// The operations handle and a context acting as the signed-in account; refuses anonymous callers.
+    pub async fn caller() -> Result<(Ops, Ctx), ApiError> {
+        let state = state()?;
+        let session = session().await?;
+        let account = auth::active(&session)
+            .await
+            .inspect_err(|_| set_status(401))?;
+        Ok((state.ops, Ctx::new(account.id, Source::Console)))
+    }
+
+    /// Sets the HTTP status of the server function's response.
+    pub fn set_status(code: u16) {
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+            opts.set_status(
+                axum::http::StatusCode::from_u16(code)
+                    .unwrap_or(axum::http::StatusCode::BAD_REQUEST),
+            );
+        }
+    }
+
+    /// Passes an operation's error through, setting its HTTP status.
+    pub fn fail(e: ApiError) -> ApiError {
+        set_status(e.http_status);
+        e
+    }
+}

@@ -1,0 +1,220 @@
+//! Command line: `linkyard serve | migrate | scenario load FILE`. Every option also reads an
+//! environment variable; bad configuration ends with one line saying what to fix and exit code 2.
+
+use crate::events::Bus;
+use crate::ops::Ops;
+use crate::server::{AppState, router};
+use crate::{scenario, store};
+use clap::{Parser, Subcommand};
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "linkyard",
+    version,
+    about = "Alibaba Cloud PrivateLink console and emulator"
+)]
+pub struct Cli {
+    /// SQLite database URL.
+    #[arg(
+        long,
+        global = true,
+        env = "LINKYARD_DATABASE_URL",
+        default_value = "sqlite://linkyard.db"
+    )]
+    pub database_url: String,
+    /// Log filter (error, warn, info, debug, trace, or a tracing filter expression).
+    #[arg(long, global = true, env = "LINKYARD_LOG", default_value = "info")]
+    pub log_level: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the console and the cloud API.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Scenario files: declarative accounts and inventory.
+    Scenario {
+        #[command(subcommand)]
+        command: ScenarioCommand,
+    },
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LINKYARD_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// How long transitional states (Creating, Connecting …) last, in milliseconds.
+    #[arg(long, env = "LINKYARD_TRANSITION_DELAY_MS", default_value_t = 1500)]
+    pub transition_delay_ms: u64,
+    /// Scenario to load at start when the store is empty.
+    #[arg(long, env = "LINKYARD_SCENARIO")]
+    pub scenario: Option<PathBuf>,
+    /// Replace the store's contents with the scenario even when it is not empty.
+    #[arg(long, env = "LINKYARD_RESET", default_value_t = false)]
+    pub reset: bool,
+    /// Demo mode: several accounts per browser, demo tools. On by default when a scenario is given.
+    #[arg(long, env = "LINKYARD_DEMO")]
+    pub demo: Option<bool>,
+    /// Directory with the built site (`pkg/` with the WASM, JS and CSS).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScenarioCommand {
+    /// Load a scenario file into the store.
+    Load {
+        file: PathBuf,
+        /// Delete the store's contents first (required when it is not empty).
+        #[arg(long)]
+        reset: bool,
+    },
+}
+
+/// Parses the command line, runs the command and turns failures into one line on stderr.
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.log_level);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("linkyard: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| {
+        eprintln!("linkyard: ignoring bad log level `{level}`; using info");
+        tracing_subscriber::EnvFilter::new("info")
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+async fn open(url: &str) -> Result<store::DbPool, String> {
+    let pool = store::connect(url).await?;
+    store::migrate(&pool).await?;
+    Ok(pool)
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Migrate => {
+            open(&cli.database_url).await?;
+            println!("migrations applied to {}", cli.database_url);
+            Ok(())
+        }
+        Command::Scenario {
+            command: ScenarioCommand::Load { file, reset },
+        } => {
+            let s = scenario::read(&file)?;
+            let ops = Ops::new(open(&cli.database_url).await?, Bus::new(), 0);
+            scenario::load(&ops, &s, reset).await?;
+            println!(
+                "scenario `{}` loaded into {} ({} accounts)",
+                s.name,
+                cli.database_url,
+                s.accounts.len()
+            );
+            Ok(())
+        }
+        Command::Serve(args) => serve(&cli.database_url, args).await,
+    }
+}
+
+/// Starts the server and runs until SIGINT/SIGTERM.
+pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+    let started = Instant::now();
+    let scenario = args.scenario.as_deref().map(scenario::read).transpose()?;
+    // Bind first: a port in use is reported before anything else happens.
+    let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| {
+        format!("cannot listen on {}: {e} (is another server running? choose another port with --addr)", args.addr)
+    })?;
+    let pool = open(database_url).await?;
+    let ops = Ops::new(pool, Bus::new(), args.transition_delay_ms as i64);
+    if let Some(s) = &scenario {
+        let mut c = ops.pool.acquire().await.map_err(|e| e.to_string())?;
+        let existing = store::accounts::count(&mut c)
+            .await
+            .map_err(|e| e.to_string())?;
+        drop(c);
+        if existing == 0 || args.reset {
+            scenario::load(&ops, s, args.reset).await?;
+        } else {
+            tracing::info!(scenario = %s.name, "store not empty; keeping its data (use --reset to reload the scenario)");
+        }
+    }
+    let leptos_options = LeptosOptions::builder()
+        .output_name("linkyard")
+        .site_root(args.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(args.addr)
+        .build();
+    let demo_mode = args.demo.unwrap_or(scenario.is_some());
+    let state = AppState {
+        leptos_options,
+        ops,
+        demo_mode,
+    };
+    let app = router(state).await?;
+    tracing::info!(
+        addr = %args.addr,
+        ready_ms = started.elapsed().as_millis() as u64,
+        demo_mode,
+        "Linkyard console at http://{}/",
+        args.addr
+    );
+    if let Some(s) = &scenario {
+        println!(
+            "Linkyard is serving http://{}/ — sign in with one of the scenario `{}` accounts:",
+            args.addr, s.name
+        );
+        for a in &s.accounts {
+            println!("  {}  password {:<18} {}", a.id, a.password, a.name);
+        }
+    } else {
+        println!("Linkyard is serving http://{}/", args.addr);
+    }
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received");
+}

@@ -1,0 +1,60 @@
+//! The one mapping from the cloud API's status values to the words the console uses.
+//!
+//! The API keeps `Active`, `Pending`, `ServiceDeleted`…; the console shows `Available`, `Modifying`,
+//! `Service Deleted`… with a colour (tone) and whether it is a transition (spinner).
+
+use serde::{Deserialize, Serialize};
+
+/// How a status badge looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tone {
+    /// Green: Available, Connected.
+    Good,
+    /// Amber: waiting for someone.
+    Waiting,
+    /// Blue with a spinner: a transition in progress.
+    Busy,
+    /// Grey: Disconnected.
+    Idle,
+    /// Red: locked, deleted.
+    Bad,
+}
+
+/// The console's label and tone for an API status value.
+pub fn console_status(api: &str) -> (&'static str, Tone) {
+    match api {
+        "Active" => ("Available", Tone::Good),
+        "Creating" => ("Creating", Tone::Busy),
+        "Pending" => ("Modifying", Tone::Busy),
+        "Deleting" => ("Deleting", Tone::Busy),
+        "Inactive" => ("Inactive", Tone::Idle),
+        "Connecting" => ("Connecting", Tone::Busy),
+        "Connected" => ("Connected", Tone::Good),
+        "Disconnecting" => ("Disconnecting", Tone::Busy),
+        "Disconnected" => ("Disconnected", Tone::Idle),
+        "ServiceDeleted" => ("Service Deleted", Tone::Bad),
+        "Wait" => ("Waiting for provider", Tone::Waiting),
+        "Migrating" => ("Migrating", Tone::Busy),
+        "Migrated" => ("Migrated", Tone::Good),
+        "Normal" => ("Normal", Tone::Good),
+        "FinancialLocked" => ("Overdue payment", Tone::Bad),
+        "Attaching" => ("Attaching", Tone::Busy),
+        "Attached" => ("Attached", Tone::Good),
+        "Detaching" => ("Detaching", Tone::Busy),
+        "Available" => ("Available", Tone::Good),
+        _ => ("Unknown", Tone::Idle),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_words() {
+        assert_eq!(console_status("Active"), ("Available", Tone::Good));
+        assert_eq!(console_status("Pending").0, "Modifying");
+        assert_eq!(console_status("ServiceDeleted").0, "Service Deleted");
+        assert_eq!(console_status("Connecting").1, Tone::Busy);
+    }
+}

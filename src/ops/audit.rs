@@ -1,0 +1,93 @@
+//! Audit events: every change records actor, source, action, target, before/after and request id.
+
+use super::{Ctx, Ops};
+use crate::domain::ApiError;
+use crate::domain::event::{AuditView, LiveEvent};
+use crate::store::{Db, iso};
+use sqlx::SqliteConnection;
+
+/// What one change did, for the audit log and the live bus.
+pub struct Change<'a> {
+    pub topic: &'a str,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub region_id: &'a str,
+    pub summary: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    /// Accounts that may see this event (the caller is always added).
+    pub audience: Vec<String>,
+}
+
+impl Ops {
+    /// Writes the audit row inside the caller's transaction and returns the live event to publish
+    /// once the transaction commits.
+    pub async fn record(
+        &self,
+        c: &mut SqliteConnection,
+        ctx: &Ctx,
+        change: Change<'_>,
+    ) -> Result<LiveEvent, ApiError> {
+        let mut audience = change.audience;
+        if !audience.contains(&ctx.account_id) {
+            audience.push(ctx.account_id.clone());
+        }
+        sqlx::query::<Db>(
+            "INSERT INTO audit_events (at, actor, source, action, target, region_id, summary, before_json, after_json,
+                request_id, audience) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        )
+        .bind(self.clock.now())
+        .bind(&ctx.account_id)
+        .bind(ctx.source.as_str())
+        .bind(change.action)
+        .bind(change.target)
+        .bind(change.region_id)
+        .bind(&change.summary)
+        .bind(change.before.map(|v| v.to_string()))
+        .bind(change.after.map(|v| v.to_string()))
+        .bind(&ctx.request_id)
+        .bind(format!(",{},", audience.join(",")))
+        .execute(c)
+        .await?;
+        Ok(LiveEvent {
+            topic: change.topic.into(),
+            action: change.action.into(),
+            target: change.target.into(),
+            audience,
+        })
+    }
+
+    /// The newest audit events `account` may see, newest first.
+    pub async fn recent_audit(
+        &self,
+        account: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditView>, ApiError> {
+        let rows = sqlx::query_as::<Db, (i64, i64, String, String, String, String, String, String, String)>(
+            "SELECT id, at, actor, source, action, target, region_id, summary, request_id FROM audit_events
+             WHERE audience LIKE $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(format!("%,{account},%"))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, at, actor, source, action, target, region_id, summary, request_id)| {
+                    AuditView {
+                        id,
+                        at: iso(at),
+                        actor,
+                        source,
+                        action,
+                        target,
+                        region_id,
+                        summary,
+                        request_id,
+                    }
+                },
+            )
+            .collect())
+    }
+}

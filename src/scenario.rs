@@ -1,0 +1,249 @@
+//! Declarative scenarios: accounts, their AccessKeys and their inventory per region, with explicit
+//! ids, loaded through the operation layer. See README "Scenarios" for the format.
+
+use crate::domain::ApiError;
+use crate::domain::inventory::LbType;
+use crate::ops::accounts::NewAccount;
+use crate::ops::inventory::{NewLoadBalancer, NewSecurityGroup, NewVSwitch, NewVpc};
+use crate::ops::{Ctx, Ops, Source};
+use crate::store;
+use serde::Deserialize;
+use std::path::Path;
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub accounts: Vec<ScenarioAccount>,
+}
+
+/// One account with its keys and inventory.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioAccount {
+    pub id: String,
+    pub name: String,
+    pub password: String,
+    /// What this account plays in the demo (shown on the sign-in page).
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub access_keys: Vec<ScenarioKey>,
+    #[serde(default)]
+    pub vpcs: Vec<ScenarioVpc>,
+    #[serde(default)]
+    pub vswitches: Vec<ScenarioVSwitch>,
+    #[serde(default)]
+    pub security_groups: Vec<ScenarioSecurityGroup>,
+    #[serde(default)]
+    pub load_balancers: Vec<ScenarioLoadBalancer>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioKey {
+    pub id: String,
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioVpc {
+    pub id: String,
+    pub region: String,
+    #[serde(default)]
+    pub name: String,
+    pub cidr: String,
+    pub ipv6_cidr: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioVSwitch {
+    pub id: String,
+    pub vpc: String,
+    pub zone: String,
+    pub cidr: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSecurityGroup {
+    pub id: String,
+    pub vpc: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(rename = "type")]
+    pub sg_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioLoadBalancer {
+    pub id: String,
+    pub vpc: String,
+    #[serde(rename = "type")]
+    pub lb_type: LbType,
+    #[serde(default)]
+    pub name: String,
+    pub zones: Vec<String>,
+    #[serde(default)]
+    pub dual_stack: bool,
+    #[serde(default = "yes")]
+    pub privatelink_supported: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Reads and parses a scenario file; the error names the file and what is wrong.
+pub fn read(path: &Path) -> Result<Scenario, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read scenario file {}: {e}", path.display()))?;
+    parse(&text).map_err(|e| format!("scenario file {} is not valid: {e}", path.display()))
+}
+
+/// Parses scenario TOML.
+pub fn parse(text: &str) -> Result<Scenario, String> {
+    let s: Scenario =
+        toml::from_str(text).map_err(|e| e.message().to_string() + &location(text, e.span()))?;
+    if s.accounts.is_empty() {
+        return Err("a scenario needs at least one account".into());
+    }
+    Ok(s)
+}
+
+fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    span.map(|r| {
+        format!(
+            " (line {})",
+            text[..r.start.min(text.len())].lines().count().max(1)
+        )
+    })
+    .unwrap_or_default()
+}
+
+/// Loads `scenario` into the store. Refuses a non-empty store unless `reset` is set, in which case
+/// everything is deleted first.
+pub async fn load(ops: &Ops, scenario: &Scenario, reset: bool) -> Result<(), String> {
+    let mut c = ops.pool.acquire().await.map_err(|e| e.to_string())?;
+    let existing = store::accounts::count(&mut c)
+        .await
+        .map_err(|e| e.to_string())?;
+    if existing > 0 && !reset {
+        return Err(format!(
+            "the store already holds {existing} account(s); pass --reset to replace its contents with scenario `{}`",
+            scenario.name
+        ));
+    }
+    if existing > 0 {
+        store::accounts::wipe(&mut c)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    drop(c);
+    let fail = |what: String| move |e: ApiError| format!("{what}: {} ({})", e.message, e.code);
+    for a in &scenario.accounts {
+        ops.create_account(NewAccount {
+            id: &a.id,
+            name: &a.name,
+            password: &a.password,
+            is_platform: false,
+        })
+        .await
+        .map_err(fail(format!("account {}", a.id)))?;
+        for k in &a.access_keys {
+            ops.add_access_key(&a.id, &k.id, &k.secret)
+                .await
+                .map_err(fail(format!("access key {}", k.id)))?;
+        }
+        let ctx = Ctx::new(a.id.clone(), Source::System);
+        for v in &a.vpcs {
+            ops.create_vpc(
+                &ctx,
+                NewVpc {
+                    id: Some(v.id.clone()),
+                    region_id: v.region.clone(),
+                    name: v.name.clone(),
+                    cidr: v.cidr.clone(),
+                    ipv6_cidr: v.ipv6_cidr.clone(),
+                },
+            )
+            .await
+            .map_err(fail(format!("vpc {}", v.id)))?;
+        }
+        for v in &a.vswitches {
+            ops.create_vswitch(
+                &ctx,
+                NewVSwitch {
+                    id: Some(v.id.clone()),
+                    vpc_id: v.vpc.clone(),
+                    zone_id: v.zone.clone(),
+                    name: v.name.clone(),
+                    cidr: v.cidr.clone(),
+                },
+            )
+            .await
+            .map_err(fail(format!("vswitch {}", v.id)))?;
+        }
+        for s in &a.security_groups {
+            ops.create_security_group(
+                &ctx,
+                NewSecurityGroup {
+                    id: Some(s.id.clone()),
+                    vpc_id: s.vpc.clone(),
+                    name: s.name.clone(),
+                    sg_type: s.sg_type.clone(),
+                },
+            )
+            .await
+            .map_err(fail(format!("security group {}", s.id)))?;
+        }
+        for l in &a.load_balancers {
+            ops.create_load_balancer(
+                &ctx,
+                NewLoadBalancer {
+                    id: Some(l.id.clone()),
+                    vpc_id: l.vpc.clone(),
+                    lb_type: l.lb_type,
+                    name: l.name.clone(),
+                    zones: l.zones.clone(),
+                    dual_stack: l.dual_stack,
+                    privatelink_supported: l.privatelink_supported,
+                },
+            )
+            .await
+            .map_err(fail(format!("load balancer {}", l.id)))?;
+        }
+    }
+    tracing::info!(scenario = %scenario.name, accounts = scenario.accounts.len(), "scenario loaded");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_reports_the_line() {
+        let err = parse("name = \"x\"\n[[accounts]]\nid = 5\n").unwrap_err();
+        assert!(err.contains("line 3"), "{err}");
+        assert!(
+            parse("name = \"x\"\naccounts = []\n")
+                .unwrap_err()
+                .contains("at least one account")
+        );
+    }
+
+    #[test]
+    fn bundled_demo_parses() {
+        let s = parse(include_str!("../scenarios/demo.toml")).unwrap();
+        assert!(s.accounts.len() >= 3);
+    }
+}

@@ -1,0 +1,78 @@
+//! The HTTP server: console (SSR + server functions), SSE, health, metrics, and the layers around them.
+
+pub mod csrf;
+pub mod metrics;
+pub mod sse;
+
+use crate::ops::Ops;
+use crate::ui::app::{App, shell};
+use axum::Router;
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// Everything handlers and server functions share. Server functions read it from context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub ops: Ops,
+    /// Demo mode: several accounts may be signed in at once, and demo tools are shown.
+    pub demo_mode: bool,
+}
+
+/// Builds the whole application router (used by `serve` and by tests).
+pub async fn router(state: AppState) -> Result<Router, String> {
+    metrics::install();
+    let store = SqliteStore::new(state.ops.pool.clone());
+    store
+        .migrate()
+        .await
+        .map_err(|e| format!("cannot prepare the session table: {e}"))?;
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("linkyard_session")
+        .with_secure(false)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::hours(12),
+        ));
+
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    let app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics::render))
+        .route("/events", get(sse::events))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || leptos::prelude::provide_context(state.clone())
+            },
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
+    Ok(app)
+}
+
+/// Ready when the database answers.
+async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match sqlx::query("SELECT 1").execute(&state.ops.pool).await {
+        Ok(_) => (StatusCode::OK, "ready"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}

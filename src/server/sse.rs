@@ -1,0 +1,35 @@
+//! `GET /events`: Server-Sent Events carrying the live events the signed-in accounts may see.
+
+use super::AppState;
+use crate::auth;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use std::convert::Infallible;
+use tokio_stream::wrappers::BroadcastStream;
+use tower_sessions::Session;
+
+pub async fn events(State(state): State<AppState>, session: Session) -> Response {
+    let accounts: Vec<String> = match auth::signed_in(&session).await {
+        Ok(a) if !a.is_empty() => a.into_iter().map(|a| a.id).collect(),
+        _ => return (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+    };
+    let stream = BroadcastStream::new(state.ops.bus.subscribe()).filter_map(move |msg| {
+        let accounts = accounts.clone();
+        async move {
+            // A lagging receiver skips events; pages refetch on the next one anyway.
+            let ev = msg.ok()?;
+            if !ev.audience.iter().any(|a| accounts.contains(a)) {
+                return None;
+            }
+            Some(Ok::<_, Infallible>(
+                Event::default().event("change").json_data(&ev).ok()?,
+            ))
+        }
+    });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}

@@ -1,0 +1,131 @@
+//! Accounts and access keys.
+
+use super::Db;
+use sqlx::{FromRow, SqliteConnection};
+
+/// An account row, including the password hash (server-only; never serialised to the browser).
+#[derive(Debug, Clone, FromRow)]
+pub struct AccountRow {
+    pub id: String,
+    pub name: String,
+    pub password_hash: String,
+    pub is_platform: bool,
+    pub business_status: String,
+    pub created_at: i64,
+}
+
+/// An access key row.
+#[derive(Debug, Clone, FromRow)]
+pub struct AccessKeyRow {
+    pub id: String,
+    pub secret: String,
+    pub account_id: String,
+    pub enabled: bool,
+}
+
+pub async fn insert_account(c: &mut SqliteConnection, a: &AccountRow) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "INSERT INTO accounts (id, name, password_hash, is_platform, business_status, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&a.id)
+    .bind(&a.name)
+    .bind(&a.password_hash)
+    .bind(a.is_platform)
+    .bind(&a.business_status)
+    .bind(a.created_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_access_key(
+    c: &mut SqliteConnection,
+    k: &AccessKeyRow,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>("INSERT INTO access_keys (id, secret, account_id, enabled, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&k.id)
+        .bind(&k.secret)
+        .bind(&k.account_id)
+        .bind(k.enabled)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn account(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<AccountRow>> {
+    sqlx::query_as::<Db, AccountRow>("SELECT * FROM accounts WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await
+}
+
+pub async fn accounts(c: &mut SqliteConnection) -> sqlx::Result<Vec<AccountRow>> {
+    sqlx::query_as::<Db, AccountRow>("SELECT * FROM accounts ORDER BY id")
+        .fetch_all(c)
+        .await
+}
+
+pub async fn access_key(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<AccessKeyRow>> {
+    sqlx::query_as::<Db, AccessKeyRow>(
+        "SELECT id, secret, account_id, enabled FROM access_keys WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await
+}
+
+pub async fn set_business_status(
+    c: &mut SqliteConnection,
+    id: &str,
+    status: &str,
+) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query::<Db>("UPDATE accounts SET business_status = $1 WHERE id = $2")
+            .bind(status)
+            .bind(id)
+            .execute(c)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Number of accounts (a store with none is "empty" for scenario loading).
+pub async fn count(c: &mut SqliteConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM accounts")
+        .fetch_one(c)
+        .await
+}
+
+/// Deletes every row of every table (scenario reset), leaving the schema in place.
+pub async fn wipe(c: &mut SqliteConnection) -> sqlx::Result<()> {
+    for table in [
+        "idempotency",
+        "audit_events",
+        "tags",
+        "gateway_endpoint_route_tables",
+        "gateway_endpoints",
+        "connections",
+        "endpoint_zones",
+        "endpoint_security_groups",
+        "endpoints",
+        "service_users",
+        "service_resources",
+        "service_supported_regions",
+        "endpoint_services",
+        "load_balancers",
+        "security_groups",
+        "ip_allocations",
+        "vswitches",
+        "vpcs",
+        "access_keys",
+        "accounts",
+    ] {
+        sqlx::query::<Db>(&format!("DELETE FROM {table}"))
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! Persistence with sqlx. SQLite (a file in WAL mode) is the embedded default.
+//!
+//! Queries are runtime-checked (`query_as::<_, T>` with `FromRow`) and written in portable SQL so the
+//! same statements can later run on PostgreSQL. Each aggregate has its own module.
+
+pub mod accounts;
+pub mod inventory;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The database backend in use.
+pub type Db = sqlx::Sqlite;
+/// A connection pool for [`Db`].
+pub type DbPool = sqlx::Pool<Db>;
+
+/// Opens (creating if needed) the database at `url` (`sqlite://linkyard.db`, `sqlite::memory:`).
+pub async fn connect(url: &str) -> Result<DbPool, String> {
+    if !url.starts_with("sqlite:") {
+        return Err(format!(
+            "unsupported database URL `{url}`: use sqlite://PATH (for example sqlite://linkyard.db)"
+        ));
+    }
+    let memory = url.contains(":memory:");
+    let opts = SqliteConnectOptions::from_str(url)
+        .map_err(|e| format!("bad database URL `{url}`: {e}"))?
+        .create_if_missing(true)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .journal_mode(if memory {
+            SqliteJournalMode::Memory
+        } else {
+            SqliteJournalMode::Wal
+        })
+        .synchronous(SqliteSynchronous::Normal);
+    SqlitePoolOptions::new()
+        .max_connections(if memory { 1 } else { 8 })
+        .min_connections(1)
+        .connect_with(opts)
+        .await
+        .map_err(|e| format!("cannot open database `{url}`: {e}"))
+}
+
+/// Applies the embedded migrations under `migrations/`.
+pub async fn migrate(pool: &DbPool) -> Result<(), String> {
+    sqlx::migrate!("./migrations")
+        .run(pool)
+        .await
+        .map_err(|e| format!("database migration failed: {e}"))
+}
+
+/// A fresh, migrated in-memory database for tests.
+pub async fn memory() -> DbPool {
+    let pool = connect("sqlite::memory:")
+        .await
+        .expect("open in-memory sqlite");
+    migrate(&pool).await.expect("migrate");
+    pool
+}
+
+/// Milliseconds since the unix epoch, from the wall clock.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Formats unix milliseconds the way the cloud API does: `2021-09-24T18:00:07Z`.
+pub fn iso(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}

@@ -1,0 +1,69 @@
+//! The HTML shell and the router.
+
+use super::layout::Layout;
+use super::live::provide_live_events;
+use super::pages::{inventory::InventoryPage, overview::OverviewPage, signin::SignInPage};
+use crate::api::session::get_session;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The whole HTML document rendered by the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // Apply the saved theme before first paint.
+                <script>
+                    "try{if(localStorage.getItem('linkyard-theme')==='dark'){document.documentElement.classList.add('dark')}}catch(e){}"
+                </script>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Shared session resource: refetched when the account or region changes.
+#[derive(Clone, Copy)]
+pub struct SessionCtx {
+    pub session: Resource<Result<crate::api::session::ConsoleSession, crate::domain::ApiError>>,
+    /// Bump to refetch the session (after switching account or region).
+    pub version: RwSignal<u32>,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_live_events();
+    let version = RwSignal::new(0u32);
+    let session = Resource::new(move || version.get(), |_| get_session());
+    provide_context(SessionCtx { session, version });
+    Effect::new(move |_| {
+        // Effects run only in the browser, after hydration: tests wait for this marker.
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/linkyard.css"/>
+        <Title text="Linkyard"/>
+        <Router>
+            <Routes fallback=|| view! { <p class="p-8">"Page not found."</p> }>
+                <Route path=path!("/signin") view=SignInPage/>
+                <ParentRoute path=path!("") view=Layout>
+                    <Route path=path!("") view=OverviewPage/>
+                    <Route path=path!("inventory") view=InventoryPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

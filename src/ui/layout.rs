@@ -1,0 +1,173 @@
+//! The console frame: top bar (brand, region picker, account switcher, theme) and side navigation.
+
+use super::app::SessionCtx;
+use crate::api::session::{ConsoleSession, SetRegion, SignOut, SwitchAccount};
+use crate::domain::region::region_views;
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
+
+/// Frame for every signed-in page; sends anonymous visitors to the sign-in page.
+#[component]
+pub fn Layout() -> impl IntoView {
+    let ctx = expect_context::<SessionCtx>();
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <div class="p-8 text-slate-500">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match ctx.session.await {
+                    Ok(s) if s.info.active.is_some() => {
+                        let s2 = s.clone();
+                        view! {
+                            <div class="min-h-screen flex flex-col">
+                                <TopBar session=s/>
+                                <div class="flex flex-1">
+                                    <Nav session=s2/>
+                                    <main class="flex-1 p-6 max-w-7xl" id="main">
+                                        <Outlet/>
+                                    </main>
+                                </div>
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    _ => {
+                        let next = location.pathname.get_untracked();
+                        view! { <Redirect path=format!("/signin?next={next}")/> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TopBar(session: ConsoleSession) -> impl IntoView {
+    let ctx = expect_context::<SessionCtx>();
+    let set_region = ServerAction::<SetRegion>::new();
+    let switch = ServerAction::<SwitchAccount>::new();
+    let sign_out = ServerAction::<SignOut>::new();
+    // Refetch the session once a switch finished.
+    Effect::new(move |_| {
+        if set_region.version().get() > 0 || switch.version().get() > 0 {
+            ctx.version.update(|v| *v += 1);
+        }
+    });
+    let active = session.info.active.clone().unwrap_or_default_view();
+    let region = session.region.clone();
+    let accounts = session.info.signed_in.clone();
+    let demo = session.info.demo_mode;
+    view! {
+        <header class="h-14 flex items-center gap-4 px-4 border-b border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
+            <a href="/" class="font-semibold text-lg tracking-tight text-orange-600 dark:text-orange-400">"Linkyard"</a>
+            <span class="text-xs text-slate-500 hidden md:inline">"PrivateLink console"</span>
+            <label class="ml-6 text-sm flex items-center gap-2">
+                <span class="text-slate-500">"Region"</span>
+                <select
+                    id="region-picker"
+                    class="rounded border border-slate-300 dark:border-slate-700 bg-transparent px-2 py-1"
+                    on:change=move |ev| {
+                        set_region.dispatch(SetRegion { region: event_target_value(&ev) });
+                    }
+                >
+                    {region_views()
+                        .into_iter()
+                        .map(|r| {
+                            let selected = r.id == region;
+                            view! { <option value=r.id.clone() selected=selected>{format!("{} ({})", r.local_name, r.id)}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <div class="ml-auto flex items-center gap-3 text-sm">
+                <label class="flex items-center gap-2">
+                    <span class="text-slate-500">"Account"</span>
+                    <select
+                        id="account-switcher"
+                        class="rounded border border-slate-300 dark:border-slate-700 bg-transparent px-2 py-1"
+                        on:change=move |ev| {
+                            switch.dispatch(SwitchAccount { account_id: event_target_value(&ev) });
+                        }
+                    >
+                        {accounts
+                            .into_iter()
+                            .map(|a| {
+                                let selected = a.id == active.id;
+                                view! { <option value=a.id.clone() selected=selected>{format!("{} · {}", a.name, a.id)}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                {demo.then(|| view! {
+                    <a href="/signin?add=1" class="text-orange-600 dark:text-orange-400 hover:underline" id="add-account">"+ Account"</a>
+                })}
+                <ThemeToggle/>
+                <button
+                    class="rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+                    on:click=move |_| { sign_out.dispatch(SignOut {}); }
+                >
+                    "Sign out"
+                </button>
+            </div>
+        </header>
+    }
+}
+
+trait OrDefaultView {
+    fn unwrap_or_default_view(self) -> crate::domain::account::AccountView;
+}
+
+impl OrDefaultView for Option<crate::domain::account::AccountView> {
+    fn unwrap_or_default_view(self) -> crate::domain::account::AccountView {
+        self.unwrap_or(crate::domain::account::AccountView {
+            id: String::new(),
+            name: String::new(),
+        })
+    }
+}
+
+/// Light/dark switch; the choice is kept in localStorage.
+#[component]
+fn ThemeToggle() -> impl IntoView {
+    let toggle = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            if let Some(root) = document().document_element() {
+                let list = root.class_list();
+                let dark = !list.contains("dark");
+                let _ = if dark {
+                    list.add_1("dark")
+                } else {
+                    list.remove_1("dark")
+                };
+                if let Ok(Some(store)) = window().local_storage() {
+                    let _ = store.set_item("linkyard-theme", if dark { "dark" } else { "light" });
+                }
+            }
+        }
+    };
+    view! {
+        <button
+            id="theme-toggle"
+            class="rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+            title="Switch light/dark theme"
+            aria-label="Switch light or dark theme"
+            on:click=toggle
+        >
+            "◐"
+        </button>
+    }
+}
+
+#[component]
+fn Nav(session: ConsoleSession) -> impl IntoView {
+    let _ = session;
+    let link = "block rounded px-3 py-2 text-sm hover:bg-slate-100 dark:hover:bg-slate-800 aria-[current=page]:bg-orange-50 aria-[current=page]:text-orange-700 dark:aria-[current=page]:bg-slate-800 dark:aria-[current=page]:text-orange-300";
+    view! {
+        <nav class="w-56 shrink-0 border-r border-slate-200 dark:border-slate-800 p-3 space-y-1 bg-white dark:bg-slate-900" aria-label="Main">
+            <A href="/" exact=true attr:class=link>"Overview"</A>
+            <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-400">"Network"</p>
+            <A href="/inventory" attr:class=link>"Inventory"</A>
+        </nav>
+    }
+}
