@@ -204,6 +204,7 @@ CREATE TABLE connections (
     bandwidth            INTEGER NOT NULL,
     traffic_control_mode TEXT NOT NULL DEFAULT 'Scalability',
     zone_max_override    INTEGER,                -- operator grant above the per-zone maximum
+    locked_from          TEXT,                   -- status before an overdue payment disconnected it
     decided_by           TEXT,
     reason               TEXT,
     created_at           INTEGER NOT NULL,
@@ -211,6 +212,31 @@ CREATE TABLE connections (
 );
 CREATE INDEX connections_service ON connections(service_id, status, endpoint_id);
 CREATE INDEX connections_due ON connections(due_at) WHERE due_at IS NOT NULL;
+
+-- Zones the operator has taken down (fault injection): their ENIs leave DNS answers.
+CREATE TABLE zone_faults (
+    zone_id    TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL
+);
+
+-- A consumer's request for more per-zone bandwidth than the maximum; an operator grants or denies it.
+CREATE TABLE bandwidth_requests (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+    account_id  TEXT NOT NULL,
+    mbps        INTEGER NOT NULL,
+    reason      TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT 'Pending',  -- Pending | Granted | Denied
+    created_at  INTEGER NOT NULL,
+    decided_at  INTEGER
+);
+
+-- VPCs allowed to resolve another VPC's custom service domains (connected and configured).
+CREATE TABLE vpc_dns_links (
+    vpc_id        TEXT NOT NULL REFERENCES vpcs(id) ON DELETE CASCADE,
+    target_vpc_id TEXT NOT NULL REFERENCES vpcs(id) ON DELETE CASCADE,
+    PRIMARY KEY (vpc_id, target_vpc_id)
+);
 
 CREATE TABLE gateway_endpoints (
     id          TEXT PRIMARY KEY,

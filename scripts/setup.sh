@@ -42,8 +42,11 @@ if wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   ok "$(wasm-bindgen --version)"
 else
   echo "    building wasm-bindgen-cli from crates.io (one time, about 8 minutes)…"
+  # Its published lockfile pins a webpki-roots release crates.io no longer serves, so fall back to
+  # a fresh resolution when the locked build fails.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked \
-    || die "could not build wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+    || cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" \
+    || die "could not build wasm-bindgen-cli $WASM_BINDGEN_VERSION (cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION)"
 fi
 
 step "npm packages: tailwindcss, wasm-opt"

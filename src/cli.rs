@@ -144,7 +144,12 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         format!("cannot listen on {}: {e} (is another server running? choose another port with --addr)", args.addr)
     })?;
     let pool = open(database_url).await?;
-    let ops = Ops::new(pool, Bus::new(), args.transition_delay_ms as i64);
+    let demo_mode = args.demo.unwrap_or(scenario.is_some());
+    let mut ops = Ops::new(pool, Bus::new(), args.transition_delay_ms as i64);
+    ops.demo_tools = demo_mode;
+    ops.ensure_catalogue()
+        .await
+        .map_err(|e| format!("cannot create the managed-service catalogue: {e}"))?;
     if let Some(s) = &scenario {
         let mut c = ops.pool.acquire().await.map_err(|e| e.to_string())?;
         let existing = store::accounts::count(&mut c)
@@ -163,11 +168,13 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         .site_pkg_dir("pkg")
         .site_addr(args.addr)
         .build();
-    let demo_mode = args.demo.unwrap_or(scenario.is_some());
+    // Finish whatever transitions were due while the server was down, then keep going.
+    ops.spawn_reconciler();
     let state = AppState {
         leptos_options,
         ops,
         demo_mode,
+        nonces: Default::default(),
     };
     let app = router(state).await?;
     tracing::info!(

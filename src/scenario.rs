@@ -5,6 +5,7 @@ use crate::domain::ApiError;
 use crate::domain::inventory::LbType;
 use crate::ops::accounts::NewAccount;
 use crate::ops::inventory::{NewLoadBalancer, NewSecurityGroup, NewVSwitch, NewVpc};
+use crate::ops::services::{NewResource, NewService};
 use crate::ops::{Ctx, Ops, Source};
 use crate::store;
 use serde::Deserialize;
@@ -40,6 +41,36 @@ pub struct ScenarioAccount {
     pub security_groups: Vec<ScenarioSecurityGroup>,
     #[serde(default)]
     pub load_balancers: Vec<ScenarioLoadBalancer>,
+    #[serde(default)]
+    pub services: Vec<ScenarioService>,
+}
+
+/// An endpoint service published by the account, with its whitelist.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioService {
+    pub id: Option<String>,
+    pub region: String,
+    #[serde(default)]
+    pub description: String,
+    /// clb (slb), alb, nlb or gwlb.
+    pub resource_type: String,
+    pub resources: Vec<ScenarioResource>,
+    #[serde(default)]
+    pub auto_accept: bool,
+    #[serde(default)]
+    pub address_ip_version: Option<String>,
+    /// Account ids allowed to connect.
+    #[serde(default)]
+    pub whitelist: Vec<String>,
+}
+
+/// A load balancer behind a service, in one zone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioResource {
+    pub id: String,
+    pub zone: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -148,6 +179,7 @@ pub async fn load(ops: &Ops, scenario: &Scenario, reset: bool) -> Result<(), Str
             .map_err(|e| e.to_string())?;
     }
     drop(c);
+    ops.ensure_catalogue().await.map_err(|e| e.to_string())?;
     let fail = |what: String| move |e: ApiError| format!("{what}: {} ({})", e.message, e.code);
     for a in &scenario.accounts {
         ops.create_account(NewAccount {
@@ -220,6 +252,48 @@ pub async fn load(ops: &Ops, scenario: &Scenario, reset: bool) -> Result<(), Str
             )
             .await
             .map_err(fail(format!("load balancer {}", l.id)))?;
+        }
+    }
+    // Services last: they reference inventory and whitelist other accounts.
+    let quick = ops.without_delay();
+    for a in &scenario.accounts {
+        let ctx = Ctx::new(a.id.clone(), Source::System);
+        for s in &a.services {
+            let label = s.id.clone().unwrap_or_else(|| s.description.clone());
+            let svc = quick
+                .create_service(
+                    &ctx,
+                    NewService {
+                        id: s.id.clone(),
+                        region_id: s.region.clone(),
+                        description: s.description.clone(),
+                        auto_accept: s.auto_accept,
+                        resource_type: Some(s.resource_type.clone()),
+                        resources: s
+                            .resources
+                            .iter()
+                            .map(|r| NewResource {
+                                resource_id: r.id.clone(),
+                                resource_type: None,
+                                zone_id: r.zone.clone(),
+                            })
+                            .collect(),
+                        address_ip_version: s.address_ip_version.clone(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map_err(fail(format!("service {label}")))?;
+            quick
+                .advance_due()
+                .await
+                .map_err(fail(format!("service {label}")))?;
+            for user in &s.whitelist {
+                quick
+                    .add_whitelist(&ctx, &svc.id, Some(user), None, "")
+                    .await
+                    .map_err(fail(format!("whitelist of {label}")))?;
+            }
         }
     }
     tracing::info!(scenario = %scenario.name, accounts = scenario.accounts.len(), "scenario loaded");

@@ -2,10 +2,15 @@
 //! No I/O here; this module also compiles into the browser bundle.
 
 pub mod account;
+pub mod bandwidth;
 pub mod error;
 pub mod event;
 pub mod inventory;
+pub mod model;
+pub mod names;
 pub mod region;
 pub mod status;
+pub mod status_machine;
+pub mod validate;
 
 pub use error::ApiError;

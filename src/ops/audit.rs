@@ -29,7 +29,7 @@ impl Ops {
         change: Change<'_>,
     ) -> Result<LiveEvent, ApiError> {
         let mut audience = change.audience;
-        if !audience.contains(&ctx.account_id) {
+        if ctx.account_id != super::SYSTEM && !audience.contains(&ctx.account_id) {
             audience.push(ctx.account_id.clone());
         }
         sqlx::query::<Db>(

@@ -4,8 +4,16 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod catalogue;
+pub mod connections;
+pub mod dns;
+pub mod endpoints;
+pub mod faults;
 pub mod ids;
 pub mod inventory;
+pub mod reconcile;
+pub mod services;
+pub mod whitelist;
 
 use crate::domain::ApiError;
 use crate::domain::event::LiveEvent;
@@ -55,7 +63,15 @@ impl Ctx {
             dry_run: false,
         }
     }
+
+    /// The reconciler and other automatic changes.
+    pub fn system() -> Self {
+        Self::new(SYSTEM, Source::System)
+    }
 }
+
+/// The actor recorded for automatic changes.
+pub const SYSTEM: &str = "system";
 
 /// The time source: the wall clock, or a manual clock tests can move.
 #[derive(Clone)]
@@ -83,6 +99,10 @@ pub struct Ops {
     pub clock: Clock,
     /// How long transitional states last, in milliseconds.
     pub delay_ms: Arc<AtomicI64>,
+    /// Wakes the reconciler when an operation scheduled a transition.
+    pub waker: Arc<tokio::sync::Notify>,
+    /// Demo tools (fault injection) are available.
+    pub demo_tools: bool,
 }
 
 impl Ops {
@@ -94,7 +114,22 @@ impl Ops {
             ids: IdGen::random(),
             clock: Clock::System,
             delay_ms: Arc::new(AtomicI64::new(delay_ms)),
+            waker: Arc::new(tokio::sync::Notify::new()),
+            demo_tools: false,
         }
+    }
+
+    /// A copy whose transitions complete immediately (scenario loading).
+    pub fn without_delay(&self) -> Self {
+        Self {
+            delay_ms: Arc::new(AtomicI64::new(0)),
+            ..self.clone()
+        }
+    }
+
+    /// Tells the reconciler to look for due transitions now.
+    pub fn wake(&self) {
+        self.waker.notify_one();
     }
 
     /// When a transition started now should complete.

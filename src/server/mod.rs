@@ -24,6 +24,8 @@ pub struct AppState {
     pub ops: Ops,
     /// Demo mode: several accounts may be signed in at once, and demo tools are shown.
     pub demo_mode: bool,
+    /// Signature nonces seen by the cloud API in the last half hour (replay protection).
+    pub nonces: std::sync::Arc<crate::openapi::sign::NonceCache>,
 }
 
 /// Builds the whole application router (used by `serve` and by tests).

@@ -4,7 +4,10 @@
 //! same statements can later run on PostgreSQL. Each aggregate has its own module.
 
 pub mod accounts;
+pub mod endpoints;
 pub mod inventory;
+pub mod services;
+pub mod tags;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;

@@ -3,7 +3,6 @@
 use super::layout::Layout;
 use super::live::provide_live_events;
 use super::pages::{inventory::InventoryPage, overview::OverviewPage, signin::SignInPage};
-use crate::api::session::get_session;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -32,7 +31,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Shared session resource: refetched when the account or region changes.
+/// The session resource every signed-in page shares (provided by the layout, fetched each time the
+/// layout mounts, e.g. right after signing in): refetched when the account or region changes.
 #[derive(Clone, Copy)]
 pub struct SessionCtx {
     pub session: Resource<Result<crate::api::session::ConsoleSession, crate::domain::ApiError>>,
@@ -44,9 +44,6 @@ pub struct SessionCtx {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_live_events();
-    let version = RwSignal::new(0u32);
-    let session = Resource::new(move || version.get(), |_| get_session());
-    provide_context(SessionCtx { session, version });
     Effect::new(move |_| {
         // Effects run only in the browser, after hydration: tests wait for this marker.
         if let Some(body) = document().body() {

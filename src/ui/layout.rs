@@ -1,7 +1,7 @@
 //! The console frame: top bar (brand, region picker, account switcher, theme) and side navigation.
 
 use super::app::SessionCtx;
-use crate::api::session::{ConsoleSession, SetRegion, SignOut, SwitchAccount};
+use crate::api::session::{ConsoleSession, SetRegion, SignOut, SwitchAccount, get_session};
 use crate::domain::region::region_views;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
@@ -10,7 +10,10 @@ use leptos_router::hooks::use_location;
 /// Frame for every signed-in page; sends anonymous visitors to the sign-in page.
 #[component]
 pub fn Layout() -> impl IntoView {
-    let ctx = expect_context::<SessionCtx>();
+    let version = RwSignal::new(0u32);
+    let session = Resource::new(move || version.get(), |_| get_session());
+    let ctx = SessionCtx { session, version };
+    provide_context(ctx);
     let location = use_location();
     view! {
         <Suspense fallback=|| view! { <div class="p-8 text-slate-500">"Loading…"</div> }>

@@ -38,6 +38,7 @@ pub async fn demo_app() -> TestApp {
         leptos_options: options,
         ops: ops.clone(),
         demo_mode: true,
+        nonces: Default::default(),
     })
     .await
     .unwrap();

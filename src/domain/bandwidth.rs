@@ -1,0 +1,105 @@
+//! Elastic bandwidth per endpoint zone and the provider's throttle (all figures in Mbit/s).
+//!
+//! From the concepts file: Interface→NLB 10 Gbps default, 50 Gbps maximum per zone (endpoints created
+//! after 2026-02-01; 10 Gbps before); ALB 5→25 Gbps; CLB 3072 Mbps per endpoint per zone unless the
+//! provider changes the limit, at most 5 Gbps; GWLB 5→25 Gbps. A throttle set on a connection is
+//! inherited by every zone's ENI and may not exceed the zone maximum (unless an operator granted more).
+
+use super::inventory::LbType;
+
+/// 2026-02-01T00:00:00Z in unix milliseconds: NLB endpoints created from then on may reach 50 Gbps.
+pub const NLB_50G_SINCE_MS: i64 = 1_769_904_000_000;
+
+/// Service `ConnectBandwidth` bounds and default.
+pub const CONNECT_BANDWIDTH_MIN: i64 = 100;
+pub const CONNECT_BANDWIDTH_MAX: i64 = 10240;
+pub const CONNECT_BANDWIDTH_DEFAULT: i64 = 3072;
+
+/// The elastic default and the maximum per zone for an endpoint to a service of `lb` type.
+pub fn zone_limits(lb: LbType, endpoint_created_ms: i64) -> (i64, i64) {
+    match lb {
+        LbType::Nlb => (
+            10240,
+            if endpoint_created_ms >= NLB_50G_SINCE_MS {
+                51200
+            } else {
+                10240
+            },
+        ),
+        LbType::Alb => (5120, 25600),
+        LbType::Clb => (3072, 5120),
+        LbType::Gwlb => (5120, 25600),
+    }
+}
+
+/// Validates a connection throttle: at least 100 Mbit/s and at most the zone maximum (or the
+/// operator's grant, when larger).
+pub fn check_throttle(
+    mbps: i64,
+    lb: LbType,
+    endpoint_created_ms: i64,
+    grant: Option<i64>,
+) -> Result<(), String> {
+    let (_, max) = zone_limits(lb, endpoint_created_ms);
+    let max = grant.map_or(max, |g| g.max(max));
+    if mbps < CONNECT_BANDWIDTH_MIN || mbps > max {
+        return Err(format!(
+            "the bandwidth must be between {CONNECT_BANDWIDTH_MIN} and {max} Mbit/s for a {} service",
+            lb.label()
+        ));
+    }
+    Ok(())
+}
+
+/// The bandwidth in force on each zone's ENI: the throttle when the provider set one (capped by the
+/// maximum or grant), otherwise the elastic default.
+pub fn zone_bandwidth_in_force(
+    throttle: Option<i64>,
+    lb: LbType,
+    endpoint_created_ms: i64,
+    grant: Option<i64>,
+) -> i64 {
+    let (default, max) = zone_limits(lb, endpoint_created_ms);
+    let max = grant.map_or(max, |g| g.max(max));
+    match throttle {
+        Some(t) => t.min(max),
+        None => default,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_by_type_and_date() {
+        assert_eq!(zone_limits(LbType::Nlb, NLB_50G_SINCE_MS), (10240, 51200));
+        assert_eq!(
+            zone_limits(LbType::Nlb, NLB_50G_SINCE_MS - 1),
+            (10240, 10240)
+        );
+        assert_eq!(zone_limits(LbType::Alb, 0), (5120, 25600));
+        assert_eq!(zone_limits(LbType::Clb, 0), (3072, 5120));
+        assert_eq!(zone_limits(LbType::Gwlb, 0), (5120, 25600));
+    }
+
+    #[test]
+    fn throttles() {
+        assert!(check_throttle(1024, LbType::Clb, 0, None).is_ok());
+        assert!(check_throttle(99, LbType::Clb, 0, None).is_err());
+        assert!(check_throttle(6000, LbType::Clb, 0, None).is_err());
+        assert!(
+            check_throttle(6000, LbType::Clb, 0, Some(8000)).is_ok(),
+            "operator grant"
+        );
+        assert_eq!(
+            zone_bandwidth_in_force(Some(1000), LbType::Clb, 0, None),
+            1000
+        );
+        assert_eq!(
+            zone_bandwidth_in_force(Some(9000), LbType::Clb, 0, None),
+            5120
+        );
+        assert_eq!(zone_bandwidth_in_force(None, LbType::Nlb, 0, None), 10240);
+    }
+}

@@ -1,0 +1,152 @@
+//! What operations return: endpoint services, endpoints, zones, connections and DNS answers, with
+//! API status values (the console maps them through [`super::status`]). Times are ISO-8601 UTC.
+
+use serde::{Deserialize, Serialize};
+
+/// An endpoint service as its owner (or a permitted consumer) sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceView {
+    pub id: String,
+    pub owner_id: String,
+    pub region_id: String,
+    pub name: String,
+    pub domain: String,
+    pub description: String,
+    pub status: String,
+    pub business_status: String,
+    /// API resource type: slb, alb, nlb, gwlb.
+    pub resource_type: String,
+    /// Interface or GatewayLoadBalancer.
+    pub service_type: String,
+    pub auto_accept: bool,
+    pub zone_affinity: bool,
+    pub address_ip_version: String,
+    pub connect_bandwidth: i64,
+    pub payer: String,
+    pub resource_group_id: String,
+    pub zones: Vec<String>,
+    pub supported_regions: Vec<String>,
+    /// Set for Alibaba Cloud managed services (`oss`, `sls` …).
+    pub managed_product: Option<String>,
+    pub custom_domain: Option<String>,
+    pub policy_supported: bool,
+    pub created_at: String,
+    pub tags: Vec<(String, String)>,
+    pub connection_count: i64,
+    pub pending_count: i64,
+}
+
+/// A load balancer attached to a service in one zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceView {
+    pub resource_id: String,
+    pub resource_type: String,
+    pub zone_id: String,
+    pub vpc_id: String,
+    pub auto_allocated: bool,
+    pub supports_ipv6: bool,
+    pub related_endpoints: i64,
+}
+
+/// A whitelist entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhitelistView {
+    pub user_id: String,
+    pub user_arn: String,
+    pub label: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// An endpoint as its owner sees it, with its connection summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointView {
+    pub id: String,
+    pub owner_id: String,
+    pub region_id: String,
+    pub name: String,
+    pub description: String,
+    pub endpoint_type: String,
+    pub vpc_id: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub service_region_id: String,
+    pub address_ip_version: String,
+    pub zone_affinity: bool,
+    pub policy_document: Option<String>,
+    pub protected: bool,
+    pub private_dns_enabled: bool,
+    pub cross_region_bandwidth: Option<i64>,
+    pub status: String,
+    pub business_status: String,
+    pub domain: String,
+    pub resource_group_id: String,
+    pub connection_status: String,
+    /// The provider's throttle (or the service default before acceptance).
+    pub bandwidth: i64,
+    /// Why the provider rejected the connection, if it did.
+    pub reject_reason: Option<String>,
+    pub payer: String,
+    /// Endpoint owner == service owner.
+    pub resource_owner: bool,
+    pub created_at: String,
+    pub tags: Vec<(String, String)>,
+}
+
+/// One zone of an endpoint: its ENI, address, domain and per-zone connection status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZoneView {
+    pub endpoint_id: String,
+    pub zone_id: String,
+    pub vswitch_id: String,
+    pub eni_id: String,
+    pub ip: String,
+    pub ipv6: Option<String>,
+    pub domain: String,
+    pub status: String,
+    pub healthy: bool,
+    pub resource_id: Option<String>,
+    /// Bandwidth in force on this zone's ENI (Mbit/s) and its maximum.
+    pub bandwidth_mbps: i64,
+    pub max_bandwidth_mbps: i64,
+}
+
+/// A security group on an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointSgView {
+    pub sg_id: String,
+    pub status: String,
+}
+
+/// An endpoint connection, seen by the provider or the consumer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionView {
+    pub endpoint_id: String,
+    pub endpoint_name: String,
+    pub endpoint_owner_id: String,
+    pub endpoint_vpc_id: String,
+    pub endpoint_region_id: String,
+    pub service_id: String,
+    pub service_region_id: String,
+    pub status: String,
+    pub bandwidth: i64,
+    pub traffic_control_mode: String,
+    pub reason: Option<String>,
+    pub resource_owner: bool,
+    pub resource_group_id: String,
+    pub created_at: String,
+    pub modified_at: String,
+    pub zones: Vec<ZoneView>,
+    /// Allowed throttle range for the bandwidth editor (Mbit/s).
+    pub min_bandwidth: i64,
+    pub max_bandwidth: i64,
+}
+
+/// The A/AAAA records a name resolves to now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsAnswer {
+    pub name: String,
+    pub addresses: Vec<String>,
+    /// Zones left out because they are unhealthy.
+    pub withheld_zones: Vec<String>,
+}

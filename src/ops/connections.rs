@@ -1,0 +1,510 @@
+//! Endpoint connections: the provider accepts (with a bandwidth), rejects (with a reason kept for the
+//! consumer), disconnects, changes the bandwidth, and enables or disables single zones.
+
+use super::audit::Change;
+use super::endpoints::lb_of;
+use super::services::Page;
+use super::{Ctx, Ops};
+use crate::domain::ApiError;
+use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MIN, check_throttle, zone_limits};
+use crate::domain::inventory::LbType;
+use crate::domain::model::ConnectionView;
+use crate::domain::status_machine::{connection as conn, zone as zst};
+use crate::store::endpoints::{self as q, ConnectionRow, EndpointRow};
+use crate::store::iso;
+use crate::store::services::{self as svc, ServiceRow};
+use serde_json::json;
+use sqlx::SqliteConnection;
+
+/// Filters of ListVpcEndpointConnections.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionFilter {
+    pub endpoint_id: Option<String>,
+    pub endpoint_owner_id: Option<String>,
+    pub status: Option<String>,
+    pub eni_id: Option<String>,
+    pub resource_id: Option<String>,
+    pub resource_group_id: Option<String>,
+}
+
+impl Ops {
+    /// The provider's service and one of its connections, checked for ownership.
+    async fn provider_connection(
+        &self,
+        c: &mut SqliteConnection,
+        ctx: &Ctx,
+        service_id: &str,
+        endpoint_id: &str,
+    ) -> Result<(ServiceRow, EndpointRow, ConnectionRow), ApiError> {
+        let s = self.owned_service(c, ctx, service_id).await?;
+        let k = match q::connection(c, endpoint_id).await? {
+            Some(k) if k.service_id == s.id => k,
+            _ => return Err(ApiError::connection_not_found()),
+        };
+        let e = q::get(c, endpoint_id)
+            .await?
+            .ok_or_else(ApiError::connection_not_found)?;
+        Ok((s, e, k))
+    }
+
+    fn check_bandwidth(
+        &self,
+        s: &ServiceRow,
+        e: &EndpointRow,
+        k: &ConnectionRow,
+        mbps: i64,
+    ) -> Result<(), ApiError> {
+        check_throttle(
+            mbps,
+            lb_of(&s.resource_type),
+            e.created_at,
+            k.zone_max_override,
+        )
+        .map_err(|why| ApiError::illegal("Bandwidth", why))
+    }
+
+    /// EnableVpcEndpointConnection: accept a waiting endpoint (`Disconnected` → `Connecting` → `Connected`).
+    pub async fn accept_connection(
+        &self,
+        ctx: &Ctx,
+        service_id: &str,
+        endpoint_id: &str,
+        bandwidth: Option<i64>,
+        mode: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let mut tx = self.pool.begin().await?;
+        let (s, e, mut k) = self
+            .provider_connection(&mut tx, ctx, service_id, endpoint_id)
+            .await?;
+        if k.status != conn::DISCONNECTED {
+            return Err(ApiError::connection_denied());
+        }
+        if e.status != "Active" && e.status != "Creating" && e.status != "Pending" {
+            return Err(ApiError::endpoint_denied());
+        }
+        if s.business_status != "Normal" {
+            return Err(ApiError::new(
+                "IncorrectBusinessStatus.VpcEndpointService",
+                format!(
+                    "The business status of VpcEndpointService [{}] is incorrect.",
+                    s.id
+                ),
+            ));
+        }
+        if e.business_status != "Normal" {
+            return Err(ApiError::new(
+                "IncorrectBusinessStatus.VpcEndpoint",
+                format!(
+                    "The business status of VpcEndpoint [{}] is incorrect.",
+                    e.id
+                ),
+            ));
+        }
+        let zones = q::zones(&mut tx, &e.id).await?;
+        if !zones.is_empty()
+            && svc::resources(&mut tx, &s.id).await?.is_empty()
+            && s.managed_product.is_none()
+        {
+            return Err(ApiError::new(
+                "OperationDenied.NoAvailableServiceResource",
+                "The endpoint service has no available service resource.",
+            ));
+        }
+        let lb = lb_of(&s.resource_type);
+        let mode = self.traffic_mode(lb, mode)?;
+        let bw = bandwidth.unwrap_or(k.bandwidth);
+        self.check_bandwidth(&s, &e, &k, bw)?;
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let before = k.status.clone();
+        let due = self.due();
+        k.status = conn::CONNECTING.into();
+        k.due_at = Some(due);
+        k.bandwidth = bw;
+        k.traffic_control_mode = mode;
+        k.decided_by = Some(ctx.account_id.clone());
+        k.reason = None;
+        k.modified_at = self.clock.now();
+        q::update_connection(&mut tx, &k).await?;
+        for z in zones
+            .iter()
+            .filter(|z| matches!(z.status.as_str(), zst::WAIT | zst::DISCONNECTED))
+        {
+            q::set_zone_status(&mut tx, &e.id, &z.zone_id, zst::CONNECTING, Some(due)).await?;
+        }
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "connection",
+                    action: "EnableVpcEndpointConnection",
+                    target: &e.id,
+                    region_id: &s.region_id,
+                    summary: format!("accepted {} with {bw} Mbit/s", e.id),
+                    before: Some(json!({"status": before})),
+                    after: Some(json!({"status": k.status, "bandwidth": bw})),
+                    audience: vec![e.account_id.clone()],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        self.wake();
+        Ok(())
+    }
+
+    fn traffic_mode(&self, lb: LbType, mode: Option<&str>) -> Result<String, ApiError> {
+        match mode.filter(|m| !m.is_empty()) {
+            None => Ok(if lb == LbType::Clb {
+                "BandwidthLimit"
+            } else {
+                "Scalability"
+            }
+            .into()),
+            Some("Scalability") => Ok("Scalability".into()),
+            Some("BandwidthLimit") if lb == LbType::Clb => Ok("BandwidthLimit".into()),
+            Some("BandwidthLimit") => Err(ApiError::new(
+                "UpdateBandWidthUnSupported",
+                "Bandwidth limits apply only to CLB services; this service scales elastically.",
+            )),
+            Some(m) => Err(ApiError::illegal(
+                "TrafficControlMode",
+                format!("`{m}`: use Scalability or BandwidthLimit"),
+            )),
+        }
+    }
+
+    /// DisableVpcEndpointConnection: reject a waiting endpoint (the reason is kept for the consumer)
+    /// or disconnect a connected one. The row stays, `Disconnected`.
+    pub async fn reject_connection(
+        &self,
+        ctx: &Ctx,
+        service_id: &str,
+        endpoint_id: &str,
+        reason: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let mut tx = self.pool.begin().await?;
+        let (s, e, mut k) = self
+            .provider_connection(&mut tx, ctx, service_id, endpoint_id)
+            .await?;
+        let reason = reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        if reason.as_deref().is_some_and(|r| r.chars().count() > 256) {
+            return Err(ApiError::illegal("Reason", "at most 256 characters"));
+        }
+        let rejecting = k.status == conn::DISCONNECTED;
+        if !rejecting && k.status != conn::CONNECTED {
+            return Err(ApiError::connection_denied());
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let before = k.status.clone();
+        let now = self.clock.now();
+        k.decided_by = Some(ctx.account_id.clone());
+        k.reason = reason
+            .clone()
+            .or_else(|| rejecting.then(|| "Rejected by the service provider.".to_string()));
+        k.modified_at = now;
+        if !rejecting {
+            let due = self.due();
+            k.status = conn::DISCONNECTING.into();
+            k.due_at = Some(due);
+            for z in q::zones(&mut tx, &e.id)
+                .await?
+                .iter()
+                .filter(|z| matches!(z.status.as_str(), zst::CONNECTED | zst::CONNECTING))
+            {
+                q::set_zone_status(&mut tx, &e.id, &z.zone_id, zst::DISCONNECTING, Some(due))
+                    .await?;
+            }
+        }
+        q::update_connection(&mut tx, &k).await?;
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "connection",
+                    action: "DisableVpcEndpointConnection",
+                    target: &e.id,
+                    region_id: &s.region_id,
+                    summary: if rejecting {
+                        format!("rejected {}", e.id)
+                    } else {
+                        format!("disconnecting {}", e.id)
+                    },
+                    before: Some(json!({"status": before})),
+                    after: Some(json!({"status": k.status, "reason": k.reason})),
+                    audience: vec![e.account_id.clone()],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        self.wake();
+        Ok(())
+    }
+
+    /// UpdateVpcEndpointConnectionAttribute: change the throttle (`Connected` → `Pending` → `Connected`).
+    pub async fn set_connection_bandwidth(
+        &self,
+        ctx: &Ctx,
+        service_id: &str,
+        endpoint_id: &str,
+        bandwidth: Option<i64>,
+        mode: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let mut tx = self.pool.begin().await?;
+        let (s, e, mut k) = self
+            .provider_connection(&mut tx, ctx, service_id, endpoint_id)
+            .await?;
+        if k.status != conn::CONNECTED {
+            return Err(ApiError::connection_denied());
+        }
+        let lb = lb_of(&s.resource_type);
+        let mode = match mode {
+            Some(m) if !m.is_empty() => self.traffic_mode(lb, Some(m))?,
+            _ => k.traffic_control_mode.clone(),
+        };
+        let bw = bandwidth.unwrap_or(k.bandwidth);
+        self.check_bandwidth(&s, &e, &k, bw)?;
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let before = json!({"bandwidth": k.bandwidth, "mode": k.traffic_control_mode});
+        k.status = conn::PENDING.into();
+        k.due_at = Some(self.due());
+        k.bandwidth = bw;
+        k.traffic_control_mode = mode;
+        k.modified_at = self.clock.now();
+        q::update_connection(&mut tx, &k).await?;
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "connection",
+                    action: "UpdateVpcEndpointConnectionAttribute",
+                    target: &e.id,
+                    region_id: &s.region_id,
+                    summary: format!("bandwidth of {} set to {bw} Mbit/s", e.id),
+                    before: Some(before),
+                    after: Some(json!({"bandwidth": bw, "mode": k.traffic_control_mode})),
+                    audience: vec![e.account_id.clone()],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        self.wake();
+        Ok(())
+    }
+
+    /// Enable (`true`) or disable one zone of a connected endpoint (404 codes, per the API).
+    pub async fn set_zone_connection(
+        &self,
+        ctx: &Ctx,
+        service_id: &str,
+        endpoint_id: &str,
+        zone_id: &str,
+        enable: bool,
+    ) -> Result<(), ApiError> {
+        let mut tx = self.pool.begin().await?;
+        let s = match svc::get(&mut tx, service_id).await? {
+            Some(s) if s.account_id == ctx.account_id => s,
+            _ => {
+                return Err(ApiError::resource_not_found(
+                    "VpcEndpointService",
+                    service_id,
+                ));
+            }
+        };
+        let e = q::get(&mut tx, endpoint_id)
+            .await?
+            .ok_or_else(|| ApiError::resource_not_found("VpcEndpoint", endpoint_id))?;
+        let k = match q::connection(&mut tx, endpoint_id).await? {
+            Some(k) if k.service_id == s.id => k,
+            _ => {
+                return Err(ApiError::resource_not_found(
+                    "VpcEndpointConnection",
+                    endpoint_id,
+                ));
+            }
+        };
+        let z = q::zones(&mut tx, endpoint_id)
+            .await?
+            .into_iter()
+            .find(|z| z.zone_id == zone_id)
+            .ok_or_else(|| ApiError::resource_not_found("VpcEndpointZone", zone_id))?;
+        if k.status != conn::CONNECTED {
+            return Err(ApiError::incorrect_status(
+                "VpcEndpointConnection",
+                endpoint_id,
+            ));
+        }
+        let ok = if enable {
+            z.status == zst::DISCONNECTED
+        } else {
+            z.status == zst::CONNECTED
+        };
+        if !ok {
+            return Err(ApiError::incorrect_status("VpcEndpointZone", zone_id));
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let to = if enable {
+            zst::CONNECTING
+        } else {
+            zst::DISCONNECTING
+        };
+        q::set_zone_status(&mut tx, endpoint_id, zone_id, to, Some(self.due())).await?;
+        let action = if enable {
+            "EnableVpcEndpointZoneConnection"
+        } else {
+            "DisableVpcEndpointZoneConnection"
+        };
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "connection",
+                    action,
+                    target: endpoint_id,
+                    region_id: &s.region_id,
+                    summary: format!(
+                        "{} zone {zone_id} of {endpoint_id}",
+                        if enable { "enabling" } else { "disabling" }
+                    ),
+                    before: Some(json!({"zone": zone_id, "status": z.status})),
+                    after: Some(json!({"zone": zone_id, "status": to})),
+                    audience: vec![e.account_id.clone()],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        self.wake();
+        Ok(())
+    }
+
+    /// ListVpcEndpointConnections (provider): one page of a service's connections.
+    pub async fn list_connections(
+        &self,
+        ctx: &Ctx,
+        service_id: &str,
+        f: &ConnectionFilter,
+        next_token: Option<&str>,
+        max: i64,
+    ) -> Result<Page<ConnectionView>, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        let s = self.owned_service(&mut c, ctx, service_id).await?;
+        let mut after = next_token.unwrap_or("").to_string();
+        let mut items: Vec<ConnectionView> = Vec::new();
+        let mut next = None;
+        'scan: loop {
+            let chunk =
+                q::connections_page(&mut c, &s.id, f.status.as_deref(), &after, 500).await?;
+            let done = chunk.len() < 500;
+            for k in chunk {
+                after = k.endpoint_id.clone();
+                if f.endpoint_id.as_deref().is_some_and(|x| x != k.endpoint_id)
+                    || f.endpoint_owner_id
+                        .as_deref()
+                        .is_some_and(|x| x != k.endpoint_owner_id)
+                {
+                    continue;
+                }
+                let v = self.connection_view(&mut c, &s, k).await?;
+                if f.eni_id
+                    .as_deref()
+                    .is_some_and(|x| !v.zones.iter().any(|z| z.eni_id == x))
+                    || f.resource_id.as_deref().is_some_and(|x| {
+                        !v.zones.iter().any(|z| z.resource_id.as_deref() == Some(x))
+                    })
+                    || f.resource_group_id
+                        .as_deref()
+                        .is_some_and(|x| x != v.resource_group_id)
+                {
+                    continue;
+                }
+                if items.len() as i64 == max {
+                    next = items.last().map(|l| l.endpoint_id.clone());
+                    break 'scan;
+                }
+                items.push(v);
+            }
+            if done {
+                break;
+            }
+        }
+        let total = items.len() as i64;
+        Ok(Page {
+            items,
+            next_token: next,
+            total,
+        })
+    }
+
+    /// The consumer's view of its endpoint's connection.
+    pub async fn endpoint_connection(
+        &self,
+        ctx: &Ctx,
+        endpoint_id: &str,
+    ) -> Result<Option<ConnectionView>, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        let e = self.owned_endpoint(&mut c, ctx, endpoint_id).await?;
+        let (Some(k), Some(s)) = (
+            q::connection(&mut c, &e.id).await?,
+            svc::get(&mut c, &e.service_id).await?,
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(self.connection_view(&mut c, &s, k).await?))
+    }
+
+    pub(crate) async fn connection_view(
+        &self,
+        c: &mut SqliteConnection,
+        s: &ServiceRow,
+        k: ConnectionRow,
+    ) -> Result<ConnectionView, ApiError> {
+        let e = q::get(c, &k.endpoint_id)
+            .await?
+            .ok_or_else(ApiError::internal)?;
+        let zones = self.zone_views(c, &e).await?;
+        let (_, max) = zone_limits(lb_of(&s.resource_type), e.created_at);
+        Ok(ConnectionView {
+            endpoint_name: e.name.clone(),
+            endpoint_owner_id: k.endpoint_owner_id,
+            endpoint_vpc_id: e.vpc_id.clone(),
+            endpoint_region_id: e.region_id.clone(),
+            service_id: k.service_id,
+            service_region_id: s.region_id.clone(),
+            status: k.status,
+            bandwidth: k.bandwidth,
+            traffic_control_mode: k.traffic_control_mode,
+            reason: k.reason,
+            resource_owner: s.account_id == e.account_id,
+            resource_group_id: e.resource_group_id.clone(),
+            created_at: iso(k.created_at),
+            modified_at: iso(k.modified_at),
+            zones,
+            min_bandwidth: CONNECT_BANDWIDTH_MIN,
+            max_bandwidth: k.zone_max_override.map_or(max, |g| g.max(max)),
+            endpoint_id: k.endpoint_id,
+        })
+    }
+
+    /// Connections waiting for this provider's decision (the console badge).
+    pub async fn pending_decisions(&self, ctx: &Ctx) -> Result<i64, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        Ok(q::pending_for_provider(&mut c, &ctx.account_id).await?)
+    }
+}

@@ -1,0 +1,316 @@
+//! The reconciler: advances transitional states whose delay has passed. All state is in the database,
+//! so after a restart it simply finishes whatever was due.
+
+use super::audit::Change;
+use super::{Ctx, Ops};
+use crate::domain::ApiError;
+use crate::domain::event::LiveEvent;
+use crate::domain::status_machine::{connection as conn, resource as st, zone as zst};
+use crate::store::endpoints as eq;
+use crate::store::services as sq;
+use crate::store::{Db, inventory as inv};
+use std::time::Duration;
+
+impl Ops {
+    /// Advances every transition that is due now; returns how many objects changed.
+    pub async fn advance_due(&self) -> Result<usize, ApiError> {
+        let now = self.clock.now();
+        let mut changed = 0;
+        let mut events: Vec<LiveEvent> = Vec::new();
+        let ctx = Ctx::system();
+
+        // Services: Creating/Pending → Active; Deleting → gone (its endpoints' connections → ServiceDeleted).
+        let due: Vec<String> = sqlx::query_scalar::<Db, String>(
+            "SELECT id FROM endpoint_services WHERE due_at <= $1 ORDER BY due_at",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        for id in due {
+            let mut tx = self.pool.begin().await?;
+            let Some(mut s) = sq::get(&mut tx, &id).await? else {
+                continue;
+            };
+            let audience = self.service_audience(&mut tx, &s.id).await?;
+            let mut audience_all = audience.clone();
+            audience_all.push(s.account_id.clone());
+            if let Some(next) = st::settle(&s.status) {
+                s.status = next.into();
+                s.due_at = None;
+                sq::update(&mut tx, &s).await?;
+            } else if s.status == st::DELETING {
+                sqlx::query::<Db>("UPDATE connections SET status = 'ServiceDeleted', due_at = NULL, modified_at = $2 WHERE service_id = $1")
+                    .bind(&s.id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query::<Db>("UPDATE endpoint_zones SET status = 'Disconnected', due_at = NULL WHERE endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $1)")
+                    .bind(&s.id)
+                    .execute(&mut *tx)
+                    .await?;
+                sq::delete(&mut tx, &s.id).await?;
+            } else {
+                s.due_at = None;
+                sq::update(&mut tx, &s).await?;
+            }
+            let summary = if s.status == st::DELETING {
+                "service deleted".to_string()
+            } else {
+                format!("service is {}", s.status)
+            };
+            events.push(
+                self.record(
+                    &mut tx,
+                    &ctx,
+                    Change {
+                        topic: "service",
+                        action: "Reconcile",
+                        target: &s.id,
+                        region_id: &s.region_id,
+                        summary,
+                        before: None,
+                        after: None,
+                        audience: audience_all,
+                    },
+                )
+                .await?,
+            );
+            tx.commit().await?;
+            changed += 1;
+        }
+
+        // Connections first, so zones see the settled connection status.
+        let due: Vec<String> = sqlx::query_scalar::<Db, String>(
+            "SELECT endpoint_id FROM connections WHERE due_at <= $1 ORDER BY due_at",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        for id in due {
+            let mut tx = self.pool.begin().await?;
+            let Some(mut k) = eq::connection(&mut tx, &id).await? else {
+                continue;
+            };
+            k.status = conn::settle(&k.status)
+                .unwrap_or(k.status.as_str())
+                .to_string();
+            k.due_at = None;
+            k.modified_at = now;
+            eq::update_connection(&mut tx, &k).await?;
+            let region = eq::get(&mut tx, &id)
+                .await?
+                .map(|e| e.region_id)
+                .unwrap_or_default();
+            events.push(
+                self.record(
+                    &mut tx,
+                    &ctx,
+                    Change {
+                        topic: "connection",
+                        action: "Reconcile",
+                        target: &id,
+                        region_id: &region,
+                        summary: format!("connection is {}", k.status),
+                        before: None,
+                        after: None,
+                        audience: vec![k.endpoint_owner_id.clone(), k.service_owner_id.clone()],
+                    },
+                )
+                .await?,
+            );
+            tx.commit().await?;
+            changed += 1;
+        }
+
+        // Endpoint zones.
+        let due: Vec<(String, String)> = sqlx::query_as::<Db, (String, String)>(
+            "SELECT endpoint_id, zone_id FROM endpoint_zones WHERE due_at <= $1 ORDER BY due_at",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        for (ep, zone) in due {
+            let mut tx = self.pool.begin().await?;
+            let Some(z) = eq::zones(&mut tx, &ep)
+                .await?
+                .into_iter()
+                .find(|z| z.zone_id == zone)
+            else {
+                continue;
+            };
+            let k = eq::connection(&mut tx, &ep).await?;
+            let k_status = k
+                .as_ref()
+                .map_or(conn::SERVICE_DELETED, |k| k.status.as_str())
+                .to_string();
+            match z.status.as_str() {
+                zst::DELETING => {
+                    eq::delete_zone(&mut tx, &ep, &zone).await?;
+                    inv::release_ips(&mut tx, &z.eni_id).await?;
+                }
+                zst::CREATING | zst::CONNECTING => {
+                    match k_status.as_str() {
+                        conn::CONNECTED | conn::PENDING => {
+                            eq::set_zone_status(&mut tx, &ep, &zone, zst::CONNECTED, None).await?
+                        }
+                        // Still connecting: check again when the connection settles.
+                        conn::CONNECTING => {
+                            eq::set_zone_status(
+                                &mut tx,
+                                &ep,
+                                &zone,
+                                zst::CONNECTING,
+                                k.as_ref().and_then(|k| k.due_at).or(Some(now + 50)),
+                            )
+                            .await?
+                        }
+                        conn::SERVICE_DELETED => {
+                            eq::set_zone_status(&mut tx, &ep, &zone, zst::DISCONNECTED, None)
+                                .await?
+                        }
+                        _ => eq::set_zone_status(&mut tx, &ep, &zone, zst::WAIT, None).await?,
+                    }
+                }
+                zst::DISCONNECTING => {
+                    // A single-zone disable leaves the zone Disconnected; a whole-connection
+                    // disconnect puts it back to Wait.
+                    let to = if k_status == conn::CONNECTED {
+                        zst::DISCONNECTED
+                    } else {
+                        zst::WAIT
+                    };
+                    eq::set_zone_status(&mut tx, &ep, &zone, to, None).await?;
+                }
+                _ => eq::set_zone_status(&mut tx, &ep, &zone, &z.status, None).await?,
+            }
+            let audience = k
+                .map(|k| vec![k.endpoint_owner_id, k.service_owner_id])
+                .unwrap_or_default();
+            events.push(
+                self.record(
+                    &mut tx,
+                    &ctx,
+                    Change {
+                        topic: "endpoint",
+                        action: "Reconcile",
+                        target: &ep,
+                        region_id: "",
+                        summary: format!("zone {zone} settled"),
+                        before: None,
+                        after: None,
+                        audience,
+                    },
+                )
+                .await?,
+            );
+            tx.commit().await?;
+            changed += 1;
+        }
+
+        // Endpoint security groups: Attaching → Attached, Detaching → gone.
+        sqlx::query::<Db>("UPDATE endpoint_security_groups SET status = 'Attached', due_at = NULL WHERE status = 'Attaching' AND due_at <= $1").bind(now).execute(&self.pool).await?;
+        sqlx::query::<Db>(
+            "DELETE FROM endpoint_security_groups WHERE status = 'Detaching' AND due_at <= $1",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+
+        // Endpoints: Creating/Pending → Active; Deleting → gone with its zones, ENIs and connection.
+        let due: Vec<String> = sqlx::query_scalar::<Db, String>(
+            "SELECT id FROM endpoints WHERE due_at <= $1 ORDER BY due_at",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        for id in due {
+            let mut tx = self.pool.begin().await?;
+            let Some(mut e) = eq::get(&mut tx, &id).await? else {
+                continue;
+            };
+            let provider = eq::connection(&mut tx, &id)
+                .await?
+                .map(|k| k.service_owner_id);
+            if let Some(next) = st::settle(&e.status) {
+                e.status = next.into();
+                e.due_at = None;
+                eq::update(&mut tx, &e).await?;
+            } else if e.status == st::DELETING {
+                for z in eq::zones(&mut tx, &id).await? {
+                    inv::release_ips(&mut tx, &z.eni_id).await?;
+                }
+                sqlx::query::<Db>("DELETE FROM tags WHERE resource_id = $1")
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                eq::delete(&mut tx, &id).await?;
+            } else {
+                e.due_at = None;
+                eq::update(&mut tx, &e).await?;
+            }
+            let mut audience = vec![e.account_id.clone()];
+            audience.extend(provider);
+            let summary = if e.status == st::DELETING {
+                "endpoint deleted".to_string()
+            } else {
+                format!("endpoint is {}", e.status)
+            };
+            events.push(
+                self.record(
+                    &mut tx,
+                    &ctx,
+                    Change {
+                        topic: "endpoint",
+                        action: "Reconcile",
+                        target: &id,
+                        region_id: &e.region_id,
+                        summary,
+                        before: None,
+                        after: None,
+                        audience,
+                    },
+                )
+                .await?,
+            );
+            tx.commit().await?;
+            changed += 1;
+        }
+        self.publish(events);
+        Ok(changed)
+    }
+
+    /// When the next transition is due (unix ms), if any.
+    pub async fn next_due(&self) -> Result<Option<i64>, ApiError> {
+        Ok(sqlx::query_scalar::<Db, Option<i64>>(
+            "SELECT MIN(d) FROM (
+                SELECT MIN(due_at) AS d FROM endpoint_services UNION ALL SELECT MIN(due_at) FROM endpoints
+                UNION ALL SELECT MIN(due_at) FROM connections UNION ALL SELECT MIN(due_at) FROM endpoint_zones
+                UNION ALL SELECT MIN(due_at) FROM endpoint_security_groups)",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Runs the reconciler until the process ends: wakes when something is due or an operation
+    /// scheduled a transition.
+    pub fn spawn_reconciler(&self) -> tokio::task::JoinHandle<()> {
+        let ops = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = ops.advance_due().await {
+                    tracing::warn!(error = %e, "reconciler pass failed");
+                }
+                let wait = match ops.next_due().await {
+                    Ok(Some(t)) => (t - ops.clock.now()).clamp(0, 1000) as u64,
+                    _ => 1000,
+                };
+                if wait > 0 {
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_millis(wait)) => {},
+                        _ = ops.waker.notified() => {},
+                    }
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,384 @@
+//! Endpoints, their zones (ENIs), security groups and the connection row each endpoint has.
+
+use super::Db;
+use sqlx::{FromRow, SqliteConnection};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct EndpointRow {
+    pub id: String,
+    pub account_id: String,
+    pub region_id: String,
+    pub name: String,
+    pub description: String,
+    pub endpoint_type: String,
+    pub vpc_id: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub service_region_id: String,
+    pub address_ip_version: String,
+    pub zone_affinity: bool,
+    pub policy_document: Option<String>,
+    pub protected: bool,
+    pub private_dns_enabled: bool,
+    pub cross_region_bandwidth: Option<i64>,
+    pub status: String,
+    pub due_at: Option<i64>,
+    pub business_status: String,
+    pub domain: String,
+    pub resource_group_id: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ZoneRow {
+    pub endpoint_id: String,
+    pub zone_id: String,
+    pub vswitch_id: String,
+    pub eni_id: String,
+    pub ip: String,
+    pub ipv6: Option<String>,
+    pub domain: String,
+    pub status: String,
+    pub due_at: Option<i64>,
+    pub healthy: bool,
+    pub resource_id: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SgRow {
+    pub endpoint_id: String,
+    pub sg_id: String,
+    pub status: String,
+    pub due_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ConnectionRow {
+    pub endpoint_id: String,
+    pub service_id: String,
+    pub endpoint_owner_id: String,
+    pub service_owner_id: String,
+    pub status: String,
+    pub due_at: Option<i64>,
+    pub bandwidth: i64,
+    pub traffic_control_mode: String,
+    pub zone_max_override: Option<i64>,
+    pub locked_from: Option<String>,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+    pub created_at: i64,
+    pub modified_at: i64,
+}
+
+pub async fn insert(c: &mut SqliteConnection, e: &EndpointRow) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "INSERT INTO endpoints (id, account_id, region_id, name, description, endpoint_type, vpc_id, service_id,
+            service_name, service_region_id, address_ip_version, zone_affinity, policy_document, protected,
+            private_dns_enabled, cross_region_bandwidth, status, due_at, business_status, domain, resource_group_id,
+            created_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)",
+    )
+    .bind(&e.id)
+    .bind(&e.account_id)
+    .bind(&e.region_id)
+    .bind(&e.name)
+    .bind(&e.description)
+    .bind(&e.endpoint_type)
+    .bind(&e.vpc_id)
+    .bind(&e.service_id)
+    .bind(&e.service_name)
+    .bind(&e.service_region_id)
+    .bind(&e.address_ip_version)
+    .bind(e.zone_affinity)
+    .bind(&e.policy_document)
+    .bind(e.protected)
+    .bind(e.private_dns_enabled)
+    .bind(e.cross_region_bandwidth)
+    .bind(&e.status)
+    .bind(e.due_at)
+    .bind(&e.business_status)
+    .bind(&e.domain)
+    .bind(&e.resource_group_id)
+    .bind(e.created_at)
+    .bind(e.updated_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Writes back every mutable attribute of an endpoint.
+pub async fn update(c: &mut SqliteConnection, e: &EndpointRow) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE endpoints SET name=$2, description=$3, address_ip_version=$4, zone_affinity=$5, policy_document=$6,
+            private_dns_enabled=$7, cross_region_bandwidth=$8, status=$9, due_at=$10, business_status=$11,
+            resource_group_id=$12, updated_at=$13 WHERE id=$1",
+    )
+    .bind(&e.id)
+    .bind(&e.name)
+    .bind(&e.description)
+    .bind(&e.address_ip_version)
+    .bind(e.zone_affinity)
+    .bind(&e.policy_document)
+    .bind(e.private_dns_enabled)
+    .bind(e.cross_region_bandwidth)
+    .bind(&e.status)
+    .bind(e.due_at)
+    .bind(&e.business_status)
+    .bind(&e.resource_group_id)
+    .bind(e.updated_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<EndpointRow>> {
+    sqlx::query_as::<Db, EndpointRow>("SELECT * FROM endpoints WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await
+}
+
+/// A page of `account`'s endpoints in `region` after `after` (keyset pagination by id).
+pub async fn owned_page(
+    c: &mut SqliteConnection,
+    account: &str,
+    region: &str,
+    after: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<EndpointRow>> {
+    sqlx::query_as::<Db, EndpointRow>(
+        "SELECT * FROM endpoints WHERE account_id = $1 AND region_id = $2 AND id > $3 ORDER BY id LIMIT $4",
+    )
+    .bind(account)
+    .bind(region)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(c)
+    .await
+}
+
+pub async fn count_in_vpc(c: &mut SqliteConnection, vpc: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM endpoints WHERE vpc_id = $1")
+        .bind(vpc)
+        .fetch_one(c)
+        .await
+}
+
+pub async fn of_service(c: &mut SqliteConnection, service: &str) -> sqlx::Result<Vec<EndpointRow>> {
+    sqlx::query_as::<Db, EndpointRow>("SELECT * FROM endpoints WHERE service_id = $1")
+        .bind(service)
+        .fetch_all(c)
+        .await
+}
+
+pub async fn delete(c: &mut SqliteConnection, id: &str) -> sqlx::Result<()> {
+    sqlx::query::<Db>("DELETE FROM endpoints WHERE id = $1")
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn zones(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result<Vec<ZoneRow>> {
+    sqlx::query_as::<Db, ZoneRow>(
+        "SELECT * FROM endpoint_zones WHERE endpoint_id = $1 ORDER BY zone_id",
+    )
+    .bind(endpoint)
+    .fetch_all(c)
+    .await
+}
+
+pub async fn insert_zone(c: &mut SqliteConnection, z: &ZoneRow) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "INSERT INTO endpoint_zones (endpoint_id, zone_id, vswitch_id, eni_id, ip, ipv6, domain, status, due_at, healthy,
+            resource_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+    )
+    .bind(&z.endpoint_id)
+    .bind(&z.zone_id)
+    .bind(&z.vswitch_id)
+    .bind(&z.eni_id)
+    .bind(&z.ip)
+    .bind(&z.ipv6)
+    .bind(&z.domain)
+    .bind(&z.status)
+    .bind(z.due_at)
+    .bind(z.healthy)
+    .bind(&z.resource_id)
+    .bind(z.created_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_zone_status(
+    c: &mut SqliteConnection,
+    endpoint: &str,
+    zone: &str,
+    status: &str,
+    due: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>("UPDATE endpoint_zones SET status = $3, due_at = $4 WHERE endpoint_id = $1 AND zone_id = $2")
+        .bind(endpoint)
+        .bind(zone)
+        .bind(status)
+        .bind(due)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_zone(c: &mut SqliteConnection, endpoint: &str, zone: &str) -> sqlx::Result<()> {
+    sqlx::query::<Db>("DELETE FROM endpoint_zones WHERE endpoint_id = $1 AND zone_id = $2")
+        .bind(endpoint)
+        .bind(zone)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn security_groups(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result<Vec<SgRow>> {
+    sqlx::query_as::<Db, SgRow>(
+        "SELECT * FROM endpoint_security_groups WHERE endpoint_id = $1 ORDER BY sg_id",
+    )
+    .bind(endpoint)
+    .fetch_all(c)
+    .await
+}
+
+pub async fn set_sg(
+    c: &mut SqliteConnection,
+    endpoint: &str,
+    sg: &str,
+    status: &str,
+    due: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "INSERT INTO endpoint_security_groups (endpoint_id, sg_id, status, due_at) VALUES ($1,$2,$3,$4)
+         ON CONFLICT (endpoint_id, sg_id) DO UPDATE SET status = excluded.status, due_at = excluded.due_at",
+    )
+    .bind(endpoint)
+    .bind(sg)
+    .bind(status)
+    .bind(due)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_sg(c: &mut SqliteConnection, endpoint: &str, sg: &str) -> sqlx::Result<()> {
+    sqlx::query::<Db>("DELETE FROM endpoint_security_groups WHERE endpoint_id = $1 AND sg_id = $2")
+        .bind(endpoint)
+        .bind(sg)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn connection(
+    c: &mut SqliteConnection,
+    endpoint: &str,
+) -> sqlx::Result<Option<ConnectionRow>> {
+    sqlx::query_as::<Db, ConnectionRow>("SELECT * FROM connections WHERE endpoint_id = $1")
+        .bind(endpoint)
+        .fetch_optional(c)
+        .await
+}
+
+pub async fn insert_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "INSERT INTO connections (endpoint_id, service_id, endpoint_owner_id, service_owner_id, status, due_at, bandwidth,
+            traffic_control_mode, zone_max_override, locked_from, decided_by, reason, created_at, modified_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+    )
+    .bind(&k.endpoint_id)
+    .bind(&k.service_id)
+    .bind(&k.endpoint_owner_id)
+    .bind(&k.service_owner_id)
+    .bind(&k.status)
+    .bind(k.due_at)
+    .bind(k.bandwidth)
+    .bind(&k.traffic_control_mode)
+    .bind(k.zone_max_override)
+    .bind(&k.locked_from)
+    .bind(&k.decided_by)
+    .bind(&k.reason)
+    .bind(k.created_at)
+    .bind(k.modified_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Writes back the mutable fields of a connection.
+pub async fn update_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE connections SET status=$2, due_at=$3, bandwidth=$4, traffic_control_mode=$5, zone_max_override=$6,
+            locked_from=$7, decided_by=$8, reason=$9, modified_at=$10 WHERE endpoint_id=$1",
+    )
+    .bind(&k.endpoint_id)
+    .bind(&k.status)
+    .bind(k.due_at)
+    .bind(k.bandwidth)
+    .bind(&k.traffic_control_mode)
+    .bind(k.zone_max_override)
+    .bind(&k.locked_from)
+    .bind(&k.decided_by)
+    .bind(&k.reason)
+    .bind(k.modified_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// A page of a service's connections after `after` (keyset by endpoint id), optionally by status.
+pub async fn connections_page(
+    c: &mut SqliteConnection,
+    service: &str,
+    status: Option<&str>,
+    after: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<ConnectionRow>> {
+    sqlx::query_as::<Db, ConnectionRow>(
+        "SELECT * FROM connections WHERE service_id = $1 AND ($2 IS NULL OR status = $2) AND endpoint_id > $3
+         ORDER BY endpoint_id LIMIT $4",
+    )
+    .bind(service)
+    .bind(status)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(c)
+    .await
+}
+
+/// Connections involving `account` on either side.
+pub async fn connections_of_account(
+    c: &mut SqliteConnection,
+    account: &str,
+) -> sqlx::Result<Vec<ConnectionRow>> {
+    sqlx::query_as::<Db, ConnectionRow>(
+        "SELECT * FROM connections WHERE endpoint_owner_id = $1 OR service_owner_id = $1",
+    )
+    .bind(account)
+    .fetch_all(c)
+    .await
+}
+
+/// How many connections wait for `provider`'s decision (Disconnected, never decided).
+pub async fn pending_for_provider(c: &mut SqliteConnection, provider: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar::<Db, i64>(
+        "SELECT COUNT(*) FROM connections WHERE service_owner_id = $1 AND status = 'Disconnected' AND decided_by IS NULL
+            AND locked_from IS NULL",
+    )
+    .bind(provider)
+    .fetch_one(c)
+    .await
+}
+
+/// Zones currently taken down by fault injection.
+pub async fn faulty_zones(c: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar::<Db, String>("SELECT zone_id FROM zone_faults ORDER BY zone_id")
+        .fetch_all(c)
+        .await
+}

@@ -1,0 +1,327 @@
+//! Endpoint services, their resources, supported regions and whitelist.
+
+use super::Db;
+use sqlx::{FromRow, SqliteConnection};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ServiceRow {
+    pub id: String,
+    pub account_id: String,
+    pub region_id: String,
+    pub name: String,
+    pub domain: String,
+    pub description: String,
+    pub status: String,
+    pub due_at: Option<i64>,
+    pub business_status: String,
+    pub resource_type: String,
+    pub auto_accept: bool,
+    pub zone_affinity: bool,
+    pub address_ip_version: String,
+    pub connect_bandwidth: i64,
+    pub payer: String,
+    pub resource_group_id: String,
+    pub managed_product: Option<String>,
+    pub custom_domain: Option<String>,
+    pub policy_supported: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ResourceRow {
+    pub service_id: String,
+    pub resource_id: String,
+    pub resource_type: String,
+    pub zone_id: String,
+    pub auto_allocated: bool,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub service_id: String,
+    pub user_id: String,
+    pub user_arn: String,
+    pub label: String,
+    pub added_by: String,
+    pub added_at: i64,
+}
+
+pub async fn insert(c: &mut SqliteConnection, s: &ServiceRow) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "INSERT INTO endpoint_services (id, account_id, region_id, name, domain, description, status, due_at,
+            business_status, resource_type, auto_accept, zone_affinity, address_ip_version, connect_bandwidth, payer,
+            resource_group_id, managed_product, custom_domain, policy_supported, created_at, updated_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)",
+    )
+    .bind(&s.id)
+    .bind(&s.account_id)
+    .bind(&s.region_id)
+    .bind(&s.name)
+    .bind(&s.domain)
+    .bind(&s.description)
+    .bind(&s.status)
+    .bind(s.due_at)
+    .bind(&s.business_status)
+    .bind(&s.resource_type)
+    .bind(s.auto_accept)
+    .bind(s.zone_affinity)
+    .bind(&s.address_ip_version)
+    .bind(s.connect_bandwidth)
+    .bind(&s.payer)
+    .bind(&s.resource_group_id)
+    .bind(&s.managed_product)
+    .bind(&s.custom_domain)
+    .bind(s.policy_supported)
+    .bind(s.created_at)
+    .bind(s.updated_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Writes back every mutable attribute of a service.
+pub async fn update(c: &mut SqliteConnection, s: &ServiceRow) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE endpoint_services SET description=$2, status=$3, due_at=$4, business_status=$5, auto_accept=$6,
+            zone_affinity=$7, address_ip_version=$8, connect_bandwidth=$9, payer=$10, resource_group_id=$11,
+            updated_at=$12 WHERE id=$1",
+    )
+    .bind(&s.id)
+    .bind(&s.description)
+    .bind(&s.status)
+    .bind(s.due_at)
+    .bind(&s.business_status)
+    .bind(s.auto_accept)
+    .bind(s.zone_affinity)
+    .bind(&s.address_ip_version)
+    .bind(s.connect_bandwidth)
+    .bind(&s.payer)
+    .bind(&s.resource_group_id)
+    .bind(s.updated_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<ServiceRow>> {
+    sqlx::query_as::<Db, ServiceRow>("SELECT * FROM endpoint_services WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await
+}
+
+pub async fn by_name(c: &mut SqliteConnection, name: &str) -> sqlx::Result<Option<ServiceRow>> {
+    sqlx::query_as::<Db, ServiceRow>("SELECT * FROM endpoint_services WHERE name = $1")
+        .bind(name)
+        .fetch_optional(c)
+        .await
+}
+
+/// A page of the services `account` owns in `region`, after `after` (keyset pagination by id).
+pub async fn owned_page(
+    c: &mut SqliteConnection,
+    account: &str,
+    region: &str,
+    after: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<ServiceRow>> {
+    sqlx::query_as::<Db, ServiceRow>(
+        "SELECT * FROM endpoint_services WHERE account_id = $1 AND region_id = $2 AND id > $3 ORDER BY id LIMIT $4",
+    )
+    .bind(account)
+    .bind(region)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(c)
+    .await
+}
+
+/// Services in `region` that `account` may see: owned, whitelisted, or managed (platform) services.
+pub async fn visible(
+    c: &mut SqliteConnection,
+    account: &str,
+    region: &str,
+) -> sqlx::Result<Vec<ServiceRow>> {
+    sqlx::query_as::<Db, ServiceRow>(
+        "SELECT s.* FROM endpoint_services s WHERE s.region_id = $2 AND (
+            s.account_id = $1 OR s.managed_product IS NOT NULL
+            OR EXISTS (SELECT 1 FROM service_users u WHERE u.service_id = s.id AND u.user_id = $1))
+         ORDER BY s.managed_product IS NULL, s.id",
+    )
+    .bind(account)
+    .bind(region)
+    .fetch_all(c)
+    .await
+}
+
+pub async fn count_owned(c: &mut SqliteConnection, account: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM endpoint_services WHERE account_id = $1")
+        .bind(account)
+        .fetch_one(c)
+        .await
+}
+
+pub async fn delete(c: &mut SqliteConnection, id: &str) -> sqlx::Result<()> {
+    sqlx::query::<Db>("DELETE FROM endpoint_services WHERE id = $1")
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn resources(c: &mut SqliteConnection, service: &str) -> sqlx::Result<Vec<ResourceRow>> {
+    sqlx::query_as::<Db, ResourceRow>(
+        "SELECT * FROM service_resources WHERE service_id = $1 ORDER BY zone_id, resource_id",
+    )
+    .bind(service)
+    .fetch_all(c)
+    .await
+}
+
+pub async fn insert_resource(c: &mut SqliteConnection, r: &ResourceRow) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "INSERT INTO service_resources (service_id, resource_id, resource_type, zone_id, auto_allocated, created_at)
+         VALUES ($1,$2,$3,$4,$5,$6)",
+    )
+    .bind(&r.service_id)
+    .bind(&r.resource_id)
+    .bind(&r.resource_type)
+    .bind(&r.zone_id)
+    .bind(r.auto_allocated)
+    .bind(r.created_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_resource(
+    c: &mut SqliteConnection,
+    service: &str,
+    resource: &str,
+    zone: &str,
+) -> sqlx::Result<u64> {
+    Ok(sqlx::query::<Db>(
+        "DELETE FROM service_resources WHERE service_id = $1 AND resource_id = $2 AND zone_id = $3",
+    )
+    .bind(service)
+    .bind(resource)
+    .bind(zone)
+    .execute(c)
+    .await?
+    .rows_affected())
+}
+
+/// Whether a load balancer already backs any service (in any zone).
+pub async fn resource_in_use(
+    c: &mut SqliteConnection,
+    resource: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar::<Db, String>(
+        "SELECT service_id FROM service_resources WHERE resource_id = $1 LIMIT 1",
+    )
+    .bind(resource)
+    .fetch_optional(c)
+    .await
+}
+
+pub async fn supported_regions(
+    c: &mut SqliteConnection,
+    service: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar::<Db, String>(
+        "SELECT region_id FROM service_supported_regions WHERE service_id = $1 ORDER BY region_id",
+    )
+    .bind(service)
+    .fetch_all(c)
+    .await
+}
+
+pub async fn set_supported_region(
+    c: &mut SqliteConnection,
+    service: &str,
+    region: &str,
+    on: bool,
+) -> sqlx::Result<()> {
+    if on {
+        sqlx::query::<Db>("INSERT OR IGNORE INTO service_supported_regions (service_id, region_id) VALUES ($1, $2)")
+            .bind(service)
+            .bind(region)
+            .execute(c)
+            .await?;
+    } else {
+        sqlx::query::<Db>(
+            "DELETE FROM service_supported_regions WHERE service_id = $1 AND region_id = $2",
+        )
+        .bind(service)
+        .bind(region)
+        .execute(c)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn users(c: &mut SqliteConnection, service: &str) -> sqlx::Result<Vec<UserRow>> {
+    sqlx::query_as::<Db, UserRow>(
+        "SELECT * FROM service_users WHERE service_id = $1 ORDER BY added_at, user_id",
+    )
+    .bind(service)
+    .fetch_all(c)
+    .await
+}
+
+pub async fn is_whitelisted(
+    c: &mut SqliteConnection,
+    service: &str,
+    account: &str,
+) -> sqlx::Result<bool> {
+    Ok(sqlx::query_scalar::<Db, i64>(
+        "SELECT COUNT(*) FROM service_users WHERE service_id = $1 AND user_id = $2",
+    )
+    .bind(service)
+    .bind(account)
+    .fetch_one(c)
+    .await?
+        > 0)
+}
+
+pub async fn insert_user(c: &mut SqliteConnection, u: &UserRow) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "INSERT INTO service_users (service_id, user_id, user_arn, label, added_by, added_at) VALUES ($1,$2,$3,$4,$5,$6)
+         ON CONFLICT (service_id, user_id) DO UPDATE SET user_arn = excluded.user_arn, label = excluded.label",
+    )
+    .bind(&u.service_id)
+    .bind(&u.user_id)
+    .bind(&u.user_arn)
+    .bind(&u.label)
+    .bind(&u.added_by)
+    .bind(u.added_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_user(c: &mut SqliteConnection, service: &str, user: &str) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query::<Db>("DELETE FROM service_users WHERE service_id = $1 AND user_id = $2")
+            .bind(service)
+            .bind(user)
+            .execute(c)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Connections of a service by status (for dependency checks and counts).
+pub async fn connection_counts(
+    c: &mut SqliteConnection,
+    service: &str,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as::<Db, (String, i64)>(
+        "SELECT status, COUNT(*) FROM connections WHERE service_id = $1 GROUP BY status",
+    )
+    .bind(service)
+    .fetch_all(c)
+    .await
+}

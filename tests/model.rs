@@ -1,0 +1,703 @@
+//! The PrivateLink model through the operation layer on a real SQLite file: whitelist, endpoints,
+//! connections, bandwidth, DNS, faults, restarts. Transitions are settled with `advance_due`.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::*;
+use linkyard::ops::endpoints::{NewEndpoint, NewZone};
+use linkyard::ops::services::{NewResource, NewService, ServiceUpdate};
+use linkyard::ops::{Clock, Ctx, Ops, Source};
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
+
+fn ctx(who: (&str, &str)) -> Ctx {
+    Ctx::new(who.0, Source::Api)
+}
+
+const ORDERS: &str = "epsrv-bp1northwindorders01";
+
+fn contoso_endpoint() -> NewEndpoint {
+    NewEndpoint {
+        region_id: "cn-hangzhou".into(),
+        vpc_id: "vpc-bp1contoso0000000001".into(),
+        service_id: Some(ORDERS.into()),
+        security_group_ids: vec!["sg-bp1contoso00000000001".into()],
+        zones: vec![
+            NewZone {
+                zone_id: "cn-hangzhou-h".into(),
+                vswitch_id: "vsw-bp1contoso000000000h".into(),
+                ip: None,
+            },
+            NewZone {
+                zone_id: "cn-hangzhou-i".into(),
+                vswitch_id: "vsw-bp1contoso000000000i".into(),
+                ip: Some("172.16.2.50".into()),
+            },
+        ],
+        name: "orders".into(),
+        ..Default::default()
+    }
+}
+
+async fn settle(ops: &Ops) {
+    for _ in 0..5 {
+        ops.advance_due().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn whitelist_governs_who_may_connect() {
+    let app = demo_app().await;
+    let ops = &app.ops;
+    let mut n = contoso_endpoint();
+    n.vpc_id = "vpc-bp1fabrikam000000001".into();
+    n.security_group_ids = vec!["sg-bp1fabrikam0000000001".into()];
+    n.zones = vec![NewZone {
+        zone_id: "cn-hangzhou-h".into(),
+        vswitch_id: "vsw-bp1fabrikam00000000h".into(),
+        ip: None,
+    }];
+    let e = ops
+        .create_endpoint(&ctx(STRANGER), n.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "EndpointServiceNotAuthorized");
+    // Invisible services read as not found.
+    assert_eq!(
+        ops.get_service(&ctx(STRANGER), ORDERS)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceNotFound"
+    );
+    // Whitelisting by ARN lets the stranger in.
+    ops.add_whitelist(
+        &ctx(PROVIDER),
+        ORDERS,
+        None,
+        Some("acs:ram:*:1000000000000003:*"),
+        "lab",
+    )
+    .await
+    .unwrap();
+    let list = ops.list_whitelist(&ctx(PROVIDER), ORDERS).await.unwrap();
+    assert!(
+        list.iter()
+            .any(|w| w.user_id == STRANGER.0 && w.label == "lab" && w.added_by == PROVIDER.0)
+    );
+    let ep = ops.create_endpoint(&ctx(STRANGER), n).await.unwrap();
+    assert_eq!(ep.connection_status, "Disconnected");
+    // Only the owner manages the whitelist.
+    assert_eq!(
+        ops.add_whitelist(&ctx(CONSUMER), ORDERS, Some(STRANGER.0), None, "")
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceNotFound"
+    );
+}
+
+#[tokio::test]
+async fn endpoint_lifecycle_accept_bandwidth_disconnect_delete() {
+    let app = demo_app().await;
+    let ops = &app.ops;
+    let ep = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    assert_eq!(ep.status, "Creating");
+    assert_eq!(ep.connection_status, "Disconnected");
+    assert_eq!(
+        ep.domain,
+        format!("{}.{ORDERS}.cn-hangzhou.privatelink.aliyuncs.com", ep.id)
+    );
+    assert!(ep.id.starts_with("ep-bp1") && ep.id.len() == 23);
+    settle(ops).await;
+    let zones = ops.list_zones(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(zones.len(), 2);
+    assert!(zones.iter().all(|z| z.status == "Wait"), "{zones:?}");
+    assert_eq!(
+        zones[0].domain,
+        format!(
+            "{}-cn-hangzhou-h.{ORDERS}.cn-hangzhou.privatelink.aliyuncs.com",
+            ep.id
+        )
+    );
+    assert_eq!(zones[1].ip, "172.16.2.50");
+    assert!(zones[0].ip.starts_with("172.16.1."));
+    assert_eq!(
+        ops.get_endpoint(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap()
+            .status,
+        "Active"
+    );
+    // The provider sees one connection waiting, and the badge counts it.
+    assert_eq!(ops.pending_decisions(&ctx(PROVIDER)).await.unwrap(), 1);
+    let page = ops
+        .list_connections(&ctx(PROVIDER), ORDERS, &Default::default(), None, 50)
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].endpoint_owner_id, CONSUMER.0);
+    // Above the NLB per-zone maximum is refused; the consumer cannot accept its own connection.
+    assert_eq!(
+        ops.accept_connection(&ctx(PROVIDER), ORDERS, &ep.id, Some(60000), None)
+            .await
+            .unwrap_err()
+            .code,
+        "IllegalParamFormat.Bandwidth"
+    );
+    assert_eq!(
+        ops.accept_connection(&ctx(CONSUMER), ORDERS, &ep.id, Some(2048), None)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceNotFound"
+    );
+    ops.accept_connection(&ctx(PROVIDER), ORDERS, &ep.id, Some(2048), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        ops.get_endpoint(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap()
+            .connection_status,
+        "Connecting"
+    );
+    // A second accept while connecting is refused with the documented code.
+    assert_eq!(
+        ops.accept_connection(&ctx(PROVIDER), ORDERS, &ep.id, None, None)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointConnectionOperationDenied"
+    );
+    settle(ops).await;
+    let got = ops.get_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(
+        (got.connection_status.as_str(), got.bandwidth),
+        ("Connected", 2048)
+    );
+    assert!(
+        ops.list_zones(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|z| z.status == "Connected")
+    );
+    // Bandwidth change passes through Pending.
+    ops.set_connection_bandwidth(&ctx(PROVIDER), ORDERS, &ep.id, Some(1000), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        ops.get_endpoint(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap()
+            .connection_status,
+        "Pending"
+    );
+    settle(ops).await;
+    assert_eq!(
+        ops.get_endpoint(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap()
+            .bandwidth,
+        1000
+    );
+    // A service with a live connection cannot be deleted.
+    assert_eq!(
+        ops.delete_service(&ctx(PROVIDER), ORDERS)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceConnectionDependence"
+    );
+    // Disconnect: the row stays, Disconnected, zones back to Wait.
+    ops.reject_connection(&ctx(PROVIDER), ORDERS, &ep.id, None)
+        .await
+        .unwrap();
+    settle(ops).await;
+    let page = ops
+        .list_connections(&ctx(PROVIDER), ORDERS, &Default::default(), None, 50)
+        .await
+        .unwrap();
+    assert_eq!(page.items[0].status, "Disconnected");
+    assert!(page.items[0].zones.iter().all(|z| z.status == "Wait"));
+    // Delete the endpoint: addresses are released.
+    ops.delete_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(
+        ops.get_endpoint(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap()
+            .status,
+        "Deleting"
+    );
+    settle(ops).await;
+    assert_eq!(
+        ops.get_endpoint(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointNotFound"
+    );
+    let inv = ops.inventory(&ctx(CONSUMER), "cn-hangzhou").await.unwrap();
+    assert!(inv.vswitches.iter().all(|v| v.free_ips == 252));
+}
+
+#[tokio::test]
+async fn reject_keeps_the_reason_for_the_consumer() {
+    let app = demo_app().await;
+    let ops = &app.ops;
+    let ep = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    ops.reject_connection(
+        &ctx(PROVIDER),
+        ORDERS,
+        &ep.id,
+        Some("Use the staging service first"),
+    )
+    .await
+    .unwrap();
+    let got = ops.get_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(got.connection_status, "Disconnected");
+    assert_eq!(
+        got.reject_reason.as_deref(),
+        Some("Use the staging service first")
+    );
+    assert_eq!(ops.pending_decisions(&ctx(PROVIDER)).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn dns_follows_zone_health_and_affinity() {
+    let app = demo_app().await;
+    let mut ops = app.ops.clone();
+    ops.demo_tools = true;
+    let mut n = contoso_endpoint();
+    n.zone_affinity = true;
+    let ep = ops.create_endpoint(&ctx(CONSUMER), n).await.unwrap();
+    settle(&ops).await;
+    let a = ops
+        .resolve(&ctx(CONSUMER), &ep.domain, None, Some("cn-hangzhou-i"))
+        .await
+        .unwrap();
+    assert_eq!(a.addresses.len(), 2);
+    assert_eq!(
+        a.addresses[0], "172.16.2.50",
+        "affinity puts the caller's zone first"
+    );
+    ops.set_zone_outage(&ctx(PROVIDER), "cn-hangzhou-i", true)
+        .await
+        .unwrap();
+    let a = ops
+        .resolve(&ctx(CONSUMER), &ep.domain, None, None)
+        .await
+        .unwrap();
+    assert_eq!(a.addresses.len(), 1);
+    assert_eq!(a.withheld_zones, vec!["cn-hangzhou-i"]);
+    ops.set_zone_outage(&ctx(PROVIDER), "cn-hangzhou-i", false)
+        .await
+        .unwrap();
+    assert_eq!(
+        ops.resolve(&ctx(CONSUMER), &ep.domain, None, None)
+            .await
+            .unwrap()
+            .addresses
+            .len(),
+        2
+    );
+    let zone = format!(
+        "{}-cn-hangzhou-h.{ORDERS}.cn-hangzhou.privatelink.aliyuncs.com",
+        ep.id
+    );
+    assert_eq!(
+        ops.resolve(&ctx(CONSUMER), &zone, None, None)
+            .await
+            .unwrap()
+            .addresses
+            .len(),
+        1
+    );
+    // Fault injection is a demo tool.
+    assert_eq!(
+        app.ops
+            .set_zone_outage(&ctx(PROVIDER), "cn-hangzhou-i", true)
+            .await
+            .unwrap_err()
+            .code,
+        "Forbidden.DemoTools"
+    );
+}
+
+#[tokio::test]
+async fn overdue_payment_disconnects_and_clearing_reconnects() {
+    let app = demo_app().await;
+    let mut ops = app.ops.clone();
+    ops.demo_tools = true;
+    let ep = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    ops.accept_connection(&ctx(PROVIDER), ORDERS, &ep.id, Some(2048), None)
+        .await
+        .unwrap();
+    settle(&ops).await;
+    ops.set_overdue(&ctx(PROVIDER), CONSUMER.0, true)
+        .await
+        .unwrap();
+    settle(&ops).await;
+    let got = ops.get_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(
+        (got.connection_status.as_str(), got.business_status.as_str()),
+        ("Disconnected", "FinancialLocked")
+    );
+    assert_eq!(
+        ops.accept_connection(&ctx(PROVIDER), ORDERS, &ep.id, None, None)
+            .await
+            .unwrap_err()
+            .code,
+        "IncorrectBusinessStatus.VpcEndpoint"
+    );
+    ops.set_overdue(&ctx(PROVIDER), CONSUMER.0, false)
+        .await
+        .unwrap();
+    settle(&ops).await;
+    let got = ops.get_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(
+        (
+            got.connection_status.as_str(),
+            got.business_status.as_str(),
+            got.bandwidth
+        ),
+        ("Connected", "Normal", 2048)
+    );
+}
+
+#[tokio::test]
+async fn service_rules_and_dry_run() {
+    let app = demo_app().await;
+    let ops = &app.ops;
+    let mut dry = ctx(PROVIDER);
+    dry.dry_run = true;
+    let n = NewService {
+        region_id: "cn-hangzhou".into(),
+        resource_type: Some("alb".into()),
+        resources: vec![NewResource {
+            resource_id: "alb-bp1northwind0000001".into(),
+            resource_type: Some("alb".into()),
+            zone_id: Some("cn-hangzhou-j".into()),
+        }],
+        ..Default::default()
+    };
+    assert_eq!(
+        ops.create_service(&dry, n.clone()).await.unwrap_err().code,
+        "DryRunOperation"
+    );
+    let before = ops
+        .list_services(&ctx(PROVIDER), "cn-hangzhou", &Default::default(), None, 50)
+        .await
+        .unwrap()
+        .items
+        .len();
+    assert_eq!(before, 1, "dry run created nothing");
+    // Type mismatch, zone the LB is not in, someone else's LB, dual-stack ALB.
+    let mut bad = n.clone();
+    bad.resource_type = Some("nlb".into());
+    assert_eq!(
+        ops.create_service(&ctx(PROVIDER), bad)
+            .await
+            .unwrap_err()
+            .code,
+        "Mismatch.ResourceType"
+    );
+    let mut bad = n.clone();
+    bad.resources[0].zone_id = Some("cn-hangzhou-k".into());
+    assert_eq!(
+        ops.create_service(&ctx(PROVIDER), bad)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceNotSupportedZone"
+    );
+    assert_eq!(
+        ops.create_service(&ctx(CONSUMER), n.clone())
+            .await
+            .unwrap_err()
+            .code,
+        "AlbNotFound"
+    );
+    let mut bad = n.clone();
+    bad.address_ip_version = Some("DualStack".into());
+    assert_eq!(
+        ops.create_service(&ctx(PROVIDER), bad)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceNotSupportIpv6"
+    );
+    let s = ops.create_service(&ctx(PROVIDER), n).await.unwrap();
+    assert_eq!(s.status, "Creating");
+    assert_eq!(
+        s.name,
+        format!("com.aliyuncs.privatelink.cn-hangzhou.{}", s.id)
+    );
+    // Changes are refused until it is Active.
+    let upd = ServiceUpdate {
+        connect_bandwidth: Some(2000),
+        ..Default::default()
+    };
+    assert_eq!(
+        ops.update_service(&ctx(PROVIDER), &s.id, upd.clone())
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceOperationDenied"
+    );
+    settle(ops).await;
+    assert_eq!(
+        ops.update_service(&ctx(PROVIDER), &s.id, upd)
+            .await
+            .unwrap()
+            .connect_bandwidth,
+        2000
+    );
+    let bad = ServiceUpdate {
+        connect_bandwidth: Some(99),
+        ..Default::default()
+    };
+    assert_eq!(
+        ops.update_service(&ctx(PROVIDER), &s.id, bad)
+            .await
+            .unwrap_err()
+            .code,
+        "IllegalParamFormat.ConnectBandwidth"
+    );
+    // The same load balancer cannot back two services.
+    let again = NewService {
+        region_id: "cn-hangzhou".into(),
+        resource_type: Some("alb".into()),
+        resources: vec![NewResource {
+            resource_id: "alb-bp1northwind0000001".into(),
+            resource_type: None,
+            zone_id: Some("cn-hangzhou-h".into()),
+        }],
+        ..Default::default()
+    };
+    assert_eq!(
+        ops.create_service(&ctx(PROVIDER), again)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceResourceExist"
+    );
+    // Deleting works with resources attached.
+    ops.delete_service(&ctx(PROVIDER), &s.id).await.unwrap();
+    settle(ops).await;
+    assert_eq!(
+        ops.get_service(&ctx(PROVIDER), &s.id)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceNotFound"
+    );
+}
+
+#[tokio::test]
+async fn endpoint_input_rules() {
+    let app = demo_app().await;
+    let ops = &app.ops;
+    let mut n = contoso_endpoint();
+    n.security_group_ids.clear();
+    assert_eq!(
+        ops.create_endpoint(&ctx(CONSUMER), n)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointMustContainSecurityGroup"
+    );
+    let mut n = contoso_endpoint();
+    n.zones[1].zone_id = "cn-hangzhou-h".into();
+    assert_eq!(
+        ops.create_endpoint(&ctx(CONSUMER), n)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointZoneDuplicated"
+    );
+    let mut n = contoso_endpoint();
+    n.endpoint_type = Some("GatewayLoadBalancer".into());
+    assert_eq!(
+        ops.create_endpoint(&ctx(CONSUMER), n)
+            .await
+            .unwrap_err()
+            .code,
+        "Mismatch.EndpointType"
+    );
+    let mut n = contoso_endpoint();
+    n.zones[1].ip = Some("172.16.1.9".into());
+    assert_eq!(
+        ops.create_endpoint(&ctx(CONSUMER), n)
+            .await
+            .unwrap_err()
+            .code,
+        "EniIpUnavailable",
+        "IP outside the vSwitch"
+    );
+    let mut n = contoso_endpoint();
+    n.zones[1].vswitch_id = "vsw-bp1contoso000000000h".into();
+    assert_eq!(
+        ops.create_endpoint(&ctx(CONSUMER), n)
+            .await
+            .unwrap_err()
+            .code,
+        "VSwitchNotFound",
+        "vSwitch of another zone"
+    );
+    let mut n = contoso_endpoint();
+    n.policy_document = Some(linkyard::domain::validate::DEFAULT_POLICY.into());
+    assert_eq!(
+        ops.create_endpoint(&ctx(CONSUMER), n)
+            .await
+            .unwrap_err()
+            .code,
+        "OperationDenied.EndpointPolicyNotSupport"
+    );
+    let mut n = contoso_endpoint();
+    n.service_id = None;
+    n.service_name = Some("com.aliyuncs.privatelink.cn-hangzhou.epsrv-bp1doesnotexist00001".into());
+    assert_eq!(
+        ops.create_endpoint(&ctx(CONSUMER), n)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceNotFound"
+    );
+    // Nothing was created by the refusals, and no address was handed out.
+    assert_eq!(
+        ops.list_endpoints(&ctx(CONSUMER), "cn-hangzhou", &Default::default(), None, 50)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        0
+    );
+    let inv = ops.inventory(&ctx(CONSUMER), "cn-hangzhou").await.unwrap();
+    assert!(inv.vswitches.iter().all(|v| v.free_ips == 252));
+    // The same IP twice is refused.
+    let first = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    let e = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "EniIpUnavailable");
+    assert!(first.id.starts_with("ep-"));
+}
+
+#[tokio::test]
+async fn managed_services_take_policies_and_custom_domains() {
+    let app = demo_app().await;
+    let ops = &app.ops;
+    let oss = "com.aliyuncs.privatelink.cn-hangzhou.oss";
+    let mut n = contoso_endpoint();
+    n.service_id = None;
+    n.service_name = Some(oss.into());
+    n.private_dns_enabled = true;
+    n.policy_document = Some(r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"oss:DeleteBucket","Principal":"*","Resource":"*"}]}"#.into());
+    let ep = ops.create_endpoint(&ctx(CONSUMER), n).await.unwrap();
+    assert_eq!(
+        ep.connection_status, "Connecting",
+        "managed services auto-accept"
+    );
+    settle(ops).await;
+    let custom = "oss-cn-hangzhou-internal.aliyuncs.com";
+    let inside = ops
+        .resolve(
+            &ctx(CONSUMER),
+            custom,
+            Some("vpc-bp1contoso0000000001"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(inside.addresses.len(), 2);
+    let outside = ops
+        .resolve(
+            &ctx(CONSUMER),
+            custom,
+            Some("vpc-bp1fabrikam000000001"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        outside.addresses.is_empty(),
+        "other VPCs do not resolve the custom domain"
+    );
+    // Reverse endpoints only reach managed services.
+    let mut r = contoso_endpoint();
+    r.endpoint_type = Some("Reverse".into());
+    assert_eq!(
+        ops.create_endpoint(&ctx(CONSUMER), r)
+            .await
+            .unwrap_err()
+            .code,
+        "Mismatch.EndpointType"
+    );
+}
+
+#[tokio::test]
+async fn a_restart_finishes_pending_transitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    let clock = Arc::new(AtomicI64::new(1_800_000_000_000));
+    let open = |clock: Arc<AtomicI64>| {
+        let url = url.clone();
+        async move {
+            let pool = linkyard::store::connect(&url).await.unwrap();
+            linkyard::store::migrate(&pool).await.unwrap();
+            let mut ops = Ops::new(pool, linkyard::events::Bus::new(), 5_000);
+            ops.clock = Clock::Manual(clock);
+            ops
+        }
+    };
+    let ops = open(clock.clone()).await;
+    let s = linkyard::scenario::parse(include_str!("../scenarios/demo.toml")).unwrap();
+    linkyard::scenario::load(&ops, &s, false).await.unwrap();
+    let ep = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    ops.pool.close().await;
+    drop(ops);
+    // "Restart": a new process on the same file, after the delay passed.
+    clock.fetch_add(6_000, std::sync::atomic::Ordering::SeqCst);
+    let ops = open(clock).await;
+    assert_eq!(
+        ops.get_endpoint(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap()
+            .status,
+        "Creating"
+    );
+    settle(&ops).await;
+    assert_eq!(
+        ops.get_endpoint(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap()
+            .status,
+        "Active"
+    );
+    assert!(
+        ops.list_zones(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|z| z.status == "Wait")
+    );
+}
