@@ -77,3 +77,15 @@ fn scenario_load_then_refuse_without_reset() {
     let (code, _) = linkyard(&["--database-url", &url, "scenario", "load", "--reset", demo]);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn serve_loads_the_scenario_into_a_fresh_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    let (code, err) = linkyard(&["--database-url", &url, "migrate"]);
+    assert_eq!(code, 0, "{err}");
+    // A migrated store with no user accounts is empty: `scenario load` works without --reset.
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/demo.toml");
+    let (code, err) = linkyard(&["--database-url", &url, "scenario", "load", demo]);
+    assert_eq!(code, 0, "{err}");
+}

@@ -1,7 +1,9 @@
 //! The console adapter: `#[server]` functions. Each one finds the caller from the session, calls one
 //! operation and returns its result; no rules live here.
 
+pub mod endpoints;
 pub mod inventory;
+pub mod services;
 pub mod session;
 
 use crate::domain::ApiError;

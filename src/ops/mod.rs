@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod connections;
+pub mod discovery;
 pub mod dns;
 pub mod endpoints;
 pub mod faults;

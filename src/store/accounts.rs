@@ -92,9 +92,10 @@ pub async fn set_business_status(
     )
 }
 
-/// Number of accounts (a store with none is "empty" for scenario loading).
+/// Number of user accounts (the platform account does not count: a store with none is "empty" for
+/// scenario loading).
 pub async fn count(c: &mut SqliteConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM accounts")
+    sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM accounts WHERE is_platform = 0")
         .fetch_one(c)
         .await
 }

@@ -2,6 +2,8 @@
 
 use super::layout::Layout;
 use super::live::provide_live_events;
+use super::pages::endpoints::{EndpointDetailPage, EndpointsPage};
+use super::pages::services::{ServiceDetailPage, ServicesPage};
 use super::pages::{inventory::InventoryPage, overview::OverviewPage, signin::SignInPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -59,6 +61,10 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Layout>
                     <Route path=path!("") view=OverviewPage/>
                     <Route path=path!("inventory") view=InventoryPage/>
+                    <Route path=path!("services") view=ServicesPage/>
+                    <Route path=path!("services/:id") view=ServiceDetailPage/>
+                    <Route path=path!("endpoints") view=EndpointsPage/>
+                    <Route path=path!("endpoints/:id") view=EndpointDetailPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -169,6 +169,10 @@ fn Nav(session: ConsoleSession) -> impl IntoView {
     view! {
         <nav class="w-56 shrink-0 border-r border-slate-200 dark:border-slate-800 p-3 space-y-1 bg-white dark:bg-slate-900" aria-label="Main">
             <A href="/" exact=true attr:class=link>"Overview"</A>
+            <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-400">"Provider"</p>
+            <A href="/services" attr:class=link>"Endpoint services"</A>
+            <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-400">"Consumer"</p>
+            <A href="/endpoints" attr:class=link>"Endpoints"</A>
             <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-400">"Network"</p>
             <A href="/inventory" attr:class=link>"Inventory"</A>
         </nav>

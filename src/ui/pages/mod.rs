@@ -1,5 +1,7 @@
 //! One module per console page.
 
+pub mod endpoints;
 pub mod inventory;
 pub mod overview;
+pub mod services;
 pub mod signin;

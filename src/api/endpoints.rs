@@ -1,0 +1,108 @@
+//! Consumer server functions: endpoints, the services one may connect to, and DNS answers.
+
+use crate::domain::ApiError;
+use crate::domain::model::{ConnectionView, DnsAnswer, EndpointSgView, EndpointView, ZoneView};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Everything the endpoint detail page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointDetailView {
+    pub endpoint: EndpointView,
+    pub zones: Vec<ZoneView>,
+    pub security_groups: Vec<EndpointSgView>,
+    pub connection: Option<ConnectionView>,
+    pub dns: DnsAnswer,
+}
+
+/// The active account's endpoints in `region`.
+#[server(prefix = "/api", endpoint = "endpoints")]
+pub async fn list_my_endpoints(region: String) -> Result<Vec<EndpointView>, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    Ok(ops
+        .list_endpoints(&ctx, &region, &Default::default(), None, 1000)
+        .await
+        .map_err(fail)?
+        .items)
+}
+
+/// One endpoint with zones, security groups, connection and the DNS answer of its domain now.
+#[server(prefix = "/api", endpoint = "endpoint_detail")]
+pub async fn endpoint_detail(endpoint_id: String) -> Result<EndpointDetailView, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    let endpoint = ops.get_endpoint(&ctx, &endpoint_id).await.map_err(fail)?;
+    let zones = ops.list_zones(&ctx, &endpoint_id).await.map_err(fail)?;
+    let security_groups = ops
+        .list_endpoint_sgs(&ctx, &endpoint_id)
+        .await
+        .map_err(fail)?;
+    let connection = ops
+        .endpoint_connection(&ctx, &endpoint_id)
+        .await
+        .map_err(fail)?;
+    let dns = ops
+        .resolve(&ctx, &endpoint.domain, Some(&endpoint.vpc_id), None)
+        .await
+        .map_err(fail)?;
+    Ok(EndpointDetailView {
+        endpoint,
+        zones,
+        security_groups,
+        connection,
+        dns,
+    })
+}
+
+/// Creates an interface endpoint (`zones` = `zone@vswitch[@ip]` entries).
+#[server(prefix = "/api", endpoint = "create_endpoint")]
+pub async fn create_endpoint(
+    region: String,
+    service_name: String,
+    vpc_id: String,
+    #[server(default)] security_group_ids: Vec<String>,
+    #[server(default)] zones: Vec<String>,
+    name: String,
+    endpoint_type: String,
+) -> Result<EndpointView, ApiError> {
+    use super::context::*;
+    use crate::ops::endpoints::{NewEndpoint, NewZone};
+    let (ops, ctx) = caller().await?;
+    let zones = zones
+        .into_iter()
+        .map(|z| {
+            let mut parts = z.split('@');
+            NewZone {
+                zone_id: parts.next().unwrap_or_default().into(),
+                vswitch_id: parts.next().unwrap_or_default().into(),
+                ip: parts.next().map(str::to_string).filter(|s| !s.is_empty()),
+            }
+        })
+        .collect();
+    let (service_id, service_name) = if service_name.starts_with("epsrv-") {
+        (Some(service_name), None)
+    } else {
+        (None, Some(service_name))
+    };
+    let n = NewEndpoint {
+        region_id: region,
+        vpc_id,
+        service_id,
+        service_name,
+        security_group_ids,
+        zones,
+        name,
+        endpoint_type: Some(endpoint_type),
+        ..Default::default()
+    };
+    ops.create_endpoint(&ctx, n).await.map_err(fail)
+}
+
+/// Deletes an endpoint.
+#[server(prefix = "/api", endpoint = "delete_endpoint")]
+pub async fn delete_endpoint(endpoint_id: String) -> Result<(), ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.delete_endpoint(&ctx, &endpoint_id).await.map_err(fail)
+}

@@ -1,0 +1,190 @@
+//! Provider server functions: endpoint services, their whitelist and connection queue.
+
+use crate::domain::ApiError;
+use crate::domain::model::{ConnectionView, ResourceView, ServiceView, WhitelistView};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Everything the service detail page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceDetailView {
+    pub service: ServiceView,
+    pub resources: Vec<ResourceView>,
+    pub whitelist: Vec<WhitelistView>,
+    pub connections: Vec<ConnectionView>,
+}
+
+/// The active account's services in `region`.
+#[server(prefix = "/api", endpoint = "services")]
+pub async fn list_my_services(region: String) -> Result<Vec<ServiceView>, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    Ok(ops
+        .list_services(&ctx, &region, &Default::default(), None, 1000)
+        .await
+        .map_err(fail)?
+        .items)
+}
+
+/// One service with resources, whitelist and connections.
+#[server(prefix = "/api", endpoint = "service_detail")]
+pub async fn service_detail(service_id: String) -> Result<ServiceDetailView, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    let service = ops.get_service(&ctx, &service_id).await.map_err(fail)?;
+    let resources = ops.list_resources(&ctx, &service_id).await.map_err(fail)?;
+    let whitelist = ops.list_whitelist(&ctx, &service_id).await.map_err(fail)?;
+    let connections = ops
+        .list_connections(&ctx, &service_id, &Default::default(), None, 1000)
+        .await
+        .map_err(fail)?
+        .items;
+    Ok(ServiceDetailView {
+        service,
+        resources,
+        whitelist,
+        connections,
+    })
+}
+
+/// Publishes a service from load balancers (`resources` = `lb-id@zone` entries).
+#[server(prefix = "/api", endpoint = "create_service")]
+pub async fn create_service(
+    region: String,
+    resource_type: String,
+    #[server(default)] resources: Vec<String>,
+    description: String,
+    auto_accept: bool,
+) -> Result<ServiceView, ApiError> {
+    use super::context::*;
+    use crate::ops::services::{NewResource, NewService};
+    let (ops, ctx) = caller().await?;
+    let resources = resources
+        .into_iter()
+        .map(|r| {
+            let (id, zone) = r.split_once('@').unwrap_or((r.as_str(), ""));
+            NewResource {
+                resource_id: id.into(),
+                resource_type: None,
+                zone_id: Some(zone.into()),
+            }
+        })
+        .collect();
+    let n = NewService {
+        region_id: region,
+        resource_type: Some(resource_type),
+        resources,
+        description,
+        auto_accept,
+        ..Default::default()
+    };
+    ops.create_service(&ctx, n).await.map_err(fail)
+}
+
+/// Edits a service's settings in place.
+#[server(prefix = "/api", endpoint = "update_service")]
+pub async fn update_service(
+    service_id: String,
+    description: String,
+    auto_accept: bool,
+    connect_bandwidth: i64,
+) -> Result<ServiceView, ApiError> {
+    use super::context::*;
+    use crate::ops::services::ServiceUpdate;
+    let (ops, ctx) = caller().await?;
+    let u = ServiceUpdate {
+        description: Some(description),
+        auto_accept: Some(auto_accept),
+        connect_bandwidth: Some(connect_bandwidth),
+        ..Default::default()
+    };
+    ops.update_service(&ctx, &service_id, u).await.map_err(fail)
+}
+
+/// Deletes a service.
+#[server(prefix = "/api", endpoint = "delete_service")]
+pub async fn delete_service(service_id: String) -> Result<(), ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.delete_service(&ctx, &service_id).await.map_err(fail)
+}
+
+/// Adds an account id or ARN to the whitelist.
+#[server(prefix = "/api", endpoint = "add_whitelist")]
+pub async fn add_whitelist(
+    service_id: String,
+    subject: String,
+    label: String,
+) -> Result<WhitelistView, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    let subject = subject.trim().to_string();
+    let (id, arn) = if subject.starts_with("acs:") {
+        (None, Some(subject.as_str()))
+    } else {
+        (Some(subject.as_str()), None)
+    };
+    ops.add_whitelist(&ctx, &service_id, id, arn, &label)
+        .await
+        .map_err(fail)
+}
+
+/// Removes an account from the whitelist.
+#[server(prefix = "/api", endpoint = "remove_whitelist")]
+pub async fn remove_whitelist(service_id: String, user_id: String) -> Result<(), ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.remove_whitelist(&ctx, &service_id, Some(&user_id), None)
+        .await
+        .map_err(fail)
+}
+
+/// Accepts a waiting connection with a bandwidth (Mbit/s).
+#[server(prefix = "/api", endpoint = "accept_connection")]
+pub async fn accept_connection(
+    service_id: String,
+    endpoint_id: String,
+    bandwidth: i64,
+) -> Result<(), ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.accept_connection(&ctx, &service_id, &endpoint_id, Some(bandwidth), None)
+        .await
+        .map_err(fail)
+}
+
+/// Rejects a waiting connection (with a reason) or disconnects a connected one.
+#[server(prefix = "/api", endpoint = "reject_connection")]
+pub async fn reject_connection(
+    service_id: String,
+    endpoint_id: String,
+    reason: String,
+) -> Result<(), ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.reject_connection(&ctx, &service_id, &endpoint_id, Some(&reason))
+        .await
+        .map_err(fail)
+}
+
+/// Changes a connection's bandwidth limit.
+#[server(prefix = "/api", endpoint = "set_bandwidth")]
+pub async fn set_bandwidth(
+    service_id: String,
+    endpoint_id: String,
+    bandwidth: i64,
+) -> Result<(), ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.set_connection_bandwidth(&ctx, &service_id, &endpoint_id, Some(bandwidth), None)
+        .await
+        .map_err(fail)
+}
+
+/// How many connections wait for the active provider's decision.
+#[server(prefix = "/api", endpoint = "pending_decisions")]
+pub async fn pending_decisions() -> Result<i64, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.pending_decisions(&ctx).await.map_err(fail)
+}

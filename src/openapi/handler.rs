@@ -1,0 +1,152 @@
+//! The HTTP entry of the cloud API: claims RPC requests to `/`, authenticates them and dispatches
+//! the action.
+//!
+//! The console serves its home page at `GET /`, so [`intercept`] claims only requests to `/` that
+//! name an action: an `x-acs-action` header (V3) or an `Action` parameter in the query or in an
+//! `application/x-www-form-urlencoded` body (V1, Terraform). Everything else passes through.
+
+use crate::domain::ApiError;
+use crate::openapi::actions;
+use crate::openapi::params::Params;
+use crate::openapi::sign::{self, SignedRequest};
+use crate::openapi::wire;
+use crate::ops::{Ctx, Source, ids};
+use crate::server::AppState;
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// The only API version served.
+pub const VERSION: &str = "2020-04-15";
+
+/// Largest request body read (1 MiB).
+pub const MAX_BODY: usize = 1 << 20;
+
+/// Middleware: answers cloud API requests to `/`, passes every other request on unchanged.
+pub async fn intercept(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.uri().path() != "/" {
+        return next.run(req).await;
+    }
+    let named = req.headers().contains_key("x-acs-action")
+        || Params::parse(req.uri().query().unwrap_or(""), None)
+            .get("Action")
+            .is_some();
+    let may_name_in_body = req.method() == Method::POST && is_form(req.headers());
+    if !named && !may_name_in_body {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let request_id = ids::request_id();
+    let bytes = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            let e = ApiError::invalid("The request body is larger than 1 MiB.").status(413);
+            return wire::failure(&request_id, &host_of(&parts.headers), &e);
+        }
+    };
+    if !named && Params::parse("", Some(&bytes)).get("Action").is_none() {
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
+    }
+    let host = host_of(&parts.headers);
+    match serve(&state, &parts, &bytes, &request_id).await {
+        Ok(fields) => wire::success(&request_id, fields),
+        Err(e) => {
+            tracing::debug!(code = %e.code, request_id, "cloud API request refused");
+            wire::failure(&request_id, &host, &e)
+        }
+    }
+}
+
+/// Reads, authenticates and dispatches one API request.
+async fn serve(
+    state: &AppState,
+    parts: &Parts,
+    body: &Bytes,
+    request_id: &str,
+) -> Result<wire::Body, ApiError> {
+    let query = parts.uri.query().unwrap_or("");
+    let form = is_form(&parts.headers).then_some(&body[..]);
+    let params = Params::parse(query, form);
+    let action = header_value(&parts.headers, "x-acs-action")
+        .or_else(|| params.string("Action"))
+        .ok_or_else(|| missing("Action"))?;
+    let version = header_value(&parts.headers, "x-acs-version")
+        .or_else(|| params.string("Version"))
+        .ok_or_else(|| missing("Version"))?;
+    if version != VERSION {
+        return Err(ApiError::new(
+            "InvalidVersion",
+            format!("Specified parameter Version \"{version}\" is not valid; use {VERSION}."),
+        ));
+    }
+    let signed = SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        raw_query: query,
+        headers: &parts.headers,
+        body,
+    };
+    let claim = sign::identify(&signed, &params)?;
+    let key = state
+        .ops
+        .access_key(&claim.access_key_id)
+        .await?
+        .filter(|k| k.enabled)
+        .ok_or_else(|| sign::unknown_key(&claim.access_key_id))?;
+    let now = chrono::Utc::now();
+    let verified = sign::verify(&claim, &signed, &params, &key.secret, now)?;
+    state.nonces.check_and_insert(
+        &verified.access_key_id,
+        &verified.nonce,
+        now.timestamp_millis(),
+    )?;
+    let ctx = Ctx {
+        account_id: key.account_id,
+        source: Source::Api,
+        request_id: request_id.to_owned(),
+        dry_run: params.bool("DryRun")?.unwrap_or(false),
+    };
+    actions::dispatch(&state.ops, &ctx, &action, &params).await
+}
+
+/// The gateway's `MissingParameter` for a common parameter.
+fn missing(name: &str) -> ApiError {
+    ApiError::new(
+        "MissingParameter",
+        format!(
+            "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
+        ),
+    )
+}
+
+/// True for an `application/x-www-form-urlencoded` body (any parameters after `;`).
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+fn header_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// `HostId` of error bodies: the `Host` the client called.
+fn host_of(headers: &HeaderMap) -> String {
+    header_value(headers, header::HOST.as_str())
+        .unwrap_or_else(|| "privatelink.aliyuncs.com".to_owned())
+}
