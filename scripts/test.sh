@@ -21,7 +21,8 @@ cargo test --features ssr
 
 step "Browser tests (Playwright, headless Chromium)"
 work=$(mktemp -d)
-port=${LINKYARD_TEST_PORT:-3100}
+# A free port of our own, so another server on the machine cannot answer in its place.
+port=${LINKYARD_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 artifacts="$PWD/end2end/artifacts"
 mkdir -p "$artifacts"
 target/debug/linkyard --database-url "sqlite://$work/e2e.db" --log-level warn serve \
@@ -35,6 +36,7 @@ for _ in $(seq 1 100); do
   kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; echo "the test server did not start" >&2; exit 1; }
   sleep 0.1
 done
+kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; echo "the test server exited" >&2; exit 1; }
 (cd end2end && LINKYARD_URL="http://127.0.0.1:$port" LINKYARD_ARTIFACTS="$artifacts" npx playwright test) || {
   echo "--- server log ---"; tail -50 "$work/server.log"; exit 1;
 }
