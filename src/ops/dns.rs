@@ -40,10 +40,10 @@ impl Ops {
             let mut zones = eq::zones(&mut c, &e.id).await?;
             if let Some(z) = zone_part {
                 zones.retain(|x| x.zone_id == z);
-            } else if e.zone_affinity {
-                if let Some(cz) = caller_zone {
-                    zones.sort_by_key(|z| z.zone_id != cz);
-                }
+            } else if e.zone_affinity
+                && let Some(cz) = caller_zone
+            {
+                zones.sort_by_key(|z| z.zone_id != cz);
             }
             for z in zones.into_iter().filter(|z| serving(&z.status)) {
                 if z.healthy && !faults.contains(&z.zone_id) {

@@ -536,14 +536,13 @@ impl Ops {
         {
             return Ok(false);
         }
-        if let Some(r) = &f.resource_id {
-            if !q::resources(c, &s.id)
+        if let Some(r) = &f.resource_id
+            && !q::resources(c, &s.id)
                 .await?
                 .iter()
                 .any(|x| &x.resource_id == r)
-            {
-                return Ok(false);
-            }
+        {
+            return Ok(false);
         }
         if !f.tags.is_empty() {
             let have = tags::of(c, &s.id).await?;

@@ -20,10 +20,10 @@ pub async fn guard(req: Request<Body>, next: Next) -> Response {
 
 fn is_cross_site(req: &Request<Body>) -> bool {
     let h = req.headers();
-    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site == "cross-site" || site == "same-site" {
-            return true;
-        }
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && (site == "cross-site" || site == "same-site")
+    {
+        return true;
     }
     let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
     match (h.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {

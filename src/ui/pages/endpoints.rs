@@ -71,7 +71,7 @@ pub fn EndpointsPage() -> impl IntoView {
 #[component]
 fn CreateForm(create: ServerAction<CreateEndpoint>) -> impl IntoView {
     let region = region_signal();
-    let inventory = Resource::new(move || region(), get_inventory);
+    let inventory = Resource::new(region, get_inventory);
     let service = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let endpoint_type = RwSignal::new("Interface".to_string());

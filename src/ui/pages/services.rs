@@ -85,7 +85,7 @@ pub fn ServicesPage() -> impl IntoView {
 #[component]
 fn PublishForm(create: ServerAction<CreateService>) -> impl IntoView {
     let region = region_signal();
-    let inventory = Resource::new(move || region(), get_inventory);
+    let inventory = Resource::new(region, get_inventory);
     let lb_type = RwSignal::new("nlb".to_string());
     let chosen = RwSignal::new(Vec::<String>::new());
     let description = RwSignal::new(String::new());
