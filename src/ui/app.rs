@@ -42,6 +42,18 @@ pub struct SessionCtx {
     pub version: RwSignal<u32>,
 }
 
+/// The region chosen in the top bar, as a reactive getter (empty until the session loaded).
+pub fn use_region() -> impl Fn() -> String + Copy {
+    let ctx = expect_context::<SessionCtx>();
+    move || {
+        ctx.session
+            .get()
+            .and_then(|s| s.ok())
+            .map(|s| s.region)
+            .unwrap_or_default()
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

@@ -4,4 +4,5 @@ pub mod app;
 pub mod layout;
 pub mod live;
 pub mod pages;
+pub mod style;
 pub mod widgets;

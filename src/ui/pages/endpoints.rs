@@ -3,34 +3,19 @@
 
 use crate::api::endpoints::*;
 use crate::api::inventory::get_inventory;
-use crate::ui::app::SessionCtx;
+use crate::ui::app::use_region;
 use crate::ui::live::use_live;
+use crate::ui::style::*;
 use crate::ui::widgets::{CopyButton, ErrorBanner, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-const TH: &str = "py-2 pr-4 font-medium";
-const INPUT: &str =
-    "rounded border border-slate-300 dark:border-slate-700 bg-transparent px-2 py-1";
-const BUTTON: &str = "rounded bg-orange-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-orange-700 disabled:opacity-60";
-
-fn region_signal() -> impl Fn() -> String + Copy {
-    let ctx = expect_context::<SessionCtx>();
-    move || {
-        ctx.session
-            .get()
-            .and_then(|s| s.ok())
-            .map(|s| s.region)
-            .unwrap_or_default()
-    }
-}
-
 /// The active account's endpoints and the create form.
 #[component]
 pub fn EndpointsPage() -> impl IntoView {
     let live = use_live();
-    let region = region_signal();
+    let region = use_region();
     let create = ServerAction::<CreateEndpoint>::new();
     let endpoints = Resource::new(
         move || (region(), live.get(), create.version().get()),
@@ -70,7 +55,7 @@ pub fn EndpointsPage() -> impl IntoView {
 
 #[component]
 fn CreateForm(create: ServerAction<CreateEndpoint>) -> impl IntoView {
-    let region = region_signal();
+    let region = use_region();
     let inventory = Resource::new(region, get_inventory);
     let service = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());

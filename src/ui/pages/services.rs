@@ -4,35 +4,19 @@
 use crate::api::inventory::get_inventory;
 use crate::api::services::*;
 use crate::domain::model::ConnectionView;
-use crate::ui::app::SessionCtx;
+use crate::ui::app::use_region;
 use crate::ui::live::use_live;
+use crate::ui::style::*;
 use crate::ui::widgets::{CopyButton, ErrorBanner, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-const TH: &str = "py-2 pr-4 font-medium";
-const INPUT: &str =
-    "rounded border border-slate-300 dark:border-slate-700 bg-transparent px-2 py-1";
-const BUTTON: &str = "rounded bg-orange-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-orange-700 disabled:opacity-60";
-const BUTTON_QUIET: &str = "rounded border border-slate-300 dark:border-slate-700 px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800 disabled:opacity-60";
-
-fn region_signal() -> impl Fn() -> String + Copy {
-    let ctx = expect_context::<SessionCtx>();
-    move || {
-        ctx.session
-            .get()
-            .and_then(|s| s.ok())
-            .map(|s| s.region)
-            .unwrap_or_default()
-    }
-}
-
 /// Endpoint services of the active account, and a form to publish one.
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     let live = use_live();
-    let region = region_signal();
+    let region = use_region();
     let create = ServerAction::<CreateService>::new();
     let services = Resource::new(
         move || (region(), live.get(), create.version().get()),
@@ -84,7 +68,7 @@ pub fn ServicesPage() -> impl IntoView {
 /// Step-by-step publish form: type → load balancers and zones of this account → settings.
 #[component]
 fn PublishForm(create: ServerAction<CreateService>) -> impl IntoView {
-    let region = region_signal();
+    let region = use_region();
     let inventory = Resource::new(region, get_inventory);
     let lb_type = RwSignal::new("nlb".to_string());
     let chosen = RwSignal::new(Vec::<String>::new());
