@@ -33,7 +33,10 @@ pub async fn service_detail(service_id: String) -> Result<ServiceDetailView, Api
     let (ops, ctx) = caller().await?;
     let service = ops.get_service(&ctx, &service_id).await.map_err(fail)?;
     let resources = ops.list_resources(&ctx, &service_id).await.map_err(fail)?;
-    let whitelist = ops.list_whitelist(&ctx, &service_id).await.map_err(fail)?;
+    let whitelist = ops
+        .list_whitelist(&ctx, &service_id, None)
+        .await
+        .map_err(fail)?;
     let connections = ops
         .list_connections(&ctx, &service_id, &Default::default(), None, 1000)
         .await

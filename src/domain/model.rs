@@ -132,6 +132,8 @@ pub struct ConnectionView {
     pub bandwidth: i64,
     pub traffic_control_mode: String,
     pub reason: Option<String>,
+    /// Disconnected and waiting for the provider to accept or reject it.
+    pub awaiting_decision: bool,
     pub resource_owner: bool,
     pub resource_group_id: String,
     pub created_at: String,

@@ -110,6 +110,7 @@ async fn serve(
         source: Source::Api,
         request_id: request_id.to_owned(),
         dry_run: params.bool("DryRun")?.unwrap_or(false),
+        region_id: params.string("RegionId"),
     };
     actions::dispatch(&state.ops, &ctx, &action, &params).await
 }

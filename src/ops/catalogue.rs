@@ -29,7 +29,7 @@ pub const PRODUCTS: &[(&str, &str, &str)] = &[
 impl Ops {
     /// Creates the platform account and its managed services once; later calls do nothing.
     pub async fn ensure_catalogue(&self) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         if aq::account(&mut tx, PLATFORM_ACCOUNT).await?.is_some() {
             return Ok(());
         }

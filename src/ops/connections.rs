@@ -3,8 +3,7 @@
 
 use super::audit::Change;
 use super::endpoints::lb_of;
-use super::services::Page;
-use super::{Ctx, Ops};
+use super::{Ctx, Ops, Page, PageBuilder};
 use crate::domain::ApiError;
 use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MIN, check_throttle, zone_limits};
 use crate::domain::inventory::LbType;
@@ -72,7 +71,7 @@ impl Ops {
         bandwidth: Option<i64>,
         mode: Option<&str>,
     ) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let (s, e, mut k) = self
             .provider_connection(&mut tx, ctx, service_id, endpoint_id)
             .await?;
@@ -185,7 +184,7 @@ impl Ops {
         endpoint_id: &str,
         reason: Option<&str>,
     ) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let (s, e, mut k) = self
             .provider_connection(&mut tx, ctx, service_id, endpoint_id)
             .await?;
@@ -259,7 +258,7 @@ impl Ops {
         bandwidth: Option<i64>,
         mode: Option<&str>,
     ) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let (s, e, mut k) = self
             .provider_connection(&mut tx, ctx, service_id, endpoint_id)
             .await?;
@@ -314,9 +313,9 @@ impl Ops {
         zone_id: &str,
         enable: bool,
     ) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let s = match svc::get(&mut tx, service_id).await? {
-            Some(s) if s.account_id == ctx.account_id => s,
+            Some(s) if s.account_id == ctx.account_id && ctx.sees_region(&s.region_id) => s,
             _ => {
                 return Err(ApiError::resource_not_found(
                     "VpcEndpointService",
@@ -405,10 +404,11 @@ impl Ops {
     ) -> Result<Page<ConnectionView>, ApiError> {
         let mut c = self.pool.acquire().await?;
         let s = self.owned_service(&mut c, ctx, service_id).await?;
-        let mut after = next_token.unwrap_or("").to_string();
-        let mut items: Vec<ConnectionView> = Vec::new();
-        let mut next = None;
-        'scan: loop {
+        let mut page = PageBuilder::new(next_token, max);
+        let needs_view =
+            f.eni_id.is_some() || f.resource_id.is_some() || f.resource_group_id.is_some();
+        let mut after = String::new();
+        loop {
             let chunk =
                 q::connections_page(&mut c, &s.id, f.status.as_deref(), &after, 500).await?;
             let done = chunk.len() < 500;
@@ -421,35 +421,31 @@ impl Ops {
                 {
                     continue;
                 }
-                let v = self.connection_view(&mut c, &s, k).await?;
-                if f.eni_id
-                    .as_deref()
-                    .is_some_and(|x| !v.zones.iter().any(|z| z.eni_id == x))
-                    || f.resource_id.as_deref().is_some_and(|x| {
-                        !v.zones.iter().any(|z| z.resource_id.as_deref() == Some(x))
-                    })
-                    || f.resource_group_id
+                let key = k.endpoint_id.clone();
+                let view = if needs_view || page.wants(&key) {
+                    let v = self.connection_view(&mut c, &s, k).await?;
+                    if f.eni_id
                         .as_deref()
-                        .is_some_and(|x| x != v.resource_group_id)
-                {
-                    continue;
-                }
-                if items.len() as i64 == max {
-                    next = items.last().map(|l| l.endpoint_id.clone());
-                    break 'scan;
-                }
-                items.push(v);
+                        .is_some_and(|x| !v.zones.iter().any(|z| z.eni_id == x))
+                        || f.resource_id.as_deref().is_some_and(|x| {
+                            !v.zones.iter().any(|z| z.resource_id.as_deref() == Some(x))
+                        })
+                        || f.resource_group_id
+                            .as_deref()
+                            .is_some_and(|x| x != v.resource_group_id)
+                    {
+                        continue;
+                    }
+                    Some(v)
+                } else {
+                    None
+                };
+                page.push(&key, view);
             }
             if done {
-                break;
+                return Ok(page.finish());
             }
         }
-        let total = items.len() as i64;
-        Ok(Page {
-            items,
-            next_token: next,
-            total,
-        })
     }
 
     /// The consumer's view of its endpoint's connection.
@@ -487,6 +483,9 @@ impl Ops {
             endpoint_region_id: e.region_id.clone(),
             service_id: k.service_id,
             service_region_id: s.region_id.clone(),
+            awaiting_decision: k.status == conn::DISCONNECTED
+                && k.decided_by.is_none()
+                && k.locked_from.is_none(),
             status: k.status,
             bandwidth: k.bandwidth,
             traffic_control_mode: k.traffic_control_mode,

@@ -1,8 +1,7 @@
 //! Endpoints (consumer side): create, read, list, update, delete; zones (one ENI each); security groups.
 
 use super::audit::Change;
-use super::services::Page;
-use super::{Ctx, Ops};
+use super::{Ctx, Ops, Page, PageBuilder};
 use crate::domain::ApiError;
 use crate::domain::bandwidth::{zone_bandwidth_in_force, zone_limits};
 use crate::domain::inventory::{LbType, format_ipv4, parse_ipv4, usable_range};
@@ -106,7 +105,7 @@ impl Ops {
         id: &str,
     ) -> Result<EndpointRow, ApiError> {
         match q::get(c, id).await? {
-            Some(e) if e.account_id == ctx.account_id => Ok(e),
+            Some(e) if e.account_id == ctx.account_id && ctx.sees_region(&e.region_id) => Ok(e),
             _ => Err(ApiError::endpoint_not_found()),
         }
     }
@@ -339,7 +338,7 @@ impl Ops {
                 SGS_PER_ENDPOINT,
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let vpc = match inv::vpc(&mut tx, &n.vpc_id).await? {
             Some(v) if v.account_id == ctx.account_id && v.region_id == r.id => v,
             _ => {
@@ -612,10 +611,10 @@ impl Ops {
         max: i64,
     ) -> Result<Page<EndpointView>, ApiError> {
         let mut c = self.pool.acquire().await?;
-        let mut after = next_token.unwrap_or("").to_string();
-        let mut items: Vec<EndpointView> = Vec::new();
-        let mut next = None;
-        'scan: loop {
+        let mut page = PageBuilder::new(next_token, max);
+        let needs_view = f.connection_status.is_some() || !f.tags.is_empty();
+        let mut after = String::new();
+        loop {
             let chunk = q::owned_page(&mut c, &ctx.account_id, region_id, &after, 500).await?;
             let done = chunk.len() < 500;
             for e in chunk {
@@ -634,33 +633,27 @@ impl Ops {
                 {
                     continue;
                 }
-                let v = self.endpoint_view(&mut c, e).await?;
-                if !eq(&f.connection_status, &v.connection_status) {
-                    continue;
-                }
-                if !f.tags.iter().all(|(k, val)| {
-                    v.tags
-                        .iter()
-                        .any(|(hk, hv)| hk == k && (val.is_empty() || hv == val))
-                }) {
-                    continue;
-                }
-                if items.len() as i64 == max {
-                    next = items.last().map(|l| l.id.clone());
-                    break 'scan;
-                }
-                items.push(v);
+                let key = e.id.clone();
+                let view = if needs_view || page.wants(&key) {
+                    let v = self.endpoint_view(&mut c, e).await?;
+                    let tags_match = f.tags.iter().all(|(k, val)| {
+                        v.tags
+                            .iter()
+                            .any(|(hk, hv)| hk == k && (val.is_empty() || hv == val))
+                    });
+                    if !eq(&f.connection_status, &v.connection_status) || !tags_match {
+                        continue;
+                    }
+                    Some(v)
+                } else {
+                    None
+                };
+                page.push(&key, view);
             }
             if done {
-                break;
+                return Ok(page.finish());
             }
         }
-        let total = items.len() as i64;
-        Ok(Page {
-            items,
-            next_token: next,
-            total,
-        })
     }
 
     /// UpdateVpcEndpointAttribute.
@@ -670,7 +663,7 @@ impl Ops {
         id: &str,
         u: EndpointUpdate,
     ) -> Result<EndpointView, ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut e = self.active_owned_endpoint(&mut tx, ctx, id).await?;
         let s = svc::get(&mut tx, &e.service_id)
             .await?
@@ -751,7 +744,7 @@ impl Ops {
     /// DeleteVpcEndpoint: the endpoint, its zones and its connection go `Deleting`, then away
     /// (zones are removed with it; see README "Fidelity notes").
     pub async fn delete_endpoint(&self, ctx: &Ctx, id: &str) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut e = self.active_owned_endpoint(&mut tx, ctx, id).await?;
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -848,7 +841,7 @@ impl Ops {
         endpoint_id: &str,
         z: NewZone,
     ) -> Result<ZoneView, ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let e = self
             .active_owned_endpoint(&mut tx, ctx, endpoint_id)
             .await?;
@@ -920,7 +913,7 @@ impl Ops {
         endpoint_id: &str,
         zone_id: &str,
     ) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let e = self
             .active_owned_endpoint(&mut tx, ctx, endpoint_id)
             .await?;
@@ -1005,7 +998,7 @@ impl Ops {
         sg_id: &str,
         attach: bool,
     ) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut e = self
             .active_owned_endpoint(&mut tx, ctx, endpoint_id)
             .await?;

@@ -37,7 +37,7 @@ impl Ops {
                 format!("There is no zone {zone_id}."),
             ));
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         if down {
             sqlx::query::<Db>(
                 "INSERT OR IGNORE INTO zone_faults (zone_id, created_at) VALUES ($1, $2)",
@@ -98,7 +98,7 @@ impl Ops {
         overdue: bool,
     ) -> Result<(), ApiError> {
         self.require_demo_tools()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         if crate::store::accounts::account(&mut tx, account_id)
             .await?
             .is_none()

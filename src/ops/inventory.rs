@@ -112,7 +112,7 @@ impl Ops {
                 "the VPC prefix length must be between /8 and /24",
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let row = VpcRow {
             id: n.id.unwrap_or_else(|| self.ids.make("vpc", r.id_prefix)),
             account_id: ctx.account_id.clone(),
@@ -156,7 +156,7 @@ impl Ops {
     pub async fn create_vswitch(&self, ctx: &Ctx, n: NewVSwitch) -> Result<VSwitchView, ApiError> {
         check_name(&n.name)?;
         check_explicit_id(&n.id, "vsw")?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let vpc = self.own_vpc(&mut tx, ctx, &n.vpc_id).await?;
         if !zone_in_region(&vpc.region_id, &n.zone_id) {
             return Err(ApiError::new(
@@ -249,7 +249,7 @@ impl Ops {
                 "use normal or enterprise",
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let vpc = self.own_vpc(&mut tx, ctx, &n.vpc_id).await?;
         let r = region(&vpc.region_id).expect("vpc region is known");
         let row = SecurityGroupRow {
@@ -299,7 +299,7 @@ impl Ops {
     ) -> Result<LoadBalancerView, ApiError> {
         check_name(&n.name)?;
         check_explicit_id(&n.id, n.lb_type.id_prefix())?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let vpc = self.own_vpc(&mut tx, ctx, &n.vpc_id).await?;
         if n.zones.is_empty() {
             return Err(ApiError::missing("ZoneMappings"));
@@ -370,7 +370,7 @@ impl Ops {
 
     /// Deletes an inventory item the caller owns; refused while anything depends on it.
     pub async fn delete_inventory(&self, ctx: &Ctx, id: &str) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let (table, kind, region_id, owner, deps): (&str, &str, String, String, Vec<(&str, &str)>) =
             if id.starts_with("vpc-") {
                 let v = q::vpc(&mut tx, id)

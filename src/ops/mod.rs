@@ -43,6 +43,71 @@ impl Source {
     }
 }
 
+/// One page of a list: the items, the token of the next page (`None` on the last page) and how many
+/// items match in all.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+    pub total: i64,
+}
+
+/// Builds one page of a keyset-ordered scan while counting every match, so `total` is the number
+/// of matches in the whole list, not on this page. Rows are fed in key order.
+pub(crate) struct PageBuilder<T> {
+    token: String,
+    max: usize,
+    items: Vec<T>,
+    last_key: String,
+    next: Option<String>,
+    total: i64,
+}
+
+impl<T> PageBuilder<T> {
+    /// A page after `token` (the key of the previous page's last item) of at most `max` items.
+    pub fn new(token: Option<&str>, max: i64) -> Self {
+        Self {
+            token: token.unwrap_or("").to_string(),
+            max: max.max(1) as usize,
+            items: Vec::new(),
+            last_key: String::new(),
+            next: None,
+            total: 0,
+        }
+    }
+
+    /// True when a match with `key` belongs on this page (build its full view then).
+    pub fn wants(&self, key: &str) -> bool {
+        key > self.token.as_str() && self.items.len() < self.max
+    }
+
+    /// Records a match; `item` is its view when [`Self::wants`] said so.
+    pub fn push(&mut self, key: &str, item: Option<T>) {
+        self.total += 1;
+        match item {
+            Some(i) if self.wants(key) => {
+                self.items.push(i);
+                self.last_key = key.to_string();
+            }
+            _ if key > self.token.as_str()
+                && self.items.len() == self.max
+                && self.next.is_none() =>
+            {
+                self.next = Some(self.last_key.clone());
+            }
+            _ => {}
+        }
+    }
+
+    pub fn finish(self) -> Page<T> {
+        Page {
+            items: self.items,
+            next_token: self.next,
+            total: self.total,
+        }
+    }
+}
+
 /// Who is calling and how: every operation takes one.
 #[derive(Debug, Clone)]
 pub struct Ctx {
@@ -52,6 +117,9 @@ pub struct Ctx {
     pub request_id: String,
     /// Validate fully, change nothing, answer `DryRunOperation`.
     pub dry_run: bool,
+    /// The region the request addresses (the API's `RegionId`). When set, services and endpoints of
+    /// other regions read as not found; the console addresses objects by id and leaves it unset.
+    pub region_id: Option<String>,
 }
 
 impl Ctx {
@@ -62,7 +130,13 @@ impl Ctx {
             source,
             request_id: ids::request_id(),
             dry_run: false,
+            region_id: None,
         }
+    }
+
+    /// True when an object of `region` is addressable by this request.
+    pub fn sees_region(&self, region: &str) -> bool {
+        self.region_id.as_deref().is_none_or(|r| r == region)
     }
 
     /// The reconciler and other automatic changes.
@@ -126,6 +200,17 @@ impl Ops {
             delay_ms: Arc::new(AtomicI64::new(0)),
             ..self.clone()
         }
+    }
+
+    /// Starts a write transaction with `BEGIN IMMEDIATE`, taking SQLite's write lock up front.
+    ///
+    /// Every operation reads and then writes. A deferred `BEGIN` would start as a reader and have
+    /// to upgrade; when another connection (a request, the reconciler) committed in between,
+    /// SQLite refuses the upgrade at once with `SQLITE_BUSY` ("database is locked") without
+    /// waiting for `busy_timeout`, and the caller got `InternalError`. An immediate transaction
+    /// waits for the lock instead.
+    pub async fn write_tx(&self) -> Result<sqlx::Transaction<'static, crate::store::Db>, ApiError> {
+        Ok(self.pool.begin().await?)
     }
 
     /// Tells the reconciler to look for due transitions now.

@@ -27,7 +27,7 @@ impl Ops {
         .fetch_all(&self.pool)
         .await?;
         for id in due {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
             let Some(mut s) = sq::get(&mut tx, &id).await? else {
                 continue;
             };
@@ -87,7 +87,7 @@ impl Ops {
         .fetch_all(&self.pool)
         .await?;
         for id in due {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
             let Some(mut k) = eq::connection(&mut tx, &id).await? else {
                 continue;
             };
@@ -130,7 +130,7 @@ impl Ops {
         .fetch_all(&self.pool)
         .await?;
         for (ep, zone) in due {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
             let Some(z) = eq::zones(&mut tx, &ep)
                 .await?
                 .into_iter()
@@ -224,7 +224,7 @@ impl Ops {
         .fetch_all(&self.pool)
         .await?;
         for id in due {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write_tx().await?;
             let Some(mut e) = eq::get(&mut tx, &id).await? else {
                 continue;
             };

@@ -1,7 +1,7 @@
 //! Endpoint services (provider side): create, read, list, update, delete, and their resources.
 
 use super::audit::Change;
-use super::{Ctx, Ops};
+use super::{Ctx, Ops, Page, PageBuilder};
 use crate::domain::ApiError;
 use crate::domain::bandwidth::{
     CONNECT_BANDWIDTH_DEFAULT, CONNECT_BANDWIDTH_MAX, CONNECT_BANDWIDTH_MIN,
@@ -79,14 +79,6 @@ pub struct ServiceFilter {
     pub tags: Vec<(String, String)>,
 }
 
-/// One page of a list: items and the token of the next page (`None` on the last page).
-#[derive(Debug, Clone)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_token: Option<String>,
-    pub total: i64,
-}
-
 fn service_type(resource_type: &str) -> &'static str {
     if resource_type == "gwlb" {
         "GatewayLoadBalancer"
@@ -104,7 +96,7 @@ impl Ops {
         id: &str,
     ) -> Result<ServiceRow, ApiError> {
         match q::get(c, id).await? {
-            Some(s) if s.account_id == ctx.account_id => Ok(s),
+            Some(s) if s.account_id == ctx.account_id && ctx.sees_region(&s.region_id) => Ok(s),
             _ => Err(ApiError::service_not_found()),
         }
     }
@@ -253,7 +245,7 @@ impl Ops {
                 "The resource you applied for has exceeded the quota.",
             ));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         if q::count_owned(&mut tx, &ctx.account_id).await? >= SERVICES_PER_ACCOUNT {
             return Err(ApiError::new(
                 "QuotaMisMatched",
@@ -401,12 +393,7 @@ impl Ops {
             .filter(|(st, _)| st != conn::DISCONNECTED)
             .map(|(_, n)| n)
             .sum();
-        let pending_count = sqlx::query_scalar::<crate::store::Db, i64>(
-            "SELECT COUNT(*) FROM connections WHERE service_id = $1 AND status = 'Disconnected' AND decided_by IS NULL AND locked_from IS NULL",
-        )
-        .bind(&s.id)
-        .fetch_one(&mut *c)
-        .await?;
+        let pending_count = crate::store::endpoints::pending_for_service(c, &s.id).await?;
         Ok(ServiceView {
             service_type: service_type(&s.resource_type).into(),
             zones,
@@ -453,9 +440,8 @@ impl Ops {
         max: i64,
     ) -> Result<Page<ServiceView>, ApiError> {
         let mut c = self.pool.acquire().await?;
-        let mut after = next_token.unwrap_or("").to_string();
-        let mut items = Vec::new();
-        // Keyset scan in chunks; filters apply per row so a page always has up to `max` matches.
+        let mut page = PageBuilder::new(next_token, max);
+        let mut after = String::new();
         loop {
             let chunk = q::owned_page(&mut c, &ctx.account_id, region_id, &after, 500).await?;
             let done = chunk.len() < 500;
@@ -464,53 +450,16 @@ impl Ops {
                 if !self.service_matches(&mut c, &s, f).await? {
                     continue;
                 }
-                if items.len() as i64 == max {
-                    let total = self.count_services(&mut c, ctx, region_id, f).await?;
-                    let last = items.last().map(|v: &ServiceView| v.id.clone());
-                    return Ok(Page {
-                        items,
-                        next_token: last,
-                        total,
-                    });
-                }
-                items.push(self.service_view(&mut c, s).await?);
+                let key = s.id.clone();
+                let view = if page.wants(&key) {
+                    Some(self.service_view(&mut c, s).await?)
+                } else {
+                    None
+                };
+                page.push(&key, view);
             }
             if done {
-                break;
-            }
-        }
-        let total = if next_token.is_none() {
-            items.len() as i64
-        } else {
-            self.count_services(&mut c, ctx, region_id, f).await?
-        };
-        Ok(Page {
-            items,
-            next_token: None,
-            total,
-        })
-    }
-
-    async fn count_services(
-        &self,
-        c: &mut SqliteConnection,
-        ctx: &Ctx,
-        region_id: &str,
-        f: &ServiceFilter,
-    ) -> Result<i64, ApiError> {
-        let mut after = String::new();
-        let mut n = 0;
-        loop {
-            let chunk = q::owned_page(c, &ctx.account_id, region_id, &after, 1000).await?;
-            let done = chunk.len() < 1000;
-            for s in chunk {
-                after = s.id.clone();
-                if self.service_matches(c, &s, f).await? {
-                    n += 1;
-                }
-            }
-            if done {
-                return Ok(n);
+                return Ok(page.finish());
             }
         }
     }
@@ -563,7 +512,7 @@ impl Ops {
         id: &str,
         u: ServiceUpdate,
     ) -> Result<ServiceView, ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut s = self.active_owned_service(&mut tx, ctx, id).await?;
         let before = json!({"description": s.description, "auto_accept": s.auto_accept, "connect_bandwidth": s.connect_bandwidth, "zone_affinity": s.zone_affinity, "ip_version": s.address_ip_version});
         let mut pending = false;
@@ -682,7 +631,7 @@ impl Ops {
     /// resources still attached (Terraform relies on that). The service goes `Deleting`, then away;
     /// its remaining connections become `ServiceDeleted`.
     pub async fn delete_service(&self, ctx: &Ctx, id: &str) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut s = self.active_owned_service(&mut tx, ctx, id).await?;
         let live = q::connection_counts(&mut tx, &s.id)
             .await?
@@ -752,7 +701,7 @@ impl Ops {
         service_id: &str,
         r: NewResource,
     ) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut s = self.active_owned_service(&mut tx, ctx, service_id).await?;
         if s.managed_product.is_some() {
             return Err(ApiError::service_denied());
@@ -838,7 +787,7 @@ impl Ops {
         resource_id: &str,
         zone_id: Option<&str>,
     ) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut s = self.active_owned_service(&mut tx, ctx, service_id).await?;
         let existing = q::resources(&mut tx, &s.id).await?;
         let Some(res) = existing.iter().find(|x| {

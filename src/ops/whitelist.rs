@@ -71,7 +71,7 @@ impl Ops {
         user_arn: Option<&str>,
         label: &str,
     ) -> Result<WhitelistView, ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let s = self.active_owned_service(&mut tx, ctx, service_id).await?;
         let account = whitelist_subject(user_id, user_arn)?;
         if label.chars().count() > 64 {
@@ -118,7 +118,7 @@ impl Ops {
         user_id: Option<&str>,
         user_arn: Option<&str>,
     ) -> Result<(), ApiError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let s = self.active_owned_service(&mut tx, ctx, service_id).await?;
         let account = whitelist_subject(user_id, user_arn)?;
         if ctx.dry_run {
@@ -146,17 +146,20 @@ impl Ops {
         Ok(())
     }
 
-    /// ListVpcEndpointServiceUsers (the owner is allowed implicitly and not listed).
+    /// ListVpcEndpointServiceUsers (the owner is allowed implicitly and not listed), optionally only
+    /// the entry of one account.
     pub async fn list_whitelist(
         &self,
         ctx: &Ctx,
         service_id: &str,
+        user_id: Option<&str>,
     ) -> Result<Vec<WhitelistView>, ApiError> {
         let mut c = self.pool.acquire().await?;
         let s = self.owned_service(&mut c, ctx, service_id).await?;
         Ok(q::users(&mut c, &s.id)
             .await?
             .into_iter()
+            .filter(|u| user_id.is_none_or(|id| id == u.user_id))
             .map(user_view)
             .collect())
     }

@@ -365,13 +365,26 @@ pub async fn connections_of_account(
     .await
 }
 
-/// How many connections wait for `provider`'s decision (Disconnected, never decided).
+/// A connection waits for its provider's decision while it is Disconnected, nobody decided on it
+/// yet, and no overdue payment cut it.
+const WAITING: &str = "status = 'Disconnected' AND decided_by IS NULL AND locked_from IS NULL";
+
+/// How many connections wait for `provider`'s decision (across its services).
 pub async fn pending_for_provider(c: &mut SqliteConnection, provider: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar::<Db, i64>(
-        "SELECT COUNT(*) FROM connections WHERE service_owner_id = $1 AND status = 'Disconnected' AND decided_by IS NULL
-            AND locked_from IS NULL",
-    )
+    sqlx::query_scalar::<Db, i64>(&format!(
+        "SELECT COUNT(*) FROM connections WHERE service_owner_id = $1 AND {WAITING}"
+    ))
     .bind(provider)
+    .fetch_one(c)
+    .await
+}
+
+/// How many connections of one service wait for a decision.
+pub async fn pending_for_service(c: &mut SqliteConnection, service: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar::<Db, i64>(&format!(
+        "SELECT COUNT(*) FROM connections WHERE service_id = $1 AND {WAITING}"
+    ))
+    .bind(service)
     .fetch_one(c)
     .await
 }

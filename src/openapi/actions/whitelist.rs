@@ -49,13 +49,9 @@ pub async fn list(ops: &Ops, ctx: &Ctx, p: &Params) -> Result<Body, ApiError> {
             ));
         }
     };
-    let user_filter = p.get("UserId");
-    let users: Vec<_> = ops
-        .list_whitelist(ctx, p.required_param("ServiceId")?)
-        .await?
-        .into_iter()
-        .filter(|u| user_filter.is_none_or(|id| id == u.user_id))
-        .collect();
+    let users = ops
+        .list_whitelist(ctx, p.required_param("ServiceId")?, p.get("UserId"))
+        .await?;
     let total = users.len();
     let (page, next) = wire::page_of(users, &paging)?;
     let mut body = object(json!({

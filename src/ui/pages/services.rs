@@ -287,6 +287,7 @@ fn ConnectionRow(
 ) -> impl IntoView {
     let bw = RwSignal::new(k.bandwidth.to_string());
     let reason = RwSignal::new(String::new());
+    // Accept is offered for any Disconnected connection (also a rejected one, to change one's mind).
     let waiting = k.status == "Disconnected";
     let connected = k.status == "Connected";
     let ep = k.endpoint_id.clone();
@@ -304,7 +305,7 @@ fn ConnectionRow(
             <td class="pr-4 font-mono text-xs">{k.endpoint_owner_id.clone()}</td>
             <td class="pr-4 text-xs">{zones}</td>
             <td class="pr-4 font-mono text-xs">{k.created_at.clone()}</td>
-            <td class="pr-4"><StatusBadge status=if waiting && k.reason.is_none() { "Wait".to_string() } else { k.status.clone() }/>
+            <td class="pr-4"><StatusBadge status=if k.awaiting_decision { "Wait".to_string() } else { k.status.clone() }/>
                 {k.reason.clone().map(|r| view! { <p class="text-xs text-slate-500">{r}</p> })}</td>
             <td class="pr-4 text-xs">
                 <input class=INPUT type="number" min=k.min_bandwidth max=k.max_bandwidth prop:value=bw on:input=move |ev| bw.set(event_target_value(&ev)) aria-label="Bandwidth in Mbit/s"/>
