@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Linkyard needs to build and test, skipping every piece that is already there.
-# Usage: scripts/setup.sh [--test]   (--test adds Chromium and the browser-test packages)
+# Usage: scripts/setup.sh [--test]   (--test adds Chromium, the browser-test packages and the
+#                                     official Python SDKs in .venv for the SDK tests)
 # Each step prints what it checks; a failure names the missing piece and how to get it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,6 +73,20 @@ if [[ $want_test == 1 ]]; then
     ok "end2end/node_modules up to date"
   else
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund) || die "npm ci failed in end2end/"
+  fi
+
+  step "Official Alibaba Cloud Python SDKs in .venv (SDK compatibility tests)"
+  sdk_check='import alibabacloud_privatelink20200415, aliyunsdkprivatelink'
+  if [[ -x .venv/bin/python ]] && .venv/bin/python -c "$sdk_check" 2>/dev/null; then
+    ok "alibabacloud-privatelink20200415 and aliyun-python-sdk-privatelink importable"
+  else
+    command -v python3 >/dev/null || die "python3 is not installed (apt-get install python3 python3-venv)"
+    [[ -x .venv/bin/python ]] || python3 -m venv .venv \
+      || die "could not create .venv (apt-get install python3-venv, then python3 -m venv .venv)"
+    .venv/bin/pip install --quiet alibabacloud-privatelink20200415 aliyun-python-sdk-privatelink \
+      || die "could not install the SDKs (.venv/bin/pip install alibabacloud-privatelink20200415 aliyun-python-sdk-privatelink)"
+    .venv/bin/python -c "$sdk_check" || die "the SDKs installed into .venv do not import"
+    ok "installed into .venv"
   fi
 fi
 step "setup complete"

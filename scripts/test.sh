@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: Rust unit + integration tests, then the browser tests (Playwright + Debian
-# Chromium) against a server this script starts on a fresh database. Exits non-zero on any failure.
+# Chromium) against a server this script starts on a fresh database, then the SDK compatibility
+# tests (the official Python SDKs from PyPI, in .venv) against a second server on another fresh
+# database. Exits non-zero on any failure.
 # Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +31,12 @@ target/debug/linkyard --database-url "sqlite://$work/e2e.db" --log-level warn se
   --addr "127.0.0.1:$port" --scenario scenarios/demo.toml --transition-delay-ms 300 --site-root target/site \
   >"$work/server.log" 2>&1 &
 server=$!
-cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"; }
+sdk_server=""
+cleanup() {
+  kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
+  if [[ -n "$sdk_server" ]]; then kill "$sdk_server" 2>/dev/null || true; wait "$sdk_server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
@@ -39,5 +46,23 @@ done
 kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; echo "the test server exited" >&2; exit 1; }
 (cd end2end && LINKYARD_URL="http://127.0.0.1:$port" LINKYARD_ARTIFACTS="$artifacts" npx playwright test) || {
   echo "--- server log ---"; tail -50 "$work/server.log"; exit 1;
+}
+kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
+
+step "SDK compatibility tests (official Python SDKs, V3 and V1 signatures)"
+sdk_port=${LINKYARD_SDK_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+target/debug/linkyard --database-url "sqlite://$work/sdk.db" --log-level warn serve \
+  --addr "127.0.0.1:$sdk_port" --scenario scenarios/demo.toml --transition-delay-ms 0 --site-root target/site \
+  >"$work/sdk-server.log" 2>&1 &
+sdk_server=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$sdk_port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$sdk_server" 2>/dev/null || { cat "$work/sdk-server.log"; echo "the SDK test server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$sdk_port/healthz" >/dev/null 2>&1 \
+  || { cat "$work/sdk-server.log"; echo "the SDK test server did not answer /healthz" >&2; exit 1; }
+LINKYARD_API="127.0.0.1:$sdk_port" .venv/bin/python -m unittest -v tests/sdk/test_sdk.py || {
+  echo "--- SDK test server log ---"; tail -50 "$work/sdk-server.log"; exit 1;
 }
 step "All tests passed. Screenshots: end2end/artifacts/"

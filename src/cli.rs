@@ -175,6 +175,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         ops,
         demo_mode,
         nonces: Default::default(),
+        scenario: scenario.clone().map(std::sync::Arc::new),
     };
     let app = router(state).await?;
     tracing::info!(

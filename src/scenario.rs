@@ -300,6 +300,24 @@ pub async fn load(ops: &Ops, scenario: &Scenario, reset: bool) -> Result<(), Str
     Ok(())
 }
 
+/// Demo reset: empties the store and loads `scenario` again (demo mode only). Every account's open
+/// pages are told to refresh.
+pub async fn reset(ops: &Ops, ctx: &Ctx, scenario: &Scenario) -> Result<(), ApiError> {
+    ops.require_demo_tools()?;
+    load(ops, scenario, true)
+        .await
+        .map_err(|e| ApiError::new("ScenarioLoadFailed", e).status(500))?;
+    let audience = scenario.accounts.iter().map(|a| a.id.clone()).collect();
+    ops.publish([crate::domain::event::LiveEvent {
+        topic: "demo".into(),
+        action: "ResetDemo".into(),
+        target: scenario.name.clone(),
+        audience,
+    }]);
+    tracing::info!(by = %ctx.account_id, scenario = %scenario.name, "demo reset");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

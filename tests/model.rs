@@ -379,6 +379,86 @@ async fn overdue_payment_disconnects_and_clearing_reconnects() {
     );
 }
 
+/// Found by tests/invariants.rs: clearing an overdue payment moved the connection of an endpoint
+/// being deleted from `Deleting` back to `Connecting`, an edge the state machine does not have.
+#[tokio::test]
+async fn clearing_overdue_leaves_a_deleting_endpoint_alone() {
+    let app = demo_app().await;
+    let mut ops = app.ops.clone();
+    ops.demo_tools = true;
+    let ep = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    ops.accept_connection(&ctx(PROVIDER), ORDERS, &ep.id, None, None)
+        .await
+        .unwrap();
+    settle(&ops).await;
+    ops.set_overdue(&ctx(PROVIDER), CONSUMER.0, true)
+        .await
+        .unwrap();
+    ops.delete_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
+    ops.set_overdue(&ctx(PROVIDER), CONSUMER.0, false)
+        .await
+        .unwrap();
+    let got = ops.get_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(
+        (got.status.as_str(), got.connection_status.as_str()),
+        ("Deleting", "Deleting")
+    );
+    settle(&ops).await;
+    assert_eq!(
+        ops.get_endpoint(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointNotFound"
+    );
+}
+
+/// Found by tests/invariants.rs: a provider that rejects a connection an overdue payment had cut
+/// keeps it rejected when the payment clears; only accepting reconnects it.
+#[tokio::test]
+async fn a_rejection_during_an_overdue_payment_sticks() {
+    let app = demo_app().await;
+    let mut ops = app.ops.clone();
+    ops.demo_tools = true;
+    let ep = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    ops.accept_connection(&ctx(PROVIDER), ORDERS, &ep.id, None, None)
+        .await
+        .unwrap();
+    settle(&ops).await;
+    ops.set_overdue(&ctx(PROVIDER), CONSUMER.0, true)
+        .await
+        .unwrap();
+    settle(&ops).await;
+    ops.reject_connection(&ctx(PROVIDER), ORDERS, &ep.id, Some("contract ended"))
+        .await
+        .unwrap();
+    ops.set_overdue(&ctx(PROVIDER), CONSUMER.0, false)
+        .await
+        .unwrap();
+    settle(&ops).await;
+    let got = ops.get_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(
+        (
+            got.connection_status.as_str(),
+            got.reject_reason.as_deref(),
+            got.business_status.as_str()
+        ),
+        ("Disconnected", Some("contract ended"), "Normal")
+    );
+    ops.accept_connection(&ctx(PROVIDER), ORDERS, &ep.id, None, None)
+        .await
+        .unwrap();
+    settle(&ops).await;
+    let got = ops.get_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(got.connection_status, "Connected");
+}
+
 #[tokio::test]
 async fn service_rules_and_dry_run() {
     let app = demo_app().await;

@@ -38,6 +38,7 @@ test("consumer requests, provider accepts live, consumer sees Connected", async 
   await expect(row).toHaveCount(1, { timeout: 5_000 });
   console.log(`live update reached the provider after ${Date.now() - requested} ms`);
   await expect(row).toContainText(CONSUMER.id);
+  await expect(provider.locator("#pending-badge")).toHaveText("1 waiting");
   await provider.screenshot({ path: `${ARTIFACTS}/connection-queue.png`, fullPage: true });
   await row.locator('input[aria-label="Bandwidth in Mbit/s"]').fill("2048");
   await row.locator('button[data-action="accept"]').click();

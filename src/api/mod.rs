@@ -1,6 +1,8 @@
 //! The console adapter: `#[server]` functions. Each one finds the caller from the session, calls one
 //! operation and returns its result; no rules live here.
 
+pub mod activity;
+pub mod demo;
 pub mod endpoints;
 pub mod inventory;
 pub mod services;

@@ -6,6 +6,21 @@ use crate::domain::event::{AuditView, LiveEvent};
 use crate::store::{Db, iso};
 use sqlx::SqliteConnection;
 
+/// Filters of the activity log; empty fields match everything.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Account id that made the change (or `system`).
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// Part of the target id.
+    pub target: Option<String>,
+    /// Unix milliseconds, inclusive / exclusive.
+    pub since_ms: Option<i64>,
+    pub until_ms: Option<i64>,
+    /// Most rows (default 200, at most 10 000).
+    pub limit: i64,
+}
+
 /// What one change did, for the audit log and the live bus.
 pub struct Change<'a> {
     pub topic: &'a str,
@@ -63,12 +78,40 @@ impl Ops {
         account: &str,
         limit: i64,
     ) -> Result<Vec<AuditView>, ApiError> {
+        self.audit_log(
+            account,
+            &AuditFilter {
+                limit,
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    /// The audit events `account` may see that match `f`, newest first.
+    pub async fn audit_log(
+        &self,
+        account: &str,
+        f: &AuditFilter,
+    ) -> Result<Vec<AuditView>, ApiError> {
+        let opt = |s: &Option<String>| s.clone().filter(|v| !v.is_empty());
         let rows = sqlx::query_as::<Db, (i64, i64, String, String, String, String, String, String, String)>(
             "SELECT id, at, actor, source, action, target, region_id, summary, request_id FROM audit_events
-             WHERE audience LIKE $1 ORDER BY id DESC LIMIT $2",
+             WHERE audience LIKE $1
+               AND ($2 IS NULL OR actor = $2)
+               AND ($3 IS NULL OR action = $3)
+               AND ($4 IS NULL OR instr(target, $4) > 0)
+               AND ($5 IS NULL OR at >= $5)
+               AND ($6 IS NULL OR at < $6)
+             ORDER BY id DESC LIMIT $7",
         )
         .bind(format!("%,{account},%"))
-        .bind(limit)
+        .bind(opt(&f.actor))
+        .bind(opt(&f.action))
+        .bind(opt(&f.target))
+        .bind(f.since_ms)
+        .bind(f.until_ms)
+        .bind(if f.limit > 0 { f.limit.min(10_000) } else { 200 })
         .fetch_all(&self.pool)
         .await?;
         Ok(rows

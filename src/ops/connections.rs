@@ -205,6 +205,9 @@ impl Ops {
         let before = k.status.clone();
         let now = self.clock.now();
         k.decided_by = Some(ctx.account_id.clone());
+        // The provider's decision replaces what an overdue payment remembered: clearing the
+        // payment must not reconnect what the provider rejected.
+        k.locked_from = None;
         k.reason = reason
             .clone()
             .or_else(|| rejecting.then(|| "Rejected by the service provider.".to_string()));

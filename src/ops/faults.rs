@@ -11,7 +11,8 @@ use crate::store::Db;
 use crate::store::endpoints as eq;
 
 impl Ops {
-    fn require_demo_tools(&self) -> Result<(), ApiError> {
+    /// Refuses unless demo tools are on (demo mode).
+    pub fn require_demo_tools(&self) -> Result<(), ApiError> {
         if self.demo_tools {
             Ok(())
         } else {
@@ -82,6 +83,12 @@ impl Ops {
         tx.commit().await?;
         self.publish([ev]);
         Ok(())
+    }
+
+    /// An account's business status (`Normal` or `FinancialLocked`).
+    pub async fn business_status(&self, account: &str) -> Result<String, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        self.account_business_status(&mut c, account).await
     }
 
     /// The zones currently down.
@@ -158,7 +165,9 @@ impl Ops {
                 let other_ok = crate::store::accounts::account(&mut tx, other)
                     .await?
                     .is_some_and(|a| a.business_status == "Normal");
-                if !other_ok || k.status == conn::SERVICE_DELETED {
+                // Only a connection the lock cut (Disconnecting or Disconnected) comes back: one
+                // whose endpoint is being deleted or whose service is gone stays where it is.
+                if !other_ok || !conn::can_move(&k.status, conn::CONNECTING) {
                     continue;
                 }
                 k.locked_from = None;

@@ -210,7 +210,7 @@ impl Ops {
     /// waiting for `busy_timeout`, and the caller got `InternalError`. An immediate transaction
     /// waits for the lock instead.
     pub async fn write_tx(&self) -> Result<sqlx::Transaction<'static, crate::store::Db>, ApiError> {
-        Ok(self.pool.begin().await?)
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// Tells the reconciler to look for due transitions now.

@@ -1,5 +1,6 @@
 //! The HTTP server: console (SSR + server functions), SSE, health, metrics, and the layers around them.
 
+pub mod activity_csv;
 pub mod csrf;
 pub mod metrics;
 pub mod sse;
@@ -26,6 +27,8 @@ pub struct AppState {
     pub demo_mode: bool,
     /// Signature nonces seen by the cloud API in the last half hour (replay protection).
     pub nonces: std::sync::Arc<crate::openapi::sign::NonceCache>,
+    /// The scenario the demo resets to.
+    pub scenario: Option<std::sync::Arc<crate::scenario::Scenario>>,
 }
 
 /// Builds the whole application router (used by `serve` and by tests).
@@ -52,6 +55,7 @@ pub async fn router(state: AppState) -> Result<Router, String> {
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics::render))
         .route("/events", get(sse::events))
+        .route("/activity.csv", get(activity_csv::export))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -2,6 +2,8 @@
 
 use super::layout::Layout;
 use super::live::provide_live_events;
+use super::pages::activity::ActivityPage;
+use super::pages::demo::DemoPage;
 use super::pages::endpoints::{EndpointDetailPage, EndpointsPage};
 use super::pages::services::{ServiceDetailPage, ServicesPage};
 use super::pages::{inventory::InventoryPage, overview::OverviewPage, signin::SignInPage};
@@ -77,6 +79,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("services/:id") view=ServiceDetailPage/>
                     <Route path=path!("endpoints") view=EndpointsPage/>
                     <Route path=path!("endpoints/:id") view=EndpointDetailPage/>
+                    <Route path=path!("activity") view=ActivityPage/>
+                    <Route path=path!("demo") view=DemoPage/>
                 </ParentRoute>
             </Routes>
         </Router>

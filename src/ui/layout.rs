@@ -104,6 +104,7 @@ fn TopBar(session: ConsoleSession) -> impl IntoView {
                 {demo.then(|| view! {
                     <a href="/signin?add=1" class="text-orange-600 dark:text-orange-400 hover:underline" id="add-account">"+ Account"</a>
                 })}
+                <PendingBadge/>
                 <ThemeToggle/>
                 <button
                     class="rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
@@ -126,6 +127,30 @@ impl OrDefaultView for Option<crate::domain::account::AccountView> {
             id: String::new(),
             name: String::new(),
         })
+    }
+}
+
+/// How many endpoint connections wait for the active provider's decision; links to the services.
+#[component]
+fn PendingBadge() -> impl IntoView {
+    let live = crate::ui::live::use_live();
+    let ctx = expect_context::<SessionCtx>();
+    let count = Resource::new(
+        move || (live.get(), ctx.version.get()),
+        |_| crate::api::services::pending_decisions(),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let n = count.await.unwrap_or(0);
+                (n > 0).then(|| view! {
+                    <A href="/services" attr:id="pending-badge" attr:class="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900/40 dark:text-amber-300"
+                        attr:title="Endpoint connections waiting for your decision">
+                        {format!("{n} waiting")}
+                    </A>
+                })
+            })}
+        </Transition>
     }
 }
 
@@ -164,7 +189,6 @@ fn ThemeToggle() -> impl IntoView {
 
 #[component]
 fn Nav(session: ConsoleSession) -> impl IntoView {
-    let _ = session;
     let link = "block rounded px-3 py-2 text-sm hover:bg-slate-100 dark:hover:bg-slate-800 aria-[current=page]:bg-orange-50 aria-[current=page]:text-orange-700 dark:aria-[current=page]:bg-slate-800 dark:aria-[current=page]:text-orange-300";
     view! {
         <nav class="w-56 shrink-0 border-r border-slate-200 dark:border-slate-800 p-3 space-y-1 bg-white dark:bg-slate-900" aria-label="Main">
@@ -175,6 +199,8 @@ fn Nav(session: ConsoleSession) -> impl IntoView {
             <A href="/endpoints" attr:class=link>"Endpoints"</A>
             <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-400">"Network"</p>
             <A href="/inventory" attr:class=link>"Inventory"</A>
+            <A href="/activity" attr:class=link>"Activity"</A>
+            {session.info.demo_mode.then(|| view! { <A href="/demo" attr:class=link>"Demo"</A> })}
         </nav>
     }
 }

@@ -36,6 +36,13 @@ pub fn provide_live_events() {
             });
         let _ = es.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
         on_change.forget();
+        // Changes made between the server render and this subscription (or while reconnecting)
+        // were not delivered: refetch once the stream is open.
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+            set_tick.update(|t| *t += 1);
+        });
+        let _ = es.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
+        on_open.forget();
         let es = send_wrapper::SendWrapper::new(es);
         on_cleanup(move || es.close());
     });

@@ -39,6 +39,7 @@ pub async fn demo_app() -> TestApp {
         ops: ops.clone(),
         demo_mode: true,
         nonces: Default::default(),
+        scenario: Some(std::sync::Arc::new(s.clone())),
     })
     .await
     .unwrap();

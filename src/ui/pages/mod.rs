@@ -1,5 +1,7 @@
 //! One module per console page.
 
+pub mod activity;
+pub mod demo;
 pub mod endpoints;
 pub mod inventory;
 pub mod overview;

@@ -1,0 +1,116 @@
+//! Demo tools: reset to the scenario, fault injection, and the guided tour's progress.
+
+use crate::domain::ApiError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the demo page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoView {
+    pub demo_mode: bool,
+    pub scenario: Option<String>,
+    /// Every zone of the current region, with whether it is down.
+    pub zones: Vec<(String, bool)>,
+    /// Signed-in accounts with their business status (Normal / FinancialLocked).
+    pub accounts: Vec<(String, String, String)>,
+    /// Actions done so far by the accounts signed in here (for the guided tour).
+    pub done_actions: Vec<String>,
+    /// A connected endpoint of a signed-in account (the tour's last step), if any.
+    pub connected_endpoint: Option<String>,
+}
+
+/// The demo page's data.
+#[server(prefix = "/api", endpoint = "demo_state")]
+pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
+    use super::context::*;
+    let state = state()?;
+    let (ops, _ctx) = caller().await?;
+    let session = session().await?;
+    let signed_in = crate::auth::signed_in(&session).await?;
+    let down = ops.zone_outages().await.map_err(fail)?;
+    let zones = crate::domain::region::region(&region)
+        .map(|r| {
+            r.zones
+                .iter()
+                .map(|z| (z.to_string(), down.iter().any(|d| d == z)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut accounts = Vec::new();
+    let mut done_actions: Vec<String> = Vec::new();
+    let mut connected_endpoint = None;
+    for a in &signed_in {
+        accounts.push((
+            a.id.clone(),
+            a.name.clone(),
+            ops.business_status(&a.id).await.map_err(fail)?,
+        ));
+        let log: Vec<crate::domain::event::AuditView> =
+            ops.recent_audit(&a.id, 500).await.map_err(fail)?;
+        done_actions.extend(
+            log.into_iter()
+                .filter(|e| e.actor == a.id)
+                .map(|e| e.action),
+        );
+        if connected_endpoint.is_none() {
+            let ctx = crate::ops::Ctx::new(a.id.clone(), crate::ops::Source::Console);
+            let page = ops
+                .list_endpoints(&ctx, &region, &Default::default(), None, 1000)
+                .await
+                .map_err(fail)?;
+            connected_endpoint = page
+                .items
+                .into_iter()
+                .find(|e| e.connection_status == "Connected")
+                .map(|e| e.id);
+        }
+    }
+    done_actions.sort();
+    done_actions.dedup();
+    Ok(DemoView {
+        demo_mode: state.demo_mode,
+        scenario: state.scenario.as_ref().map(|s| s.name.clone()),
+        zones,
+        accounts,
+        done_actions,
+        connected_endpoint,
+    })
+}
+
+/// Takes a zone down or brings it back.
+#[server(prefix = "/api", endpoint = "zone_outage")]
+pub async fn zone_outage(zone_id: String, down: bool) -> Result<(), ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.set_zone_outage(&ctx, &zone_id, down)
+        .await
+        .map_err(fail)
+}
+
+/// Marks an account's payment overdue, or clears it.
+#[server(prefix = "/api", endpoint = "overdue_payment")]
+pub async fn overdue_payment(account_id: String, overdue: bool) -> Result<(), ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.set_overdue(&ctx, &account_id, overdue)
+        .await
+        .map_err(fail)
+}
+
+/// Resets everything to the scenario the server was started with.
+#[server(prefix = "/api", endpoint = "reset_demo")]
+pub async fn reset_demo() -> Result<(), ApiError> {
+    use super::context::*;
+    let state = state()?;
+    let (ops, ctx) = caller().await?;
+    let Some(s) = state.scenario.clone() else {
+        return Err(fail(
+            ApiError::new(
+                "Forbidden.DemoTools",
+                "The server was started without a scenario to reset to.",
+            )
+            .status(403),
+        ));
+    };
+    crate::scenario::reset(&ops, &ctx, &s).await.map_err(fail)
+}

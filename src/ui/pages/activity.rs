@@ -1,0 +1,97 @@
+//! Activity: the audit log with filters (account, action, resource, time) and CSV export. Live.
+
+use crate::api::activity::activity;
+use crate::ui::live::use_live;
+use crate::ui::style::*;
+use crate::ui::widgets::ErrorBanner;
+use leptos::prelude::*;
+
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let live = use_live();
+    let actor = RwSignal::new(String::new());
+    let action = RwSignal::new(String::new());
+    let target = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let filters = move || {
+        (
+            actor.get(),
+            action.get(),
+            target.get(),
+            from.get(),
+            to.get(),
+        )
+    };
+    let rows = Resource::new(
+        move || (filters(), live.get()),
+        |((a, b, c, d, e), _)| activity(a, b, c, d, e),
+    );
+    let csv_href = move || {
+        let (a, b, c, d, e) = filters();
+        let q: String = [
+            ("actor", a),
+            ("action", b),
+            ("target", c),
+            ("from", d),
+            ("to", e),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", v.replace('&', "%26").replace(' ', "%20")))
+        .collect::<Vec<_>>()
+        .join("&");
+        format!("/activity.csv?{q}")
+    };
+    let field = move |label: &'static str,
+                      id: &'static str,
+                      sig: RwSignal<String>,
+                      kind: &'static str,
+                      hint: &'static str| {
+        view! {
+            <label class="flex flex-col gap-1 text-sm">{label}
+                <input class=INPUT id=id type=kind placeholder=hint prop:value=sig on:change=move |ev| sig.set(event_target_value(&ev))/>
+            </label>
+        }
+    };
+    view! {
+        <div class="flex items-center justify-between">
+            <h1 class="text-xl font-semibold">"Activity"</h1>
+            <a class=BUTTON_QUIET id="export-csv" href=csv_href download="linkyard-activity.csv">"Export CSV"</a>
+        </div>
+        <div class="mt-4 flex flex-wrap gap-3" id="activity-filters">
+            {field("Account", "filter-actor", actor, "text", "16-digit id or system")}
+            {field("Action", "filter-action", action, "text", "e.g. EnableVpcEndpointConnection")}
+            {field("Resource", "filter-target", target, "text", "id or part of it")}
+            {field("From", "filter-from", from, "date", "")}
+            {field("To", "filter-to", to, "date", "")}
+        </div>
+        <Transition fallback=|| view! { <p class="mt-4 text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="mt-4 text-sm text-slate-500">"No activity matches."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="mt-4 w-full text-sm" id="activity-log">
+                            <thead class="text-left text-slate-500"><tr>
+                                <th class=TH>"Time (UTC)"</th><th class=TH>"Account"</th><th class=TH>"Source"</th><th class=TH>"Action"</th>
+                                <th class=TH>"Resource"</th><th class=TH>"Summary"</th><th class=TH>"Request id"</th>
+                            </tr></thead>
+                            <tbody>{list.into_iter().map(|r| view! {
+                                <tr class="border-t border-slate-200 dark:border-slate-800">
+                                    <td class="py-1 pr-4 font-mono text-xs">{r.at}</td>
+                                    <td class="pr-4 font-mono text-xs">{r.actor}</td>
+                                    <td class="pr-4">{r.source}</td>
+                                    <td class="pr-4">{r.action}</td>
+                                    <td class="pr-4 font-mono text-xs">{r.target}</td>
+                                    <td class="pr-4">{r.summary}</td>
+                                    <td class="pr-4 font-mono text-xs text-slate-500">{r.request_id}</td>
+                                </tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
