@@ -459,6 +459,80 @@ async fn a_rejection_during_an_overdue_payment_sticks() {
     assert_eq!(got.connection_status, "Connected");
 }
 
+/// Found by tests/invariants.rs: a connection accepted (or reconnected by a cleared payment)
+/// while its service was being deleted went from Connecting to ServiceDeleted.
+#[tokio::test]
+async fn a_deleting_service_takes_no_new_connections() {
+    let app = demo_app().await;
+    let mut ops = app.ops.clone();
+    ops.demo_tools = true;
+    // One waiting endpoint, one cut by an overdue payment.
+    let waiting = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    let mut n = contoso_endpoint();
+    n.zones.truncate(1);
+    let locked = ops.create_endpoint(&ctx(CONSUMER), n).await.unwrap();
+    ops.accept_connection(&ctx(PROVIDER), ORDERS, &locked.id, None, None)
+        .await
+        .unwrap();
+    settle(&ops).await;
+    ops.set_overdue(&ctx(PROVIDER), CONSUMER.0, true)
+        .await
+        .unwrap();
+    settle(&ops).await;
+    ops.delete_service(&ctx(PROVIDER), ORDERS).await.unwrap();
+    assert_eq!(
+        ops.accept_connection(&ctx(PROVIDER), ORDERS, &waiting.id, None, None)
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointServiceOperationDenied"
+    );
+    ops.set_overdue(&ctx(PROVIDER), CONSUMER.0, false)
+        .await
+        .unwrap();
+    let got = ops.get_endpoint(&ctx(CONSUMER), &locked.id).await.unwrap();
+    assert_eq!(got.connection_status, "Disconnected");
+    settle(&ops).await;
+    for id in [&waiting.id, &locked.id] {
+        let got = ops.get_endpoint(&ctx(CONSUMER), id).await.unwrap();
+        assert_eq!(got.connection_status, "ServiceDeleted");
+    }
+}
+
+/// Found by tests/invariants.rs: deleting a service turned a zone that was being removed back
+/// into `Disconnected` (without a due time), so its ENI and address were never released.
+#[tokio::test]
+async fn a_zone_being_removed_goes_even_when_the_service_is_deleted() {
+    let app = demo_app().await;
+    let ops = &app.ops;
+    let ep = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    settle(ops).await;
+    let zones = ops.list_zones(&ctx(CONSUMER), &ep.id).await.unwrap();
+    let h = zones.iter().find(|z| z.zone_id == "cn-hangzhou-h").unwrap();
+    ops.remove_zone(&ctx(CONSUMER), &ep.id, "cn-hangzhou-h")
+        .await
+        .unwrap();
+    ops.delete_service(&ctx(PROVIDER), ORDERS).await.unwrap();
+    settle(ops).await;
+    let zones = ops.list_zones(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(
+        zones.iter().map(|z| z.zone_id.as_str()).collect::<Vec<_>>(),
+        ["cn-hangzhou-i"]
+    );
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ip_allocations WHERE owner_id = $1")
+        .bind(&h.eni_id)
+        .fetch_one(&ops.pool)
+        .await
+        .unwrap();
+    assert_eq!(held, 0, "the removed zone's address is released");
+}
+
 #[tokio::test]
 async fn service_rules_and_dry_run() {
     let app = demo_app().await;

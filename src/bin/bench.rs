@@ -231,7 +231,7 @@ async fn main() {
         },
     )
     .await;
-    header("A. operations, one client, sequential");
+    header("A. operations, one client, sequential (demo store + the endpoints created here)");
     for s in [&create, &accept, &list_small] {
         println!("{}", s.row());
     }
@@ -402,26 +402,22 @@ async fn main() {
         },
     )
     .await;
-    let list_middle = measure(
-        format!("ListVpcEndpoints, middle page by NextToken"),
-        calls,
-        |_| {
-            let (ops, consumer, token) = (&ops, &consumer, middle.clone());
-            async move {
-                let p = ops
-                    .list_endpoints(
-                        consumer,
-                        REGION,
-                        &EndpointFilter::default(),
-                        Some(&token),
-                        PAGE,
-                    )
-                    .await
-                    .expect("list");
-                assert_eq!(p.items.len() as i64, PAGE);
-            }
-        },
-    )
+    let list_middle = measure("ListVpcEndpoints, middle page by NextToken", calls, |_| {
+        let (ops, consumer, token) = (&ops, &consumer, middle.clone());
+        async move {
+            let p = ops
+                .list_endpoints(
+                    consumer,
+                    REGION,
+                    &EndpointFilter::default(),
+                    Some(&token),
+                    PAGE,
+                )
+                .await
+                .expect("list");
+            assert_eq!(p.items.len() as i64, PAGE);
+        }
+    })
     .await;
     let list_conns = measure(
         format!("ListVpcEndpointConnections of {ORDERS}, first page"),

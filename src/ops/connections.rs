@@ -78,6 +78,11 @@ impl Ops {
         if k.status != conn::DISCONNECTED {
             return Err(ApiError::connection_denied());
         }
+        // A service on its way out takes no new connections: its deletion turns every
+        // connection into ServiceDeleted, which a live one cannot become.
+        if s.status == crate::domain::status_machine::resource::DELETING {
+            return Err(ApiError::service_denied());
+        }
         if e.status != "Active" && e.status != "Creating" && e.status != "Pending" {
             return Err(ApiError::endpoint_denied());
         }
@@ -407,9 +412,46 @@ impl Ops {
     ) -> Result<Page<ConnectionView>, ApiError> {
         let mut c = self.pool.acquire().await?;
         let s = self.owned_service(&mut c, ctx, service_id).await?;
-        let mut page = PageBuilder::new(next_token, max);
         let needs_view =
             f.eni_id.is_some() || f.resource_id.is_some() || f.resource_group_id.is_some();
+        if !needs_view {
+            // Every filter is a column: count and fetch one page in SQL instead of scanning
+            // every connection of the service.
+            let (status, endpoint, owner) = (
+                f.status.as_deref(),
+                f.endpoint_id.as_deref(),
+                f.endpoint_owner_id.as_deref(),
+            );
+            let total = q::count_connections(&mut c, &s.id, status, endpoint, owner).await?;
+            let max = max.max(1);
+            let mut rows = q::filtered_connections_page(
+                &mut c,
+                &s.id,
+                status,
+                endpoint,
+                owner,
+                next_token.unwrap_or(""),
+                max + 1,
+            )
+            .await?;
+            let more = rows.len() as i64 > max;
+            rows.truncate(max as usize);
+            let mut items = Vec::with_capacity(rows.len());
+            for k in rows {
+                items.push(self.connection_view(&mut c, &s, k).await?);
+            }
+            let next_token = if more {
+                items.last().map(|v| v.endpoint_id.clone())
+            } else {
+                None
+            };
+            return Ok(Page {
+                items,
+                next_token,
+                total,
+            });
+        }
+        let mut page = PageBuilder::new(next_token, max);
         let mut after = String::new();
         loop {
             let chunk =

@@ -16,6 +16,7 @@ use crate::store::services::{self as svc, ServiceRow};
 use crate::store::{iso, tags};
 use serde_json::json;
 use sqlx::SqliteConnection;
+use std::collections::HashMap;
 
 /// Most endpoints in one VPC, zones per endpoint and security groups per endpoint.
 pub const ENDPOINTS_PER_VPC: i64 = 1000;
@@ -561,7 +562,20 @@ impl Ops {
     ) -> Result<EndpointView, ApiError> {
         let k = q::connection(c, &e.id).await?;
         let s = svc::get(c, &e.service_id).await?;
-        Ok(EndpointView {
+        let tags = tags::of(c, &e.id).await?;
+        Ok(view_of(e, k.as_ref(), s.as_ref(), tags))
+    }
+}
+
+/// The full view of an endpoint from its row, connection, service and tags.
+fn view_of(
+    e: EndpointRow,
+    k: Option<&ConnectionRow>,
+    s: Option<&ServiceRow>,
+    tags: Vec<(String, String)>,
+) -> EndpointView {
+    {
+        EndpointView {
             connection_status: k
                 .as_ref()
                 .map_or(conn::SERVICE_DELETED.to_string(), |k| k.status.clone()),
@@ -569,7 +583,7 @@ impl Ops {
             reject_reason: k.as_ref().and_then(|k| k.reason.clone()),
             resource_owner: s.as_ref().is_some_and(|s| s.account_id == e.account_id),
             payer: s.as_ref().map_or("Endpoint".into(), |s| s.payer.clone()),
-            tags: tags::of(c, &e.id).await?,
+            tags,
             created_at: iso(e.created_at),
             id: e.id,
             owner_id: e.account_id,
@@ -591,9 +605,11 @@ impl Ops {
             business_status: e.business_status,
             domain: e.domain,
             resource_group_id: e.resource_group_id,
-        })
+        }
     }
+}
 
+impl Ops {
     /// GetVpcEndpointAttribute.
     pub async fn get_endpoint(&self, ctx: &Ctx, id: &str) -> Result<EndpointView, ApiError> {
         let mut c = self.pool.acquire().await?;
@@ -611,8 +627,68 @@ impl Ops {
         max: i64,
     ) -> Result<Page<EndpointView>, ApiError> {
         let mut c = self.pool.acquire().await?;
-        let mut page = PageBuilder::new(next_token, max);
         let needs_view = f.connection_status.is_some() || !f.tags.is_empty();
+        if !needs_view {
+            // Every filter is a column: count and fetch one page in SQL, then build the page's
+            // views with one query per table instead of a scan of every endpoint the caller owns.
+            let cols = q::EndpointColumns {
+                id: f.endpoint_id.as_deref(),
+                name: f.endpoint_name.as_deref(),
+                status: f.status.as_deref(),
+                endpoint_type: f.endpoint_type.as_deref(),
+                vpc_id: f.vpc_id.as_deref(),
+                service_name: f.service_name.as_deref(),
+                service_region_id: f.service_region_id.as_deref(),
+                address_ip_version: f.address_ip_version.as_deref(),
+                resource_group_id: f.resource_group_id.as_deref(),
+            };
+            let total = q::count_owned(&mut c, &ctx.account_id, region_id, &cols).await?;
+            let max = max.max(1);
+            let mut rows = q::owned_filtered_page(
+                &mut c,
+                &ctx.account_id,
+                region_id,
+                &cols,
+                next_token.unwrap_or(""),
+                max + 1,
+            )
+            .await?;
+            let more = rows.len() as i64 > max;
+            rows.truncate(max as usize);
+            let ids: Vec<&str> = rows.iter().map(|e| e.id.as_str()).collect();
+            let mut conns: HashMap<String, ConnectionRow> = q::connections_of(&mut c, &ids)
+                .await?
+                .into_iter()
+                .map(|k| (k.endpoint_id.clone(), k))
+                .collect();
+            let mut tags_of: HashMap<String, Vec<(String, String)>> = HashMap::new();
+            for (id, k, v) in tags::of_many(&mut c, &ids).await? {
+                tags_of.entry(id).or_default().push((k, v));
+            }
+            let mut services: HashMap<String, Option<ServiceRow>> = HashMap::new();
+            let mut items = Vec::with_capacity(rows.len());
+            for e in rows {
+                if !services.contains_key(&e.service_id) {
+                    let s = svc::get(&mut c, &e.service_id).await?;
+                    services.insert(e.service_id.clone(), s);
+                }
+                let k = conns.remove(&e.id);
+                let tags = tags_of.remove(&e.id).unwrap_or_default();
+                let s = services.get(&e.service_id).and_then(Option::as_ref);
+                items.push(view_of(e, k.as_ref(), s, tags));
+            }
+            let next_token = if more {
+                items.last().map(|v| v.id.clone())
+            } else {
+                None
+            };
+            return Ok(Page {
+                items,
+                next_token,
+                total,
+            });
+        }
+        let mut page = PageBuilder::new(next_token, max);
         let mut after = String::new();
         loop {
             let chunk = q::owned_page(&mut c, &ctx.account_id, region_id, &after, 500).await?;

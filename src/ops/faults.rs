@@ -166,8 +166,12 @@ impl Ops {
                     .await?
                     .is_some_and(|a| a.business_status == "Normal");
                 // Only a connection the lock cut (Disconnecting or Disconnected) comes back: one
-                // whose endpoint is being deleted or whose service is gone stays where it is.
-                if !other_ok || !conn::can_move(&k.status, conn::CONNECTING) {
+                // whose endpoint is being deleted, or whose service is being deleted or gone,
+                // stays where it is.
+                let service_deleting = crate::store::services::get(&mut tx, &k.service_id)
+                    .await?
+                    .is_none_or(|s| s.status == crate::domain::status_machine::resource::DELETING);
+                if !other_ok || service_deleting || !conn::can_move(&k.status, conn::CONNECTING) {
                     continue;
                 }
                 k.locked_from = None;

@@ -39,12 +39,13 @@ impl Ops {
                 s.due_at = None;
                 sq::update(&mut tx, &s).await?;
             } else if s.status == st::DELETING {
-                sqlx::query::<Db>("UPDATE connections SET status = 'ServiceDeleted', due_at = NULL, modified_at = $2 WHERE service_id = $1")
+                sqlx::query::<Db>("UPDATE connections SET status = 'ServiceDeleted', due_at = NULL, modified_at = $2 WHERE service_id = $1 AND status <> 'Deleting'")
                     .bind(&s.id)
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query::<Db>("UPDATE endpoint_zones SET status = 'Disconnected', due_at = NULL WHERE endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $1)")
+                // Zones being removed keep going: their ENIs and addresses are released when due.
+                sqlx::query::<Db>("UPDATE endpoint_zones SET status = 'Disconnected', due_at = NULL WHERE status <> 'Deleting' AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $1)")
                     .bind(&s.id)
                     .execute(&mut *tx)
                     .await?;

@@ -159,6 +159,171 @@ pub async fn owned_page(
     .await
 }
 
+/// Column filters of an endpoint list; `None` matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct EndpointColumns<'a> {
+    pub id: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub endpoint_type: Option<&'a str>,
+    pub vpc_id: Option<&'a str>,
+    pub service_name: Option<&'a str>,
+    pub service_region_id: Option<&'a str>,
+    pub address_ip_version: Option<&'a str>,
+    pub resource_group_id: Option<&'a str>,
+}
+
+impl<'a> EndpointColumns<'a> {
+    /// The filters that are set, as (column, value).
+    fn set(&self) -> Vec<(&'static str, &'a str)> {
+        [
+            ("id", self.id),
+            ("name", self.name),
+            ("status", self.status),
+            ("endpoint_type", self.endpoint_type),
+            ("vpc_id", self.vpc_id),
+            ("service_name", self.service_name),
+            ("service_region_id", self.service_region_id),
+            ("address_ip_version", self.address_ip_version),
+            ("resource_group_id", self.resource_group_id),
+        ]
+        .into_iter()
+        .filter_map(|(c, v)| v.map(|v| (c, v)))
+        .collect()
+    }
+
+    /// `account_id = $1 AND region_id = $2` plus one condition per set filter (`$3`…), and the
+    /// filter values in order. Only set filters appear, so an unfiltered count reads the
+    /// `endpoints_owner` index alone instead of every row.
+    fn condition(&self) -> (String, Vec<&'a str>) {
+        let set = self.set();
+        let mut sql = String::from("account_id = $1 AND region_id = $2");
+        for (i, (c, _)) in set.iter().enumerate() {
+            sql.push_str(&format!(" AND {c} = ${}", i + 3));
+        }
+        (sql, set.into_iter().map(|(_, v)| v).collect())
+    }
+}
+
+/// How many of `account`'s endpoints in `region` match `f` (an index range count).
+pub async fn count_owned(
+    c: &mut SqliteConnection,
+    account: &str,
+    region: &str,
+    f: &EndpointColumns<'_>,
+) -> sqlx::Result<i64> {
+    let (cond, values) = f.condition();
+    let sql = format!("SELECT COUNT(*) FROM endpoints WHERE {cond}");
+    let mut q = sqlx::query_scalar::<Db, i64>(&sql)
+        .bind(account)
+        .bind(region);
+    for v in values {
+        q = q.bind(v);
+    }
+    q.fetch_one(c).await
+}
+
+/// Up to `limit` of `account`'s endpoints in `region` matching `f`, after `after` by id.
+pub async fn owned_filtered_page(
+    c: &mut SqliteConnection,
+    account: &str,
+    region: &str,
+    f: &EndpointColumns<'_>,
+    after: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<EndpointRow>> {
+    let (cond, values) = f.condition();
+    let n = values.len() + 3;
+    let sql = format!(
+        "SELECT * FROM endpoints WHERE {cond} AND id > ${n} ORDER BY id LIMIT ${}",
+        n + 1
+    );
+    let mut q = sqlx::query_as::<Db, EndpointRow>(&sql)
+        .bind(account)
+        .bind(region);
+    for v in values {
+        q = q.bind(v);
+    }
+    q.bind(after).bind(limit).fetch_all(c).await
+}
+
+/// The connections of the endpoints `ids`, in one query.
+pub async fn connections_of(
+    c: &mut SqliteConnection,
+    ids: &[&str],
+) -> sqlx::Result<Vec<ConnectionRow>> {
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    sqlx::query_as::<Db, ConnectionRow>(
+        "SELECT * FROM connections WHERE endpoint_id IN (SELECT value FROM json_each($1))",
+    )
+    .bind(list)
+    .fetch_all(c)
+    .await
+}
+
+/// The condition on a service's connections for the filters that are set, with the values to
+/// bind after the service id (`$2`…). Unset filters stay out of the SQL so an unfiltered count
+/// reads the `connections_service` index alone.
+fn connection_condition<'a>(
+    status: Option<&'a str>,
+    endpoint: Option<&'a str>,
+    owner: Option<&'a str>,
+) -> (String, Vec<&'a str>) {
+    let mut sql = String::from("service_id = $1");
+    let mut values = Vec::new();
+    for (c, v) in [
+        ("status", status),
+        ("endpoint_id", endpoint),
+        ("endpoint_owner_id", owner),
+    ] {
+        if let Some(v) = v {
+            values.push(v);
+            sql.push_str(&format!(" AND {c} = ${}", values.len() + 1));
+        }
+    }
+    (sql, values)
+}
+
+/// How many of a service's connections match (optionally) a status, an endpoint and its owner.
+pub async fn count_connections(
+    c: &mut SqliteConnection,
+    service: &str,
+    status: Option<&str>,
+    endpoint: Option<&str>,
+    owner: Option<&str>,
+) -> sqlx::Result<i64> {
+    let (cond, values) = connection_condition(status, endpoint, owner);
+    let sql = format!("SELECT COUNT(*) FROM connections WHERE {cond}");
+    let mut q = sqlx::query_scalar::<Db, i64>(&sql).bind(service);
+    for v in values {
+        q = q.bind(v);
+    }
+    q.fetch_one(c).await
+}
+
+/// Up to `limit` of a service's connections matching the filters, after `after` by endpoint id.
+pub async fn filtered_connections_page(
+    c: &mut SqliteConnection,
+    service: &str,
+    status: Option<&str>,
+    endpoint: Option<&str>,
+    owner: Option<&str>,
+    after: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<ConnectionRow>> {
+    let (cond, values) = connection_condition(status, endpoint, owner);
+    let n = values.len() + 2;
+    let sql = format!(
+        "SELECT * FROM connections WHERE {cond} AND endpoint_id > ${n} ORDER BY endpoint_id LIMIT ${}",
+        n + 1
+    );
+    let mut q = sqlx::query_as::<Db, ConnectionRow>(&sql).bind(service);
+    for v in values {
+        q = q.bind(v);
+    }
+    q.bind(after).bind(limit).fetch_all(c).await
+}
+
 pub async fn count_in_vpc(c: &mut SqliteConnection, vpc: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM endpoints WHERE vpc_id = $1")
         .bind(vpc)

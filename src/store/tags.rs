@@ -12,6 +12,21 @@ pub async fn of(c: &mut SqliteConnection, resource: &str) -> sqlx::Result<Vec<(S
     .await
 }
 
+/// The tags of every resource in `ids`, in one query: (resource id, key, value) by id and key.
+pub async fn of_many(
+    c: &mut SqliteConnection,
+    ids: &[&str],
+) -> sqlx::Result<Vec<(String, String, String)>> {
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    sqlx::query_as::<Db, (String, String, String)>(
+        "SELECT resource_id, tag_key, tag_value FROM tags
+         WHERE resource_id IN (SELECT value FROM json_each($1)) ORDER BY resource_id, tag_key",
+    )
+    .bind(list)
+    .fetch_all(c)
+    .await
+}
+
 pub async fn set(
     c: &mut SqliteConnection,
     kind: &str,
