@@ -112,7 +112,51 @@ async fn serve(
         dry_run: params.bool("DryRun")?.unwrap_or(false),
         region_id: params.string("RegionId"),
     };
-    actions::dispatch(&state.ops, &ctx, &action, &params).await
+    match params.get("ClientToken") {
+        Some(token) if actions::changes_state(&action) && !ctx.dry_run => {
+            let replayed = state
+                .ops
+                .idempotent(&ctx, &action, token, &fingerprint(&params), || async {
+                    actions::dispatch(&state.ops, &ctx, &action, &params)
+                        .await
+                        .map(serde_json::Value::Object)
+                })
+                .await?;
+            match replayed {
+                serde_json::Value::Object(fields) => Ok(fields),
+                _ => Err(ApiError::internal()),
+            }
+        }
+        _ => actions::dispatch(&state.ops, &ctx, &action, &params).await,
+    }
+}
+
+/// Parameters of the transport, not of the request: they differ between retries (signature,
+/// time, nonce) or between the V1 and V3 forms of one request. The rest is what a ClientToken
+/// promises to repeat.
+const PER_ATTEMPT: [&str; 11] = [
+    "AccessKeyId",
+    "Action",
+    "ClientToken",
+    "Format",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureType",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+
+/// The business parameters of a request, in one canonical string.
+fn fingerprint(params: &Params) -> String {
+    params
+        .merged()
+        .iter()
+        .filter(|(k, v)| !PER_ATTEMPT.contains(&k.as_str()) && !v.is_empty())
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// The gateway's `MissingParameter` for a common parameter.

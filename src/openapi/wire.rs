@@ -79,20 +79,24 @@ pub fn paging(p: &Params, upper: i64, default: i64) -> Result<Paging, ApiError> 
             format!("must be between 1 and {upper}, got {max}"),
         ));
     }
-    let token = match p.get("NextToken") {
-        None => None,
-        Some(t) => Some(
-            URL_SAFE_NO_PAD
-                .decode(t)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .filter(|s| !s.is_empty())
-                .ok_or_else(|| {
-                    ApiError::illegal("NextToken", "not a token from a previous page")
-                })?,
-        ),
-    };
-    Ok(Paging { max, token })
+    Ok(Paging {
+        max,
+        token: next_token(p)?,
+    })
+}
+
+/// The decoded `NextToken` of a request, `None` for the first page.
+pub fn next_token(p: &Params) -> Result<Option<String>, ApiError> {
+    match p.get("NextToken") {
+        None => Ok(None),
+        Some(t) => URL_SAFE_NO_PAD
+            .decode(t)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .filter(|s| !s.is_empty())
+            .map(Some)
+            .ok_or_else(|| ApiError::illegal("NextToken", "not a token from a previous page")),
+    }
 }
 
 /// The wire `NextToken` for the operation layer's token: empty on the last page.

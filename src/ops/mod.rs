@@ -3,6 +3,7 @@
 //! The console's server functions and the cloud API both call these and nothing else.
 
 pub mod accounts;
+pub mod allocation;
 pub mod audit;
 pub mod catalogue;
 pub mod connections;
@@ -10,10 +11,12 @@ pub mod discovery;
 pub mod dns;
 pub mod endpoints;
 pub mod faults;
+pub mod idempotency;
 pub mod ids;
 pub mod inventory;
 pub mod reconcile;
 pub mod services;
+pub mod tags;
 pub mod whitelist;
 
 use crate::domain::ApiError;
@@ -178,6 +181,8 @@ pub struct Ops {
     pub waker: Arc<tokio::sync::Notify>,
     /// Demo tools (fault injection) are available.
     pub demo_tools: bool,
+    /// ClientToken requests being served, so a retry waits for the first attempt.
+    pub inflight: idempotency::InFlight,
 }
 
 impl Ops {
@@ -191,6 +196,7 @@ impl Ops {
             delay_ms: Arc::new(AtomicI64::new(delay_ms)),
             waker: Arc::new(tokio::sync::Notify::new()),
             demo_tools: false,
+            inflight: idempotency::InFlight::default(),
         }
     }
 

@@ -390,6 +390,122 @@ class ProviderConsumerFlow(Counted):
                      "EndpointServiceNotFound", "service gone")
 
 
+class TagsGroupsAndRetries(Counted):
+    """Tags, resource groups, ClientToken idempotency and resource allocation, through the SDKs."""
+
+    def test_tags_v3_and_v1(self):
+        region = {"RegionId": REGION}
+        svc = {**region, "ResourceType": "VpcEndpointService", "ResourceId": [ORDERS]}
+        v3(NORTHWIND, "TagResources", {**svc, "Tag": [{"Key": "team", "Value": "orders"},
+                                                      {"Key": "env", "Value": "demo"}]})
+        # The legacy SDK tags too (it has no ListTagResources / UntagResources).
+        v1(NORTHWIND, "TagResources", ResourceType="vpcendpointservice", ResourceId=[ORDERS],
+           Tag=[{"Key": "owner", "Value": "northwind"}])
+        rows = v3(NORTHWIND, "ListTagResources", svc)["TagResources"]
+        self.assertEqual(sorted((r["TagKey"], r["TagValue"]) for r in rows),
+                         [("env", "demo"), ("owner", "northwind"), ("team", "orders")])
+        self.assertEqual({r["ResourceType"] for r in rows}, {"VpcEndpointService"})
+        # A tag filter (key only matches any value) finds the service; lists filter and show tags.
+        by_tag = v3(NORTHWIND, "ListTagResources", {
+            **region, "ResourceType": "vpcendpointservice", "Tag": [{"Key": "team"}]})
+        self.assertEqual({r["ResourceId"] for r in by_tag["TagResources"]}, {ORDERS})
+        self.assertEqual(by_tag.get("NextToken") or "", "")
+        listed = v3(NORTHWIND, "ListVpcEndpointServices",
+                    {**region, "Tag": [{"Key": "team", "Value": "orders"}]})["Services"]
+        self.assertEqual([x["ServiceId"] for x in listed], [ORDERS])
+        self.assertIn({"Key": "team", "Value": "orders"}, listed[0]["Tags"])
+        # Overwrite, then remove.
+        v3(NORTHWIND, "TagResources", {**svc, "Tag": [{"Key": "env", "Value": "prod"}]})
+        v3(NORTHWIND, "UntagResources", {**svc, "TagKey": ["team", "owner"]})
+        rows = v3(NORTHWIND, "ListTagResources", svc)["TagResources"]
+        self.assertEqual([(r["TagKey"], r["TagValue"]) for r in rows], [("env", "prod")])
+        # Refusals change nothing.
+        self.refused("TagInfoNotExist", v3, NORTHWIND, "UntagResources", {**svc, "TagKey": ["team"]})
+        self.refused("InvalidResourceId.NotFound", v3, CONTOSO, "TagResources",
+                     {**svc, "Tag": [{"Key": "mine", "Value": "now"}]})
+        self.refused("IllegalTagKeyParam", v3, NORTHWIND, "TagResources",
+                     {**svc, "Tag": [{"Key": "aliyun:reserved", "Value": "x"}]})
+        self.refused("QuotaExceed.TagsPerResource", v3, NORTHWIND, "TagResources",
+                     {**svc, "Tag": [{"Key": f"k{i}", "Value": "v"} for i in range(20)]})
+        self.refused("MissingResourceIdOrTagParam", v3, NORTHWIND, "ListTagResources",
+                     {**region, "ResourceType": "VpcEndpointService"})
+        self.refused("DryRunOperation", v3, NORTHWIND, "UntagResources",
+                     {**svc, "All": True, "DryRun": True})
+        rows = v3(NORTHWIND, "ListTagResources", svc)["TagResources"]
+        self.assertEqual([(r["TagKey"], r["TagValue"]) for r in rows], [("env", "prod")])
+        v3(NORTHWIND, "UntagResources", {**svc, "All": True})
+        self.assertEqual(v3(NORTHWIND, "ListTagResources", svc)["TagResources"], [])
+
+    def test_resource_group_v3(self):
+        before = v3(NORTHWIND, "GetVpcEndpointServiceAttribute",
+                    {"RegionId": REGION, "ServiceId": ORDERS})["ResourceGroupId"]
+        self.assertTrue(before.startswith("rg-"))
+        v3(NORTHWIND, "ChangeResourceGroup", {"ResourceId": ORDERS, "ResourceType": "VpcEndpointService",
+                                              "ResourceGroupId": "rg-aek2platform001"})
+        got = v3(NORTHWIND, "GetVpcEndpointServiceAttribute", {"RegionId": REGION, "ServiceId": ORDERS})
+        self.assertEqual(got["ResourceGroupId"], "rg-aek2platform001")
+        self.refused("InvalidResourceGroup", v3, NORTHWIND, "ChangeResourceGroup",
+                     {"ResourceId": ORDERS, "ResourceType": "VpcEndpointService",
+                      "ResourceGroupId": "not-a-group"})
+        self.refused("ResourceNotFound", v3, CONTOSO, "ChangeResourceGroup",
+                     {"ResourceId": ORDERS, "ResourceType": "VpcEndpointService",
+                      "ResourceGroupId": "rg-aek2contoso0001"})
+        v3(NORTHWIND, "ChangeResourceGroup", {"ResourceId": ORDERS, "ResourceType": "VpcEndpointService",
+                                              "ResourceGroupId": before})
+        listed = v3(NORTHWIND, "ListVpcEndpointServices", {"RegionId": REGION, "ResourceGroupId": before})
+        self.assertIn(ORDERS, [x["ServiceId"] for x in listed["Services"]])
+
+    def test_client_token_replays_a_create(self):
+        token = f"retry-{time.time_ns()}"
+        params = {"RegionId": REGION, "ClientToken": token, "ServiceResourceType": "slb",
+                  "ServiceDescription": "retried create",
+                  "Resource": [{"ResourceId": "lb-bp1northwind00000002", "ResourceType": "slb",
+                                "ZoneId": "cn-hangzhou-i"}]}
+        first = v3(NORTHWIND, "CreateVpcEndpointService", params)
+        again = v3(NORTHWIND, "CreateVpcEndpointService", params)
+        self.assertEqual(again["ServiceId"], first["ServiceId"])
+        self.assertEqual(again["ServiceName"], first["ServiceName"])
+        self.assertTrue(again["RequestId"] != first["RequestId"])
+        # The legacy SDK's retry (new nonce and timestamp, same token) is the same request too.
+        legacy = v1(NORTHWIND, "CreateVpcEndpointService", ClientToken=token,
+                    ServiceResourceType="slb", ServiceDescription="retried create",
+                    Resources=[{"ResourceId": "lb-bp1northwind00000002", "ResourceType": "slb",
+                                "ZoneId": "cn-hangzhou-i"}])
+        self.assertEqual(legacy["ServiceId"], first["ServiceId"])
+        self.refused("IdempotentParameterMismatch", v3, NORTHWIND, "CreateVpcEndpointService",
+                     {**params, "ServiceDescription": "something else"})
+        listed = v3(NORTHWIND, "ListVpcEndpointServices",
+                    {"RegionId": REGION, "ResourceId": "lb-bp1northwind00000002"})
+        self.assertEqual([x["ServiceId"] for x in listed["Services"]], [first["ServiceId"]])
+        poll(lambda: v3(NORTHWIND, "GetVpcEndpointServiceAttribute",
+                        {"RegionId": REGION, "ServiceId": first["ServiceId"]}),
+             lambda v: v["ServiceStatus"] == "Active", "retried service active")
+        # A delete with a token runs once; its retry answers the same success.
+        delete = {"RegionId": REGION, "ServiceId": first["ServiceId"], "ClientToken": token + "-d"}
+        v3(NORTHWIND, "DeleteVpcEndpointService", delete)
+        v3(NORTHWIND, "DeleteVpcEndpointService", delete)
+        poll_refused(lambda: v3(NORTHWIND, "GetVpcEndpointServiceAttribute",
+                                {"RegionId": REGION, "ServiceId": first["ServiceId"]}),
+                     "EndpointServiceNotFound", "retried service deleted")
+
+    def test_resource_allocation_v3(self):
+        orders = {"RegionId": REGION, "ServiceId": ORDERS}
+        resources = v3(NORTHWIND, "ListVpcEndpointServiceResources", orders)["Resources"]
+        first = resources[0]
+        self.assertIs(first["AutoAllocatedEnabled"], True)
+        # The only resource of its zone must stay automatically allocated.
+        self.refused("ResourceAutoAllocateViolation", v3, NORTHWIND,
+                     "UpdateVpcEndpointServiceResourceAttribute",
+                     {**orders, "ResourceId": first["ResourceId"], "ZoneId": first["ZoneId"],
+                      "AutoAllocatedEnabled": False})
+        self.refused("EndpointServiceResourceNotFound", v3, NORTHWIND,
+                     "UpdateVpcEndpointServiceResourceAttribute",
+                     {**orders, "ResourceId": "nlb-doesnotexist", "AutoAllocatedEnabled": False})
+        self.refused("MissingParam.ResourceAllocateMode", v1, NORTHWIND,
+                     "UpdateVpcEndpointZoneConnectionResourceAttribute", ServiceId=ORDERS,
+                     EndpointId="ep-bp1doesnotexist00001", ZoneId="cn-hangzhou-h")
+
+
 class Refusals(unittest.TestCase):
     """Table-driven refusals with their exact codes and HTTP statuses, through both SDKs."""
 

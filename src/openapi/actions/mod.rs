@@ -7,6 +7,7 @@ pub mod misc;
 pub mod resources;
 pub mod security_groups;
 pub mod services;
+pub mod tags;
 pub mod whitelist;
 pub mod zones;
 
@@ -29,6 +30,10 @@ pub async fn dispatch(ops: &Ops, ctx: &Ctx, action: &str, p: &Params) -> Result<
         "AttachResourceToVpcEndpointService" => resources::attach(ops, ctx, p).await,
         "DetachResourceFromVpcEndpointService" => resources::detach(ops, ctx, p).await,
         "ListVpcEndpointServiceResources" => resources::list(ops, ctx, p).await,
+        "UpdateVpcEndpointServiceResourceAttribute" => resources::update(ops, ctx, p).await,
+        "UpdateVpcEndpointZoneConnectionResourceAttribute" => {
+            resources::update_zone(ops, ctx, p).await
+        }
         "CreateVpcEndpoint" => endpoints::create(ops, ctx, p).await,
         "GetVpcEndpointAttribute" => endpoints::get(ops, ctx, p).await,
         "ListVpcEndpoints" => endpoints::list(ops, ctx, p).await,
@@ -47,6 +52,10 @@ pub async fn dispatch(ops: &Ops, ctx: &Ctx, action: &str, p: &Params) -> Result<
         "DetachSecurityGroupFromVpcEndpoint" => security_groups::detach(ops, ctx, p).await,
         "ListVpcEndpointSecurityGroups" => security_groups::list(ops, ctx, p).await,
         "ListVpcEndpointServicesByEndUser" => misc::by_end_user(ops, ctx, p).await,
+        "TagResources" => tags::tag(ops, ctx, p).await,
+        "UntagResources" => tags::untag(ops, ctx, p).await,
+        "ListTagResources" => tags::list(ops, ctx, p).await,
+        "ChangeResourceGroup" => tags::change_group(ops, ctx, p).await,
         "DescribeRegions" => misc::describe_regions(p),
         "DescribeZones" => misc::describe_zones(p),
         "CheckProductOpen" => Ok(misc::check_product_open()),
@@ -71,6 +80,13 @@ pub(crate) fn tags(p: &Params) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// True for actions that change state (ClientToken applies to these; reads ignore it).
+pub fn changes_state(action: &str) -> bool {
+    !["Get", "List", "Describe", "Check"]
+        .iter()
+        .any(|p| action.starts_with(p))
 }
 
 /// An empty success body (just `RequestId`).

@@ -4,6 +4,7 @@ use super::done;
 use crate::domain::ApiError;
 use crate::openapi::params::Params;
 use crate::openapi::wire::{self, Body, object};
+use crate::ops::allocation::ZoneResourceChange;
 use crate::ops::services::NewResource;
 use crate::ops::{Ctx, Ops};
 use serde_json::{Value, json};
@@ -65,4 +66,41 @@ pub async fn list(ops: &Ops, ctx: &Ctx, p: &Params) -> Result<Body, ApiError> {
         "NextToken": next,
         "MaxResults": paging.max,
     })))
+}
+
+/// UpdateVpcEndpointServiceResourceAttribute: automatic allocation on or off.
+pub async fn update(ops: &Ops, ctx: &Ctx, p: &Params) -> Result<Body, ApiError> {
+    p.required("RegionId")?;
+    let enabled = p
+        .bool("AutoAllocatedEnabled")?
+        .ok_or_else(|| ApiError::missing("AutoAllocatedEnabled"))?;
+    ops.set_resource_auto_allocation(
+        ctx,
+        p.required_param("ServiceId")?,
+        p.required_param("ResourceId")?,
+        p.get("ZoneId"),
+        enabled,
+    )
+    .await?;
+    Ok(done())
+}
+
+/// UpdateVpcEndpointZoneConnectionResourceAttribute: the resource behind one zone of a connection.
+pub async fn update_zone(ops: &Ops, ctx: &Ctx, p: &Params) -> Result<Body, ApiError> {
+    p.required("RegionId")?;
+    let change = ZoneResourceChange::from_params(
+        p.get("ResourceAllocateMode"),
+        p.get("ResourceReplaceMode"),
+        p.get("ResourceId"),
+        p.get("ResourceType"),
+    )?;
+    ops.set_zone_resource(
+        ctx,
+        p.required_param("ServiceId")?,
+        p.required_param("EndpointId")?,
+        p.required_param("ZoneId")?,
+        change,
+    )
+    .await?;
+    Ok(done())
 }

@@ -1,0 +1,355 @@
+//! Which service resource serves each endpoint zone: the auto-allocation flag of a service's
+//! resources (UpdateVpcEndpointServiceResourceAttribute) and manual assignment or replacement of
+//! the resource behind one zone of a connection (UpdateVpcEndpointZoneConnectionResourceAttribute).
+//! Both put the service in `Pending` until the reconciler finishes the change.
+
+use super::audit::Change;
+use super::{Ctx, Ops};
+use crate::domain::ApiError;
+use crate::domain::status_machine::{connection as conn, resource as st};
+use crate::store::Db;
+use crate::store::endpoints as eq;
+use crate::store::services::{self as q, ResourceRow};
+use serde_json::json;
+
+/// How UpdateVpcEndpointZoneConnectionResourceAttribute picks the zone's resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZoneResourceChange {
+    /// `ResourceAllocateMode=Auto` (connection Disconnected): any auto-allocated resource.
+    AllocateAuto,
+    /// `ResourceAllocateMode=Manual` (connection Disconnected): this resource.
+    AllocateManual {
+        resource_id: String,
+        resource_type: String,
+    },
+    /// `ResourceReplaceMode=Graceful|Force` (connection Connected): move to this resource; the
+    /// current one must not be auto-allocated.
+    Replace {
+        resource_id: String,
+        resource_type: String,
+        force: bool,
+    },
+}
+
+impl ZoneResourceChange {
+    /// Reads the API's `ResourceAllocateMode`, `ResourceReplaceMode`, `ResourceId`, `ResourceType`.
+    pub fn from_params(
+        allocate: Option<&str>,
+        replace: Option<&str>,
+        resource_id: Option<&str>,
+        resource_type: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let resource = || -> Result<(String, String), ApiError> {
+            let id = resource_id.filter(|s| !s.is_empty()).ok_or_else(|| {
+                ApiError::new(
+                    "MissingParam.ResourceId",
+                    "The parameter ResourceId is required.",
+                )
+            })?;
+            let ty = resource_type.unwrap_or("").to_ascii_lowercase();
+            if ty != "slb" && ty != "alb" {
+                return Err(ApiError::new(
+                    "EndpointServiceResourceTypeNotSupport",
+                    format!("The resource type `{ty}` is not supported here; use slb or alb."),
+                ));
+            }
+            Ok((id.to_string(), ty))
+        };
+        match (
+            allocate.filter(|s| !s.is_empty()),
+            replace.filter(|s| !s.is_empty()),
+        ) {
+            (_, Some(mode)) => {
+                let force = match mode {
+                    "Graceful" => false,
+                    "Force" => true,
+                    other => {
+                        return Err(ApiError::new(
+                            "IllegalParam.ResourceReplaceMode",
+                            format!(
+                                "ResourceReplaceMode must be Graceful or Force, got `{other}`."
+                            ),
+                        ));
+                    }
+                };
+                let (resource_id, resource_type) = resource()?;
+                Ok(Self::Replace {
+                    resource_id,
+                    resource_type,
+                    force,
+                })
+            }
+            (Some("Auto"), None) => Ok(Self::AllocateAuto),
+            (Some("Manual"), None) => {
+                let (resource_id, resource_type) = resource()?;
+                Ok(Self::AllocateManual {
+                    resource_id,
+                    resource_type,
+                })
+            }
+            (Some(other), None) => Err(ApiError::new(
+                "IllegalParam.ResourceAllocateMode",
+                format!("ResourceAllocateMode must be Auto or Manual, got `{other}`."),
+            )),
+            (None, None) => Err(ApiError::new(
+                "MissingParam.ResourceAllocateMode",
+                "The parameter ResourceAllocateMode or ResourceReplaceMode is required.",
+            )),
+        }
+    }
+}
+
+fn resource_not_found() -> ApiError {
+    ApiError::new(
+        "EndpointServiceResourceNotFound",
+        "The specified service resource is not found.",
+    )
+}
+
+impl Ops {
+    /// UpdateVpcEndpointServiceResourceAttribute: turns automatic allocation of new endpoint zones
+    /// to `resource_id` on or off. Every zone keeps at least one auto-allocated resource.
+    pub async fn set_resource_auto_allocation(
+        &self,
+        ctx: &Ctx,
+        service_id: &str,
+        resource_id: &str,
+        zone_id: Option<&str>,
+        enabled: bool,
+    ) -> Result<(), ApiError> {
+        let mut tx = self.write_tx().await?;
+        let mut s = self.active_owned_service(&mut tx, ctx, service_id).await?;
+        let all = q::resources(&mut tx, &s.id).await?;
+        let zone_id = zone_id.filter(|z| !z.is_empty());
+        let targets: Vec<&ResourceRow> = all
+            .iter()
+            .filter(|r| r.resource_id == resource_id && zone_id.is_none_or(|z| z == r.zone_id))
+            .collect();
+        if targets.is_empty() {
+            return Err(resource_not_found());
+        }
+        if !enabled {
+            for t in &targets {
+                let others = all.iter().any(|r| {
+                    r.zone_id == t.zone_id && r.auto_allocated && r.resource_id != t.resource_id
+                });
+                if !others {
+                    return Err(ApiError::new(
+                        "ResourceAutoAllocateViolation",
+                        format!(
+                            "Zone {} needs at least one automatically allocated resource.",
+                            t.zone_id
+                        ),
+                    ));
+                }
+            }
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        for t in &targets {
+            sqlx::query::<Db>(
+                "UPDATE service_resources SET auto_allocated = $4
+                 WHERE service_id = $1 AND resource_id = $2 AND zone_id = $3",
+            )
+            .bind(&s.id)
+            .bind(&t.resource_id)
+            .bind(&t.zone_id)
+            .bind(enabled)
+            .execute(&mut *tx)
+            .await?;
+        }
+        s.status = st::PENDING.into();
+        s.due_at = Some(self.due());
+        s.updated_at = self.clock.now();
+        q::update(&mut tx, &s).await?;
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "service",
+                    action: "UpdateVpcEndpointServiceResourceAttribute",
+                    target: &s.id,
+                    region_id: &s.region_id,
+                    summary: format!(
+                        "automatic allocation to {resource_id} turned {}",
+                        if enabled { "on" } else { "off" }
+                    ),
+                    before: Some(json!({"resource": resource_id, "auto_allocated": !enabled})),
+                    after: Some(json!({"resource": resource_id, "auto_allocated": enabled})),
+                    audience: vec![],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        self.wake();
+        Ok(())
+    }
+
+    /// UpdateVpcEndpointZoneConnectionResourceAttribute: sets the service resource behind one zone
+    /// of a connection to `service_id`.
+    pub async fn set_zone_resource(
+        &self,
+        ctx: &Ctx,
+        service_id: &str,
+        endpoint_id: &str,
+        zone_id: &str,
+        change: ZoneResourceChange,
+    ) -> Result<(), ApiError> {
+        let mut tx = self.write_tx().await?;
+        let mut s = self.active_owned_service(&mut tx, ctx, service_id).await?;
+        let e = eq::get(&mut tx, endpoint_id)
+            .await?
+            .ok_or_else(ApiError::endpoint_not_found)?;
+        let k = match eq::connection(&mut tx, endpoint_id).await? {
+            Some(k) if k.service_id == s.id => k,
+            _ => return Err(ApiError::connection_not_found()),
+        };
+        let z = eq::zones(&mut tx, endpoint_id)
+            .await?
+            .into_iter()
+            .find(|z| z.zone_id == zone_id)
+            .ok_or_else(ApiError::zone_not_found)?;
+        let resources = q::resources(&mut tx, &s.id).await?;
+        let wants_disconnected = !matches!(change, ZoneResourceChange::Replace { .. });
+        let status_ok = if wants_disconnected {
+            k.status == conn::DISCONNECTED
+        } else {
+            k.status == conn::CONNECTED
+        };
+        if !status_ok {
+            return Err(ApiError::connection_denied());
+        }
+        let pick = |id: &str, ty: &str| -> Result<String, ApiError> {
+            let r = resources
+                .iter()
+                .find(|r| r.resource_id == id)
+                .ok_or_else(resource_not_found)?;
+            if !r.resource_type.eq_ignore_ascii_case(ty) {
+                return Err(ApiError::new(
+                    "Mismatch.ResourceType",
+                    format!("The ResourceType is mismatched for {id} and {ty}."),
+                ));
+            }
+            if !resources
+                .iter()
+                .any(|r| r.resource_id == id && r.zone_id == zone_id)
+            {
+                return Err(ApiError::new(
+                    "Mismatch.ZoneId",
+                    format!("The ZoneId is mismatched for {id} and {zone_id}."),
+                ));
+            }
+            Ok(id.to_string())
+        };
+        let chosen = match &change {
+            ZoneResourceChange::AllocateAuto => resources
+                .iter()
+                .find(|r| r.zone_id == zone_id && r.auto_allocated)
+                .map(|r| r.resource_id.clone())
+                .ok_or_else(resource_not_found)?,
+            ZoneResourceChange::AllocateManual {
+                resource_id,
+                resource_type,
+            } => pick(resource_id, resource_type)?,
+            ZoneResourceChange::Replace {
+                resource_id,
+                resource_type,
+                ..
+            } => {
+                let current_auto = z.resource_id.as_deref().is_some_and(|cur| {
+                    resources
+                        .iter()
+                        .any(|r| r.resource_id == cur && r.zone_id == zone_id && r.auto_allocated)
+                });
+                if current_auto {
+                    return Err(ApiError::new(
+                        "OperationDenied.CurrentResourceAutoAllocated",
+                        "The zone's current resource is allocated automatically; turn its automatic allocation off first.",
+                    ));
+                }
+                pick(resource_id, resource_type)?
+            }
+        };
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        sqlx::query::<Db>(
+            "UPDATE endpoint_zones SET resource_id = $3 WHERE endpoint_id = $1 AND zone_id = $2",
+        )
+        .bind(endpoint_id)
+        .bind(zone_id)
+        .bind(&chosen)
+        .execute(&mut *tx)
+        .await?;
+        s.status = st::PENDING.into();
+        s.due_at = Some(self.due());
+        s.updated_at = self.clock.now();
+        q::update(&mut tx, &s).await?;
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "connection",
+                    action: "UpdateVpcEndpointZoneConnectionResourceAttribute",
+                    target: endpoint_id,
+                    region_id: &s.region_id,
+                    summary: format!("zone {zone_id} of {endpoint_id} now served by {chosen}"),
+                    before: Some(json!({"zone": zone_id, "resource": z.resource_id})),
+                    after: Some(json!({"zone": zone_id, "resource": chosen})),
+                    audience: vec![e.account_id.clone()],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        self.wake();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_resource_modes() {
+        let code = |a, r, id, ty| {
+            ZoneResourceChange::from_params(a, r, id, ty)
+                .unwrap_err()
+                .code
+        };
+        assert_eq!(
+            ZoneResourceChange::from_params(Some("Auto"), None, None, None).unwrap(),
+            ZoneResourceChange::AllocateAuto
+        );
+        assert_eq!(
+            code(None, None, None, None),
+            "MissingParam.ResourceAllocateMode"
+        );
+        assert_eq!(
+            code(Some("Sometimes"), None, None, None),
+            "IllegalParam.ResourceAllocateMode"
+        );
+        assert_eq!(
+            code(None, Some("Gently"), Some("lb-1"), Some("slb")),
+            "IllegalParam.ResourceReplaceMode"
+        );
+        assert_eq!(
+            code(Some("Manual"), None, None, Some("slb")),
+            "MissingParam.ResourceId"
+        );
+        assert_eq!(
+            code(Some("Manual"), None, Some("nlb-1"), Some("nlb")),
+            "EndpointServiceResourceTypeNotSupport"
+        );
+        assert!(matches!(
+            ZoneResourceChange::from_params(None, Some("Force"), Some("alb-1"), Some("ALB"))
+                .unwrap(),
+            ZoneResourceChange::Replace { force: true, .. }
+        ));
+    }
+}

@@ -1,0 +1,504 @@
+//! Tags and resource groups on the caller's own endpoints and endpoint services
+//! (TagResources, UntagResources, ListTagResources, ChangeResourceGroup).
+
+use super::audit::Change;
+use super::{Ctx, Ops, Page};
+use crate::domain::ApiError;
+use crate::domain::validate;
+use crate::store::{Db, endpoints as eq, services as sq, tags};
+use sqlx::SqliteConnection;
+
+/// Most resources named in one tag call.
+pub const MAX_RESOURCES_PER_CALL: usize = 50;
+/// Most tags per resource.
+pub const MAX_TAGS: usize = 20;
+/// Rows per ListTagResources page.
+pub const TAG_PAGE: usize = 50;
+
+/// What a tag call addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagTarget {
+    Endpoint,
+    Service,
+}
+
+impl TagTarget {
+    /// `vpcendpoint` / `vpcendpointservice` in any case (Terraform sends `VpcEndpoint`).
+    pub fn parse(s: &str) -> Result<Self, ApiError> {
+        match s.to_ascii_lowercase().as_str() {
+            "vpcendpoint" => Ok(Self::Endpoint),
+            "vpcendpointservice" => Ok(Self::Service),
+            "" => Err(ApiError::missing("ResourceType")),
+            _ => Err(ApiError::illegal(
+                "ResourceType",
+                format!("use VpcEndpoint or VpcEndpointService, got `{s}`"),
+            )),
+        }
+    }
+
+    /// The name stored with tags and returned by ListTagResources.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Endpoint => "VpcEndpoint",
+            Self::Service => "VpcEndpointService",
+        }
+    }
+
+    fn topic(self) -> &'static str {
+        match self {
+            Self::Endpoint => "endpoint",
+            Self::Service => "service",
+        }
+    }
+}
+
+/// One row of ListTagResources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRow {
+    pub resource_id: String,
+    pub resource_type: &'static str,
+    pub key: String,
+    pub value: String,
+}
+
+/// `rg-` followed by 1–40 lower-case letters and digits.
+pub fn valid_resource_group(id: &str) -> bool {
+    id.strip_prefix("rg-").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest.len() <= 40
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(
+        "InvalidResourceId.NotFound",
+        "The specified ResourceIds are not found in our records.",
+    )
+}
+
+fn resource_ids(ids: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids.iter().filter(|i| !i.is_empty()) {
+        if !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    if out.is_empty() {
+        return Err(ApiError::missing("ResourceId"));
+    }
+    if out.len() > MAX_RESOURCES_PER_CALL {
+        return Err(ApiError::illegal(
+            "ResourceId",
+            format!("at most {MAX_RESOURCES_PER_CALL} resources per call"),
+        ));
+    }
+    Ok(out)
+}
+
+impl Ops {
+    /// The region of the caller's own endpoint or service `id`, or `None` when it is not theirs
+    /// (or not in the addressed region).
+    async fn own_resource_region(
+        &self,
+        c: &mut SqliteConnection,
+        ctx: &Ctx,
+        target: TagTarget,
+        id: &str,
+    ) -> Result<Option<String>, ApiError> {
+        let owner_region = match target {
+            TagTarget::Endpoint => eq::get(c, id).await?.map(|e| (e.account_id, e.region_id)),
+            TagTarget::Service => sq::get(c, id).await?.map(|s| (s.account_id, s.region_id)),
+        };
+        Ok(owner_region
+            .filter(|(owner, region)| *owner == ctx.account_id && ctx.sees_region(region))
+            .map(|(_, region)| region))
+    }
+
+    /// TagResources: adds or overwrites `tags` on each resource (all or nothing).
+    pub async fn tag_resources(
+        &self,
+        ctx: &Ctx,
+        target: TagTarget,
+        ids: &[String],
+        new_tags: &[(String, String)],
+    ) -> Result<(), ApiError> {
+        let ids = resource_ids(ids)?;
+        if new_tags.is_empty() {
+            return Err(ApiError::new(
+                "MissingTagKeyParam",
+                "The tag key is required.",
+            ));
+        }
+        validate::tags(new_tags)?;
+        let mut tx = self.write_tx().await?;
+        let mut regions = Vec::new();
+        for id in &ids {
+            let region = self
+                .own_resource_region(&mut tx, ctx, target, id)
+                .await?
+                .ok_or_else(not_found)?;
+            let have = tags::of(&mut tx, id).await?;
+            let added = new_tags
+                .iter()
+                .filter(|(k, _)| !have.iter().any(|(hk, _)| hk == k))
+                .count();
+            if have.len() + added > MAX_TAGS {
+                return Err(ApiError::new(
+                    "QuotaExceed.TagsPerResource",
+                    format!(
+                        "A resource can have at most {MAX_TAGS} tags; {id} would have {}.",
+                        have.len() + added
+                    ),
+                ));
+            }
+            regions.push(region);
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let mut events = Vec::new();
+        let summary = new_tags
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for (id, region) in ids.iter().zip(&regions) {
+            for (k, v) in new_tags {
+                tags::set(&mut tx, target.as_str(), id, k, v).await?;
+            }
+            events.push(
+                self.record(
+                    &mut tx,
+                    ctx,
+                    Change {
+                        topic: target.topic(),
+                        action: "TagResources",
+                        target: id,
+                        region_id: region,
+                        summary: format!("tagged {summary}"),
+                        before: None,
+                        after: Some(serde_json::json!(new_tags)),
+                        audience: vec![],
+                    },
+                )
+                .await?,
+            );
+        }
+        tx.commit().await?;
+        self.publish(events);
+        Ok(())
+    }
+
+    /// UntagResources: removes the tags named in `keys` (each must exist, `TagInfoNotExist`
+    /// otherwise), or every tag when `keys` is empty and `all` is set.
+    pub async fn untag_resources(
+        &self,
+        ctx: &Ctx,
+        target: TagTarget,
+        ids: &[String],
+        keys: &[String],
+        all: bool,
+    ) -> Result<(), ApiError> {
+        let ids = resource_ids(ids)?;
+        if keys.len() > MAX_TAGS {
+            return Err(ApiError::illegal(
+                "TagKey",
+                format!("at most {MAX_TAGS} keys per call"),
+            ));
+        }
+        for (i, k) in keys.iter().enumerate() {
+            validate::tag(k, "")?;
+            if keys[..i].contains(k) {
+                return Err(ApiError::new(
+                    "DuplicatedTagKey",
+                    format!("The tag key `{k}` is duplicated."),
+                ));
+            }
+        }
+        if keys.is_empty() && !all {
+            return Err(ApiError::new(
+                "MissingTagKeyParam",
+                "Name the tag keys to remove (TagKey.N) or set All=true.",
+            ));
+        }
+        let mut tx = self.write_tx().await?;
+        let mut regions = Vec::new();
+        for id in &ids {
+            let region = self
+                .own_resource_region(&mut tx, ctx, target, id)
+                .await?
+                .ok_or_else(not_found)?;
+            let have = tags::of(&mut tx, id).await?;
+            if let Some(k) = keys.iter().find(|k| !have.iter().any(|(hk, _)| hk == *k)) {
+                return Err(ApiError::new(
+                    "TagInfoNotExist",
+                    format!("The tag `{k}` does not exist on {id}."),
+                ));
+            }
+            regions.push(region);
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let mut events = Vec::new();
+        for (id, region) in ids.iter().zip(&regions) {
+            if keys.is_empty() {
+                tags::remove(&mut tx, id, None).await?;
+            }
+            for k in keys {
+                tags::remove(&mut tx, id, Some(k)).await?;
+            }
+            let summary = if keys.is_empty() {
+                "removed every tag".to_string()
+            } else {
+                format!("removed tags {}", keys.join(", "))
+            };
+            events.push(
+                self.record(
+                    &mut tx,
+                    ctx,
+                    Change {
+                        topic: target.topic(),
+                        action: "UntagResources",
+                        target: id,
+                        region_id: region,
+                        summary,
+                        before: None,
+                        after: None,
+                        audience: vec![],
+                    },
+                )
+                .await?,
+            );
+        }
+        tx.commit().await?;
+        self.publish(events);
+        Ok(())
+    }
+
+    /// ListTagResources: the tags of the caller's resources named in `ids` (or all of them of this
+    /// type in the region) that carry every tag in `filter` (a key with an empty value matches any
+    /// value), ordered by resource and key; `token` continues after a previous page.
+    pub async fn list_tag_resources(
+        &self,
+        ctx: &Ctx,
+        target: TagTarget,
+        ids: &[String],
+        filter: &[(String, String)],
+        token: Option<&str>,
+    ) -> Result<Page<TagRow>, ApiError> {
+        if ids.iter().all(|i| i.is_empty()) && filter.is_empty() {
+            return Err(ApiError::new(
+                "MissingResourceIdOrTagParam",
+                "Either ResourceId.N or Tag.N is required.",
+            ));
+        }
+        if ids.len() > MAX_RESOURCES_PER_CALL {
+            return Err(ApiError::illegal(
+                "ResourceId",
+                format!("at most {MAX_RESOURCES_PER_CALL} resources per call"),
+            ));
+        }
+        if filter.len() > MAX_TAGS {
+            return Err(ApiError::illegal(
+                "Tag",
+                format!("at most {MAX_TAGS} tags per call"),
+            ));
+        }
+        for (i, (k, v)) in filter.iter().enumerate() {
+            validate::tag(k, v)?;
+            if filter[..i].iter().any(|(k2, _)| k2 == k) {
+                return Err(ApiError::new(
+                    "DuplicatedTagKey",
+                    format!("The tag key `{k}` is duplicated."),
+                ));
+            }
+        }
+        let mut c = self.pool.acquire().await?;
+        let table = match target {
+            TagTarget::Endpoint => "endpoints",
+            TagTarget::Service => "endpoint_services",
+        };
+        let wanted: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|i| !i.is_empty())
+            .collect();
+        let sql = format!(
+            "SELECT t.resource_id, t.tag_key, t.tag_value FROM tags t JOIN {table} r ON r.id = t.resource_id
+             WHERE r.account_id = $1 AND ($2 IS NULL OR r.region_id = $2)
+               AND ($3 = '[]' OR t.resource_id IN (SELECT value FROM json_each($3)))
+               AND (t.resource_id, t.tag_key) > ($4, $5)
+             ORDER BY t.resource_id, t.tag_key"
+        );
+        let (after_id, after_key) = token
+            .and_then(|t| t.split_once('\u{1f}'))
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .unwrap_or_default();
+        let rows = sqlx::query_as::<Db, (String, String, String)>(&sql)
+            .bind(&ctx.account_id)
+            .bind(ctx.region_id.as_deref())
+            .bind(serde_json::to_string(&wanted).unwrap_or_else(|_| "[]".into()))
+            .bind(&after_id)
+            .bind(&after_key)
+            .fetch_all(&mut *c)
+            .await?;
+        // Group by resource, keep resources that carry every filter tag.
+        let mut items = Vec::new();
+        let mut total = 0i64;
+        let mut next = None;
+        let mut i = 0;
+        while i < rows.len() {
+            let id = rows[i].0.clone();
+            let end = rows[i..]
+                .iter()
+                .position(|r| r.0 != id)
+                .map_or(rows.len(), |n| i + n);
+            let group = &rows[i..end];
+            let matches = filter.iter().all(|(k, v)| {
+                group
+                    .iter()
+                    .any(|(_, gk, gv)| gk == k && (v.is_empty() || gv == v))
+            });
+            if matches {
+                for (rid, k, v) in group {
+                    total += 1;
+                    if items.len() < TAG_PAGE {
+                        items.push(TagRow {
+                            resource_id: rid.clone(),
+                            resource_type: target.as_str(),
+                            key: k.clone(),
+                            value: v.clone(),
+                        });
+                    } else if next.is_none() {
+                        let last: &TagRow = items.last().expect("a full page");
+                        next = Some(format!("{}\u{1f}{}", last.resource_id, last.key));
+                    }
+                }
+            }
+            i = end;
+        }
+        Ok(Page {
+            items,
+            next_token: next,
+            total,
+        })
+    }
+
+    /// ChangeResourceGroup: moves the caller's endpoint or service to `group`.
+    pub async fn change_resource_group(
+        &self,
+        ctx: &Ctx,
+        target: TagTarget,
+        id: &str,
+        group: &str,
+    ) -> Result<(), ApiError> {
+        if id.is_empty() {
+            return Err(ApiError::new(
+                "MissingParameter.ResourceId",
+                "The parameter ResourceId is required.",
+            ));
+        }
+        if group.is_empty() {
+            return Err(ApiError::new(
+                "MissingParameter.ResourceGroupId",
+                "The parameter ResourceGroupId is required.",
+            ));
+        }
+        if !valid_resource_group(group) {
+            return Err(ApiError::new(
+                "InvalidResourceGroup",
+                format!(
+                    "The resource group `{group}` is not valid (expected rg- followed by letters and digits)."
+                ),
+            ));
+        }
+        let missing = || {
+            ApiError::new(
+                "ResourceNotFound",
+                format!("The {} `{id}` is not found.", target.as_str()),
+            )
+        };
+        let mut tx = self.write_tx().await?;
+        let region = self
+            .own_resource_region(&mut tx, ctx, target, id)
+            .await?
+            .ok_or_else(missing)?;
+        let table = match target {
+            TagTarget::Endpoint => "endpoints",
+            TagTarget::Service => "endpoint_services",
+        };
+        let before: String = sqlx::query_scalar::<Db, String>(&format!(
+            "SELECT resource_group_id FROM {table} WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        sqlx::query::<Db>(&format!(
+            "UPDATE {table} SET resource_group_id = $2, updated_at = $3 WHERE id = $1"
+        ))
+        .bind(id)
+        .bind(group)
+        .bind(self.clock.now())
+        .execute(&mut *tx)
+        .await?;
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: target.topic(),
+                    action: "ChangeResourceGroup",
+                    target: id,
+                    region_id: &region,
+                    summary: format!("moved from resource group {before} to {group}"),
+                    before: Some(serde_json::json!({"resource_group_id": before})),
+                    after: Some(serde_json::json!({"resource_group_id": group})),
+                    audience: vec![],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_types_parse_in_any_case() {
+        assert_eq!(
+            TagTarget::parse("VpcEndpoint").unwrap(),
+            TagTarget::Endpoint
+        );
+        assert_eq!(
+            TagTarget::parse("vpcendpointservice").unwrap(),
+            TagTarget::Service
+        );
+        assert_eq!(
+            TagTarget::parse("").unwrap_err().code,
+            "MissingParam.ResourceType"
+        );
+        assert_eq!(
+            TagTarget::parse("instance").unwrap_err().code,
+            "IllegalParamFormat.ResourceType"
+        );
+    }
+
+    #[test]
+    fn resource_group_ids() {
+        assert!(valid_resource_group("rg-acfm0000000001"));
+        assert!(!valid_resource_group("rg-"));
+        assert!(!valid_resource_group("group-1"));
+        assert!(!valid_resource_group("rg-UPPER"));
+    }
+}

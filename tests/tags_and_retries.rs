@@ -1,0 +1,317 @@
+//! Tags, resource groups and ClientToken idempotency through the operation layer, on a real
+//! SQLite file with the demo scenario.
+
+mod common;
+
+use common::{CONSUMER, PROVIDER, demo_app};
+use linkyard::ops::audit::AuditFilter;
+use linkyard::ops::services::NewService;
+use linkyard::ops::tags::TagTarget;
+use linkyard::ops::{Ctx, Source};
+
+const ORDERS: &str = "epsrv-bp1northwindorders01";
+
+fn ctx(account: &str) -> Ctx {
+    Ctx::new(account, Source::Api)
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn tags_count_against_the_quota_across_calls_and_refusals_change_nothing() {
+    let app = demo_app().await;
+    let me = ctx(PROVIDER.0);
+    let ids = vec![ORDERS.to_string()];
+    let first: Vec<(String, String)> = (0..15).map(|i| (format!("k{i:02}"), "v".into())).collect();
+    app.ops
+        .tag_resources(&me, TagTarget::Service, &ids, &first)
+        .await
+        .unwrap();
+    // Overwriting existing keys does not count; six new keys would make 21.
+    let more: Vec<(String, String)> = (10..21).map(|i| (format!("k{i:02}"), "w".into())).collect();
+    let err = app
+        .ops
+        .tag_resources(&me, TagTarget::Service, &ids, &more)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "QuotaExceed.TagsPerResource");
+    let page = app
+        .ops
+        .list_tag_resources(&me, TagTarget::Service, &ids, &[], None)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 15);
+    assert!(
+        page.items.iter().all(|t| t.value == "v"),
+        "refused call changed values"
+    );
+    // Five new keys are fine and overwrite k10..k14.
+    let fits: Vec<(String, String)> = (10..20).map(|i| (format!("k{i:02}"), "w".into())).collect();
+    app.ops
+        .tag_resources(&me, TagTarget::Service, &ids, &fits)
+        .await
+        .unwrap();
+    let page = app
+        .ops
+        .list_tag_resources(&me, TagTarget::Service, &ids, &[], None)
+        .await
+        .unwrap();
+    assert_eq!(page.total, 20);
+    assert_eq!(page.items.iter().filter(|t| t.value == "w").count(), 10);
+}
+
+#[tokio::test]
+async fn other_accounts_cannot_tag_list_or_move_resources() {
+    let app = demo_app().await;
+    let stranger = ctx(CONSUMER.0);
+    let ids = vec![ORDERS.to_string()];
+    let err = app
+        .ops
+        .tag_resources(&stranger, TagTarget::Service, &ids, &pairs(&[("a", "b")]))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "InvalidResourceId.NotFound");
+    app.ops
+        .tag_resources(
+            &ctx(PROVIDER.0),
+            TagTarget::Service,
+            &ids,
+            &pairs(&[("a", "b")]),
+        )
+        .await
+        .unwrap();
+    let seen = app
+        .ops
+        .list_tag_resources(&stranger, TagTarget::Service, &ids, &[], None)
+        .await
+        .unwrap();
+    assert!(
+        seen.items.is_empty(),
+        "a stranger saw tags: {:?}",
+        seen.items
+    );
+    let err = app
+        .ops
+        .change_resource_group(&stranger, TagTarget::Service, ORDERS, "rg-stolen01")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "ResourceNotFound");
+    // Wrong type reads as not found too.
+    let err = app
+        .ops
+        .tag_resources(
+            &ctx(PROVIDER.0),
+            TagTarget::Endpoint,
+            &ids,
+            &pairs(&[("a", "b")]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "InvalidResourceId.NotFound");
+}
+
+#[tokio::test]
+async fn tag_lists_page_without_repeats_and_filter_by_every_tag() {
+    let app = demo_app().await;
+    let me = ctx(PROVIDER.0);
+    // Three more services so the listing spans resources.
+    let mut ids = vec![ORDERS.to_string()];
+    for lb in [
+        "lb-bp1northwind00000001",
+        "lb-bp1northwind00000002",
+        "alb-bp1northwind0000001",
+    ] {
+        let kind = if lb.starts_with("alb") { "alb" } else { "slb" };
+        let zone = if lb.ends_with('2') {
+            "cn-hangzhou-i"
+        } else {
+            "cn-hangzhou-h"
+        };
+        let s = app
+            .ops
+            .create_service(
+                &me,
+                NewService {
+                    region_id: "cn-hangzhou".into(),
+                    resource_type: Some(kind.into()),
+                    resources: vec![linkyard::ops::services::NewResource {
+                        resource_id: lb.into(),
+                        resource_type: Some(kind.into()),
+                        zone_id: Some(zone.into()),
+                    }],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        ids.push(s.id);
+    }
+    for (n, id) in ids.iter().enumerate() {
+        let mut tags: Vec<(String, String)> = (0..20)
+            .map(|i| (format!("t{i:02}"), n.to_string()))
+            .collect();
+        tags[0] = (
+            "tier".into(),
+            if n % 2 == 0 { "gold" } else { "silver" }.into(),
+        );
+        app.ops
+            .tag_resources(&me, TagTarget::Service, std::slice::from_ref(id), &tags)
+            .await
+            .unwrap();
+    }
+    let mut token = None;
+    let mut seen = Vec::new();
+    loop {
+        let page = app
+            .ops
+            .list_tag_resources(&me, TagTarget::Service, &ids, &[], token.as_deref())
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 50);
+        seen.extend(page.items.into_iter().map(|t| (t.resource_id, t.key)));
+        match page.next_token {
+            Some(t) => token = Some(t),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 80);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 80, "a row was listed twice");
+    let gold = app
+        .ops
+        .list_tag_resources(
+            &me,
+            TagTarget::Service,
+            &[],
+            &pairs(&[("tier", "gold")]),
+            None,
+        )
+        .await
+        .unwrap();
+    let mut gold_ids: Vec<_> = gold.items.iter().map(|t| t.resource_id.clone()).collect();
+    gold_ids.dedup();
+    assert_eq!(gold_ids.len(), 2);
+    let none = app
+        .ops
+        .list_tag_resources(
+            &me,
+            TagTarget::Service,
+            &[],
+            &pairs(&[("tier", "gold"), ("t01", "1")]),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(none.items.is_empty(), "tags must be ANDed");
+}
+
+#[tokio::test]
+async fn resource_group_moves_are_audited() {
+    let app = demo_app().await;
+    let me = ctx(PROVIDER.0);
+    app.ops
+        .change_resource_group(&me, TagTarget::Service, ORDERS, "rg-aek2moved0001")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.ops
+            .get_service(&me, ORDERS)
+            .await
+            .unwrap()
+            .resource_group_id,
+        "rg-aek2moved0001"
+    );
+    let log = app
+        .ops
+        .audit_log(
+            PROVIDER.0,
+            &AuditFilter {
+                action: Some("ChangeResourceGroup".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert!(
+        log[0].summary.contains("rg-aek2moved0001"),
+        "{}",
+        log[0].summary
+    );
+}
+
+#[tokio::test]
+async fn a_token_runs_once_even_when_retries_race() {
+    let app = demo_app().await;
+    let me = ctx(PROVIDER.0);
+    let create = || {
+        let ops = app.ops.clone();
+        let me = me.clone();
+        async move {
+            ops.idempotent(&me, "CreateVpcEndpointService", "tok-1", "same", || async {
+                let s = ops
+                    .create_service(
+                        &me,
+                        NewService {
+                            region_id: "cn-hangzhou".into(),
+                            resource_type: Some("slb".into()),
+                            resources: vec![linkyard::ops::services::NewResource {
+                                resource_id: "lb-bp1northwind00000001".into(),
+                                resource_type: Some("slb".into()),
+                                zone_id: Some("cn-hangzhou-h".into()),
+                            }],
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                Ok(serde_json::json!({"ServiceId": s.id}))
+            })
+            .await
+        }
+    };
+    let (a, b, c) = tokio::join!(create(), create(), create());
+    let (a, b, c) = (a.unwrap(), b.unwrap(), c.unwrap());
+    assert_eq!(a, b);
+    assert_eq!(b, c);
+    let services = app
+        .ops
+        .list_services(&me, "cn-hangzhou", &Default::default(), None, 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        services.total, 2,
+        "the orders service and one created service"
+    );
+    // Another fingerprint with the same token is refused; a fresh token runs again.
+    let err = app
+        .ops
+        .idempotent(
+            &me,
+            "CreateVpcEndpointService",
+            "tok-1",
+            "other",
+            || async { Ok(serde_json::json!({})) },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "IdempotentParameterMismatch");
+    let err = app
+        .ops
+        .idempotent(
+            &me,
+            "CreateVpcEndpointService",
+            "bad token",
+            "x",
+            || async { Ok(serde_json::json!({})) },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "IllegalParamFormat.ClientToken");
+}
