@@ -2,8 +2,11 @@
 //! operation and returns its result; no rules live here.
 
 pub mod activity;
+pub mod bandwidth;
 pub mod demo;
+pub mod dns_links;
 pub mod endpoints;
+pub mod gateway;
 pub mod inventory;
 pub mod services;
 pub mod session;

@@ -103,3 +103,21 @@ mod tests {
         assert_eq!(zone_bandwidth_in_force(None, LbType::Nlb, 0, None), 10240);
     }
 }
+
+/// Largest per-zone bandwidth a consumer may ask an operator for (100 Gbit/s).
+pub const REQUEST_MAX_MBPS: i64 = 102_400;
+
+/// A consumer's request for more per-zone bandwidth than its maximum, and the operator's decision.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BandwidthRequestView {
+    pub id: i64,
+    pub endpoint_id: String,
+    pub account_id: String,
+    /// Per-zone Mbit/s asked for.
+    pub mbps: i64,
+    pub reason: String,
+    /// Pending | Granted | Denied.
+    pub status: String,
+    pub created_at: String,
+    pub decided_at: Option<String>,
+}

@@ -5,6 +5,7 @@ pub mod account;
 pub mod bandwidth;
 pub mod error;
 pub mod event;
+pub mod gateway;
 pub mod inventory;
 pub mod model;
 pub mod names;

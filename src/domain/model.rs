@@ -152,3 +152,12 @@ pub struct DnsAnswer {
     /// Zones left out because they are unhealthy.
     pub withheld_zones: Vec<String>,
 }
+
+/// A VPC allowed to resolve the custom service domains of endpoints in another VPC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpcDnsLinkView {
+    /// The VPC that resolves.
+    pub vpc_id: String,
+    /// The VPC whose endpoints' custom domains it resolves.
+    pub target_vpc_id: String,
+}

@@ -398,6 +398,10 @@ impl Ops {
                             "endpoints",
                             "SELECT COUNT(*) FROM endpoints WHERE vpc_id = $1",
                         ),
+                        (
+                            "gateway endpoints",
+                            "SELECT COUNT(*) FROM gateway_endpoints WHERE vpc_id = $1",
+                        ),
                     ],
                 )
             } else if id.starts_with("vsw-") {

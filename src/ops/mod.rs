@@ -5,12 +5,15 @@
 pub mod accounts;
 pub mod allocation;
 pub mod audit;
+pub mod bandwidth_requests;
 pub mod catalogue;
 pub mod connections;
 pub mod discovery;
 pub mod dns;
+pub mod dns_links;
 pub mod endpoints;
 pub mod faults;
+pub mod gateway;
 pub mod idempotency;
 pub mod ids;
 pub mod inventory;

@@ -277,6 +277,7 @@ impl Ops {
             changed += 1;
         }
         self.publish(events);
+        changed += self.advance_gateways(now).await?;
         Ok(changed)
     }
 
@@ -286,7 +287,8 @@ impl Ops {
             "SELECT MIN(d) FROM (
                 SELECT MIN(due_at) AS d FROM endpoint_services UNION ALL SELECT MIN(due_at) FROM endpoints
                 UNION ALL SELECT MIN(due_at) FROM connections UNION ALL SELECT MIN(due_at) FROM endpoint_zones
-                UNION ALL SELECT MIN(due_at) FROM endpoint_security_groups)",
+                UNION ALL SELECT MIN(due_at) FROM endpoint_security_groups
+                UNION ALL SELECT MIN(due_at) FROM gateway_endpoints)",
         )
         .fetch_one(&self.pool)
         .await?)

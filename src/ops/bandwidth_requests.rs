@@ -1,0 +1,235 @@
+//! Requests for more per-zone bandwidth than an endpoint's maximum: the consumer asks with a
+//! reason; an operator (the demo tools in the console) grants or denies. A grant raises the
+//! connection's per-zone maximum, so the provider may then throttle it up to the granted value.
+
+use super::audit::Change;
+use super::endpoints::lb_of;
+use super::{Ctx, Ops};
+use crate::domain::ApiError;
+use crate::domain::bandwidth::{BandwidthRequestView, REQUEST_MAX_MBPS, zone_limits};
+use crate::store::endpoints as eq;
+use crate::store::services as sq;
+use crate::store::{Db, iso};
+use serde_json::json;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, FromRow)]
+struct RequestRow {
+    id: i64,
+    endpoint_id: String,
+    account_id: String,
+    mbps: i64,
+    reason: String,
+    status: String,
+    created_at: i64,
+    decided_at: Option<i64>,
+}
+
+fn view(r: RequestRow) -> BandwidthRequestView {
+    BandwidthRequestView {
+        id: r.id,
+        endpoint_id: r.endpoint_id,
+        account_id: r.account_id,
+        mbps: r.mbps,
+        reason: r.reason,
+        status: r.status,
+        created_at: iso(r.created_at),
+        decided_at: r.decided_at.map(iso),
+    }
+}
+
+impl Ops {
+    /// A consumer asks for `mbps` per zone on its endpoint, above the zone maximum in force.
+    pub async fn request_bandwidth(
+        &self,
+        ctx: &Ctx,
+        endpoint_id: &str,
+        mbps: i64,
+        reason: &str,
+    ) -> Result<BandwidthRequestView, ApiError> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 256 {
+            return Err(ApiError::illegal("Reason", "say why, in 1–256 characters"));
+        }
+        let mut tx = self.write_tx().await?;
+        let e = self.owned_endpoint(&mut tx, ctx, endpoint_id).await?;
+        let k = eq::connection(&mut tx, &e.id)
+            .await?
+            .ok_or_else(ApiError::connection_not_found)?;
+        let s = sq::get(&mut tx, &k.service_id)
+            .await?
+            .ok_or_else(ApiError::service_not_found)?;
+        let (_, max) = zone_limits(lb_of(&s.resource_type), e.created_at);
+        let in_force = k.zone_max_override.map_or(max, |g| g.max(max));
+        if mbps <= in_force || mbps > REQUEST_MAX_MBPS {
+            return Err(ApiError::illegal(
+                "Bandwidth",
+                format!(
+                    "ask for more than the {in_force} Mbit/s per zone already allowed, at most {REQUEST_MAX_MBPS}"
+                ),
+            ));
+        }
+        let open = sqlx::query_scalar::<Db, i64>(
+            "SELECT COUNT(*) FROM bandwidth_requests WHERE endpoint_id = $1 AND status = 'Pending'",
+        )
+        .bind(&e.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if open > 0 {
+            return Err(ApiError::new(
+                "BandwidthRequestExist",
+                format!(
+                    "Endpoint {} already has a request waiting for a decision.",
+                    e.id
+                ),
+            ));
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let now = self.clock.now();
+        let id = sqlx::query_scalar::<Db, i64>(
+            "INSERT INTO bandwidth_requests (endpoint_id, account_id, mbps, reason, status, created_at)
+             VALUES ($1,$2,$3,$4,'Pending',$5) RETURNING id",
+        )
+        .bind(&e.id)
+        .bind(&ctx.account_id)
+        .bind(mbps)
+        .bind(reason)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "endpoint",
+                    action: "RequestBandwidthIncrease",
+                    target: &e.id,
+                    region_id: &e.region_id,
+                    summary: format!("asked for {mbps} Mbit/s per zone: {reason}"),
+                    before: Some(json!({"zone_max": in_force})),
+                    after: Some(json!({"requested": mbps})),
+                    audience: vec![s.account_id.clone()],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        Ok(view(RequestRow {
+            id,
+            endpoint_id: e.id,
+            account_id: ctx.account_id.clone(),
+            mbps,
+            reason: reason.into(),
+            status: "Pending".into(),
+            created_at: now,
+            decided_at: None,
+        }))
+    }
+
+    /// The requests made for one of the caller's endpoints, newest first.
+    pub async fn bandwidth_requests(
+        &self,
+        ctx: &Ctx,
+        endpoint_id: &str,
+    ) -> Result<Vec<BandwidthRequestView>, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        self.owned_endpoint(&mut c, ctx, endpoint_id).await?;
+        let rows = sqlx::query_as::<Db, RequestRow>(
+            "SELECT * FROM bandwidth_requests WHERE endpoint_id = $1 ORDER BY id DESC",
+        )
+        .bind(endpoint_id)
+        .fetch_all(&mut *c)
+        .await?;
+        Ok(rows.into_iter().map(view).collect())
+    }
+
+    /// Operator: every request waiting for a decision, oldest first (demo tools only).
+    pub async fn pending_bandwidth_requests(&self) -> Result<Vec<BandwidthRequestView>, ApiError> {
+        self.require_demo_tools()?;
+        let rows = sqlx::query_as::<Db, RequestRow>(
+            "SELECT * FROM bandwidth_requests WHERE status = 'Pending' ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(view).collect())
+    }
+
+    /// Operator: grants (raising the connection's per-zone maximum) or denies a request.
+    pub async fn decide_bandwidth_request(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        grant: bool,
+    ) -> Result<(), ApiError> {
+        self.require_demo_tools()?;
+        let mut tx = self.write_tx().await?;
+        let r = sqlx::query_as::<Db, RequestRow>("SELECT * FROM bandwidth_requests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(
+                    "ResourceNotFound.BandwidthRequest",
+                    format!("There is no bandwidth request {id}."),
+                )
+            })?;
+        if r.status != "Pending" {
+            return Err(ApiError::new(
+                "IncorrectStatus.BandwidthRequest",
+                format!("Request {id} was already {}.", r.status.to_lowercase()),
+            ));
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let now = self.clock.now();
+        let status = if grant { "Granted" } else { "Denied" };
+        sqlx::query::<Db>(
+            "UPDATE bandwidth_requests SET status = $2, decided_at = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let mut audience = vec![r.account_id.clone()];
+        let mut region_id = String::new();
+        if let Some(mut k) = eq::connection(&mut tx, &r.endpoint_id).await? {
+            if grant {
+                k.zone_max_override = Some(k.zone_max_override.unwrap_or(0).max(r.mbps));
+                k.modified_at = now;
+                eq::update_connection(&mut tx, &k).await?;
+            }
+            audience.push(k.service_owner_id.clone());
+        }
+        if let Some(e) = eq::get(&mut tx, &r.endpoint_id).await? {
+            region_id = e.region_id;
+        }
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "connection",
+                    action: if grant {
+                        "GrantBandwidthIncrease"
+                    } else {
+                        "DenyBandwidthIncrease"
+                    },
+                    target: &r.endpoint_id,
+                    region_id: &region_id,
+                    summary: format!("{} {} Mbit/s per zone", status.to_lowercase(), r.mbps),
+                    before: Some(json!({"request": id, "status": "Pending"})),
+                    after: Some(json!({"request": id, "status": status})),
+                    audience,
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        Ok(())
+    }
+}

@@ -1,0 +1,129 @@
+//! VPC DNS links: a custom service domain resolves only inside the VPC of the endpoint that enabled
+//! it; another VPC of the same account resolves it once it is connected to that VPC and configured
+//! to (one link, `vpc` → `target`). [`Ops::resolve`](super::dns) reads the links.
+
+use super::audit::Change;
+use super::{Ctx, Ops};
+use crate::domain::ApiError;
+use crate::domain::model::VpcDnsLinkView;
+use crate::store::Db;
+use crate::store::inventory as inv;
+use serde_json::json;
+
+impl Ops {
+    /// Lets `vpc_id` resolve the custom domains of endpoints in `target_vpc_id` (`link = true`), or
+    /// stops it. Both VPCs must be the caller's and in one region.
+    pub async fn set_vpc_dns_link(
+        &self,
+        ctx: &Ctx,
+        vpc_id: &str,
+        target_vpc_id: &str,
+        link: bool,
+    ) -> Result<(), ApiError> {
+        if vpc_id == target_vpc_id {
+            return Err(ApiError::illegal(
+                "TargetVpcId",
+                "a VPC always resolves its own endpoints",
+            ));
+        }
+        let mut tx = self.write_tx().await?;
+        let mut regions = Vec::new();
+        for id in [vpc_id, target_vpc_id] {
+            let v = inv::vpc(&mut tx, id)
+                .await?
+                .filter(|v| v.account_id == ctx.account_id)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        "InvalidVpcId.NotFound",
+                        format!("The VPC {id} is not found."),
+                    )
+                })?;
+            regions.push(v.region_id);
+        }
+        if regions[0] != regions[1] {
+            return Err(ApiError::illegal(
+                "TargetVpcId",
+                "both VPCs must be in one region",
+            ));
+        }
+        let present = sqlx::query_scalar::<Db, i64>(
+            "SELECT COUNT(*) FROM vpc_dns_links WHERE vpc_id = $1 AND target_vpc_id = $2",
+        )
+        .bind(vpc_id)
+        .bind(target_vpc_id)
+        .fetch_one(&mut *tx)
+        .await?
+            > 0;
+        if present == link {
+            return Err(ApiError::new(
+                if link {
+                    "ResourceAlreadyExist.DnsLink"
+                } else {
+                    "ResourceNotFound.DnsLink"
+                },
+                format!(
+                    "{vpc_id} {} resolve the custom domains of {target_vpc_id}.",
+                    if link { "can already" } else { "does not" }
+                ),
+            ));
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let sql = if link {
+            "INSERT INTO vpc_dns_links (vpc_id, target_vpc_id) VALUES ($1, $2)"
+        } else {
+            "DELETE FROM vpc_dns_links WHERE vpc_id = $1 AND target_vpc_id = $2"
+        };
+        sqlx::query::<Db>(sql)
+            .bind(vpc_id)
+            .bind(target_vpc_id)
+            .execute(&mut *tx)
+            .await?;
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "inventory",
+                    action: if link { "LinkVpcDns" } else { "UnlinkVpcDns" },
+                    target: target_vpc_id,
+                    region_id: &regions[0],
+                    summary: format!(
+                        "{vpc_id} {} resolve custom domains of {target_vpc_id}",
+                        if link { "may now" } else { "no longer may" }
+                    ),
+                    before: None,
+                    after: Some(json!({"vpc": vpc_id, "target": target_vpc_id, "linked": link})),
+                    audience: vec![],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        Ok(())
+    }
+
+    /// Links into `target_vpc_id`: the VPCs (of the caller) that resolve its custom domains.
+    pub async fn vpc_dns_links(
+        &self,
+        ctx: &Ctx,
+        target_vpc_id: &str,
+    ) -> Result<Vec<VpcDnsLinkView>, ApiError> {
+        let rows = sqlx::query_as::<Db, (String, String)>(
+            "SELECT l.vpc_id, l.target_vpc_id FROM vpc_dns_links l JOIN vpcs v ON v.id = l.target_vpc_id
+             WHERE l.target_vpc_id = $1 AND v.account_id = $2 ORDER BY l.vpc_id",
+        )
+        .bind(target_vpc_id)
+        .bind(&ctx.account_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(vpc_id, target_vpc_id)| VpcDnsLinkView {
+                vpc_id,
+                target_vpc_id,
+            })
+            .collect())
+    }
+}

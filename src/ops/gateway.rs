@@ -1,0 +1,527 @@
+//! Gateway endpoints for OSS: created in one of the caller's VPCs, associated with that VPC's route
+//! tables (each association adds a route for the OSS prefix in 100.64.0.0/10 with the endpoint as
+//! next hop), governed by an endpoint policy. Creating → Active and Deleting → gone advance through
+//! the reconciler.
+
+use super::audit::Change;
+use super::{Ctx, Ops};
+use crate::domain::ApiError;
+use crate::domain::gateway::{
+    GatewayEndpointView, is_gateway_service, oss_gateway_service, oss_prefix, system_route_table,
+};
+use crate::domain::region::region;
+use crate::domain::validate;
+use crate::store::inventory as inv;
+use crate::store::{Db, iso};
+use serde_json::json;
+use sqlx::{FromRow, SqliteConnection};
+
+/// Input of a gateway endpoint creation.
+#[derive(Debug, Clone, Default)]
+pub struct NewGatewayEndpoint {
+    pub region_id: String,
+    pub vpc_id: String,
+    /// `com.aliyun.<region>.oss`; the only supported service.
+    pub service_name: String,
+    pub name: String,
+    pub policy_document: Option<String>,
+    /// Route tables of the VPC to associate now.
+    pub route_tables: Vec<String>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+struct GatewayRow {
+    id: String,
+    account_id: String,
+    region_id: String,
+    vpc_id: String,
+    name: String,
+    service_name: String,
+    policy_document: Option<String>,
+    prefix_cidr: String,
+    status: String,
+    #[allow(dead_code)]
+    due_at: Option<i64>,
+    created_at: i64,
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::new(
+        "ResourceNotFound.GatewayEndpoint",
+        format!("The gateway endpoint {id} is not found."),
+    )
+}
+
+fn check_name(name: &str) -> Result<(), ApiError> {
+    if !name.is_empty() {
+        validate::endpoint_name(name)?;
+    }
+    Ok(())
+}
+
+/// The route tables a gateway endpoint may join: the VPC's system route table.
+fn route_tables_of(vpc_id: &str) -> Vec<String> {
+    vec![system_route_table(vpc_id)]
+}
+
+fn check_route_table(vpc_id: &str, table: &str) -> Result<(), ApiError> {
+    if route_tables_of(vpc_id).iter().any(|t| t == table) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            "ResourceNotFound.RouteTable",
+            format!("The route table {table} is not in VPC {vpc_id}."),
+        ))
+    }
+}
+
+impl Ops {
+    async fn owned_gateway(
+        &self,
+        c: &mut SqliteConnection,
+        ctx: &Ctx,
+        id: &str,
+    ) -> Result<GatewayRow, ApiError> {
+        let row = sqlx::query_as::<Db, GatewayRow>("SELECT * FROM gateway_endpoints WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?;
+        match row {
+            Some(g) if g.account_id == ctx.account_id && ctx.sees_region(&g.region_id) => Ok(g),
+            _ => Err(not_found(id)),
+        }
+    }
+
+    async fn gateway_view(
+        &self,
+        c: &mut SqliteConnection,
+        g: GatewayRow,
+    ) -> Result<GatewayEndpointView, ApiError> {
+        let route_tables = sqlx::query_scalar::<Db, String>(
+            "SELECT route_table_id FROM gateway_endpoint_route_tables WHERE gateway_endpoint_id = $1 ORDER BY route_table_id",
+        )
+        .bind(&g.id)
+        .fetch_all(&mut *c)
+        .await?;
+        Ok(GatewayEndpointView {
+            id: g.id,
+            name: g.name,
+            region_id: g.region_id,
+            vpc_id: g.vpc_id,
+            service_name: g.service_name,
+            prefix_cidr: g.prefix_cidr,
+            policy_document: g.policy_document,
+            status: g.status,
+            route_tables,
+            created_at: iso(g.created_at),
+        })
+    }
+
+    /// Creates a gateway endpoint for OSS in one of the caller's VPCs (one per VPC and service).
+    pub async fn create_gateway_endpoint(
+        &self,
+        ctx: &Ctx,
+        n: NewGatewayEndpoint,
+    ) -> Result<GatewayEndpointView, ApiError> {
+        let r = region(&n.region_id).ok_or_else(|| {
+            ApiError::illegal("RegionId", format!("unknown region `{}`", n.region_id))
+        })?;
+        if is_gateway_service(&n.service_name) != Some(r.id) {
+            return Err(ApiError::new(
+                "UnsupportedService.GatewayEndpoint",
+                format!(
+                    "Gateway endpoints support only OSS; in {} use {}.",
+                    r.id,
+                    oss_gateway_service(r.id)
+                ),
+            ));
+        }
+        check_name(&n.name)?;
+        if let Some(p) = n.policy_document.as_deref().filter(|p| !p.is_empty()) {
+            validate::policy_document(p)?;
+        }
+        let mut tx = self.write_tx().await?;
+        let vpc = inv::vpc(&mut tx, &n.vpc_id)
+            .await?
+            .filter(|v| v.account_id == ctx.account_id && v.region_id == r.id)
+            .ok_or_else(|| {
+                ApiError::new(
+                    "InvalidVpcId.NotFound",
+                    format!("The VPC {} is not found.", n.vpc_id),
+                )
+            })?;
+        for t in &n.route_tables {
+            check_route_table(&vpc.id, t)?;
+        }
+        let taken = sqlx::query_scalar::<Db, i64>(
+            "SELECT COUNT(*) FROM gateway_endpoints WHERE vpc_id = $1 AND service_name = $2",
+        )
+        .bind(&vpc.id)
+        .bind(&n.service_name)
+        .fetch_one(&mut *tx)
+        .await?;
+        if taken > 0 {
+            return Err(ApiError::new(
+                "ResourceAlreadyExist.GatewayEndpoint",
+                format!(
+                    "VPC {} already has a gateway endpoint for {}.",
+                    vpc.id, n.service_name
+                ),
+            ));
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let row = GatewayRow {
+            id: self.ids.make("vpce", r.id_prefix),
+            account_id: ctx.account_id.clone(),
+            region_id: r.id.into(),
+            vpc_id: vpc.id.clone(),
+            name: n.name,
+            service_name: n.service_name,
+            policy_document: n.policy_document.filter(|p| !p.is_empty()),
+            prefix_cidr: oss_prefix(r.id).ok_or_else(ApiError::internal)?,
+            status: "Creating".into(),
+            due_at: Some(self.due()),
+            created_at: self.clock.now(),
+        };
+        sqlx::query::<Db>(
+            "INSERT INTO gateway_endpoints (id, account_id, region_id, vpc_id, name, service_name, policy_document,
+                prefix_cidr, status, due_at, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        )
+        .bind(&row.id)
+        .bind(&row.account_id)
+        .bind(&row.region_id)
+        .bind(&row.vpc_id)
+        .bind(&row.name)
+        .bind(&row.service_name)
+        .bind(&row.policy_document)
+        .bind(&row.prefix_cidr)
+        .bind(&row.status)
+        .bind(row.due_at)
+        .bind(row.created_at)
+        .execute(&mut *tx)
+        .await?;
+        for t in &n.route_tables {
+            sqlx::query::<Db>(
+                "INSERT OR IGNORE INTO gateway_endpoint_route_tables (gateway_endpoint_id, route_table_id) VALUES ($1, $2)",
+            )
+            .bind(&row.id)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "gateway",
+                    action: "CreateGatewayEndpoint",
+                    target: &row.id,
+                    region_id: &row.region_id,
+                    summary: format!(
+                        "gateway endpoint for {} in {}",
+                        row.service_name, row.vpc_id
+                    ),
+                    before: None,
+                    after: Some(json!({"vpc": row.vpc_id, "route_tables": n.route_tables})),
+                    audience: vec![],
+                },
+            )
+            .await?;
+        let view = self.gateway_view(&mut tx, row).await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        self.wake();
+        Ok(view)
+    }
+
+    /// The caller's gateway endpoints in `region_id`, newest first.
+    pub async fn list_gateway_endpoints(
+        &self,
+        ctx: &Ctx,
+        region_id: &str,
+    ) -> Result<Vec<GatewayEndpointView>, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        let rows = sqlx::query_as::<Db, GatewayRow>(
+            "SELECT * FROM gateway_endpoints WHERE account_id = $1 AND region_id = $2 ORDER BY created_at DESC, id",
+        )
+        .bind(&ctx.account_id)
+        .bind(region_id)
+        .fetch_all(&mut *c)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for g in rows {
+            out.push(self.gateway_view(&mut c, g).await?);
+        }
+        Ok(out)
+    }
+
+    /// One of the caller's gateway endpoints.
+    pub async fn get_gateway_endpoint(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+    ) -> Result<GatewayEndpointView, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        let g = self.owned_gateway(&mut c, ctx, id).await?;
+        self.gateway_view(&mut c, g).await
+    }
+
+    /// Renames a gateway endpoint and/or replaces its policy (`Some("")` removes the policy).
+    pub async fn update_gateway_endpoint(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        name: Option<String>,
+        policy_document: Option<String>,
+    ) -> Result<(), ApiError> {
+        if let Some(n) = &name {
+            check_name(n)?;
+        }
+        if let Some(p) = policy_document.as_deref().filter(|p| !p.is_empty()) {
+            validate::policy_document(p)?;
+        }
+        let mut tx = self.write_tx().await?;
+        let g = self.active_gateway(&mut tx, ctx, id).await?;
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let new_name = name.unwrap_or_else(|| g.name.clone());
+        let new_policy = match policy_document {
+            Some(p) if p.is_empty() => None,
+            Some(p) => Some(p),
+            None => g.policy_document.clone(),
+        };
+        sqlx::query::<Db>(
+            "UPDATE gateway_endpoints SET name = $2, policy_document = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(&new_name)
+        .bind(&new_policy)
+        .execute(&mut *tx)
+        .await?;
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "gateway",
+                    action: "UpdateGatewayEndpoint",
+                    target: id,
+                    region_id: &g.region_id,
+                    summary: format!("gateway endpoint {id} updated"),
+                    before: Some(json!({"name": g.name, "policy": g.policy_document})),
+                    after: Some(json!({"name": new_name, "policy": new_policy})),
+                    audience: vec![],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        Ok(())
+    }
+
+    async fn active_gateway(
+        &self,
+        c: &mut SqliteConnection,
+        ctx: &Ctx,
+        id: &str,
+    ) -> Result<GatewayRow, ApiError> {
+        let g = self.owned_gateway(c, ctx, id).await?;
+        if g.status != "Active" {
+            return Err(ApiError::new(
+                "IncorrectStatus.GatewayEndpoint",
+                format!(
+                    "The gateway endpoint {id} is {}; try again when it is Active.",
+                    g.status
+                ),
+            ));
+        }
+        Ok(g)
+    }
+
+    /// Associates (`true`) or dissociates a route table of the endpoint's VPC.
+    pub async fn set_gateway_route_table(
+        &self,
+        ctx: &Ctx,
+        id: &str,
+        route_table: &str,
+        associate: bool,
+    ) -> Result<(), ApiError> {
+        let mut tx = self.write_tx().await?;
+        let g = self.active_gateway(&mut tx, ctx, id).await?;
+        check_route_table(&g.vpc_id, route_table)?;
+        let present = sqlx::query_scalar::<Db, i64>(
+            "SELECT COUNT(*) FROM gateway_endpoint_route_tables WHERE gateway_endpoint_id = $1 AND route_table_id = $2",
+        )
+        .bind(id)
+        .bind(route_table)
+        .fetch_one(&mut *tx)
+        .await?
+            > 0;
+        if present == associate {
+            return Err(ApiError::new(
+                if associate {
+                    "ResourceAlreadyAssociated.RouteTable"
+                } else {
+                    "ResourceNotAssociated.RouteTable"
+                },
+                format!(
+                    "The route table {route_table} is {} associated with {id}.",
+                    if associate { "already" } else { "not" }
+                ),
+            ));
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let sql = if associate {
+            "INSERT INTO gateway_endpoint_route_tables (gateway_endpoint_id, route_table_id) VALUES ($1, $2)"
+        } else {
+            "DELETE FROM gateway_endpoint_route_tables WHERE gateway_endpoint_id = $1 AND route_table_id = $2"
+        };
+        sqlx::query::<Db>(sql)
+            .bind(id)
+            .bind(route_table)
+            .execute(&mut *tx)
+            .await?;
+        let action = if associate {
+            "AssociateRouteTableWithGatewayEndpoint"
+        } else {
+            "DissociateRouteTableFromGatewayEndpoint"
+        };
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "gateway",
+                    action,
+                    target: id,
+                    region_id: &g.region_id,
+                    summary: format!(
+                        "route {} → {id} {} {route_table}",
+                        g.prefix_cidr,
+                        if associate {
+                            "added to"
+                        } else {
+                            "removed from"
+                        }
+                    ),
+                    before: None,
+                    after: Some(json!({"route_table": route_table, "associated": associate})),
+                    audience: vec![],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        Ok(())
+    }
+
+    /// Deletes a gateway endpoint (Deleting until the reconciler removes it with its routes).
+    pub async fn delete_gateway_endpoint(&self, ctx: &Ctx, id: &str) -> Result<(), ApiError> {
+        let mut tx = self.write_tx().await?;
+        let g = self.owned_gateway(&mut tx, ctx, id).await?;
+        if g.status == "Deleting" {
+            return Err(ApiError::new(
+                "IncorrectStatus.GatewayEndpoint",
+                format!("The gateway endpoint {id} is already being deleted."),
+            ));
+        }
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        sqlx::query::<Db>(
+            "UPDATE gateway_endpoints SET status = 'Deleting', due_at = $2 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(self.due())
+        .execute(&mut *tx)
+        .await?;
+        let ev = self
+            .record(
+                &mut tx,
+                ctx,
+                Change {
+                    topic: "gateway",
+                    action: "DeleteGatewayEndpoint",
+                    target: id,
+                    region_id: &g.region_id,
+                    summary: format!("deleting gateway endpoint {id}"),
+                    before: Some(json!({"vpc": g.vpc_id, "status": g.status})),
+                    after: None,
+                    audience: vec![],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        self.wake();
+        Ok(())
+    }
+
+    /// The route tables of one of the caller's VPCs that a gateway endpoint there may join.
+    pub async fn gateway_route_tables(
+        &self,
+        ctx: &Ctx,
+        vpc_id: &str,
+    ) -> Result<Vec<String>, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        match inv::vpc(&mut c, vpc_id).await? {
+            Some(v) if v.account_id == ctx.account_id => Ok(route_tables_of(&v.id)),
+            _ => Err(ApiError::new(
+                "InvalidVpcId.NotFound",
+                format!("The VPC {vpc_id} is not found."),
+            )),
+        }
+    }
+
+    /// Reconciler step: finishes due gateway endpoint transitions; returns how many advanced.
+    pub(crate) async fn advance_gateways(&self, now: i64) -> Result<usize, ApiError> {
+        let mut tx = self.write_tx().await?;
+        let due = sqlx::query_as::<Db, (String, String, String, String)>(
+            "SELECT id, status, region_id, account_id FROM gateway_endpoints WHERE due_at <= $1 ORDER BY due_at",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut events = Vec::new();
+        for (id, status, region_id, owner) in &due {
+            let (sql, summary) = if status == "Deleting" {
+                (
+                    "DELETE FROM gateway_endpoints WHERE id = $1",
+                    "gateway endpoint deleted",
+                )
+            } else {
+                (
+                    "UPDATE gateway_endpoints SET status = 'Active', due_at = NULL WHERE id = $1",
+                    "gateway endpoint Active",
+                )
+            };
+            sqlx::query::<Db>(sql).bind(id).execute(&mut *tx).await?;
+            events.push(
+                self.record(
+                    &mut tx,
+                    &Ctx::system(),
+                    Change {
+                        topic: "gateway",
+                        action: "Reconcile",
+                        target: id,
+                        region_id,
+                        summary: summary.into(),
+                        before: Some(json!({"status": status})),
+                        after: None,
+                        audience: vec![owner.clone()],
+                    },
+                )
+                .await?,
+            );
+        }
+        tx.commit().await?;
+        self.publish(events);
+        Ok(due.len())
+    }
+}
