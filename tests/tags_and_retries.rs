@@ -315,3 +315,103 @@ async fn a_token_runs_once_even_when_retries_race() {
         .unwrap_err();
     assert_eq!(err.code, "IllegalParamFormat.ClientToken");
 }
+
+#[tokio::test]
+async fn endpoint_lists_filter_by_connection_status_and_tags_in_sql() {
+    use linkyard::ops::endpoints::{EndpointFilter, NewEndpoint, NewZone};
+    let app = demo_app().await;
+    let consumer = ctx(CONSUMER.0);
+    let provider = ctx(PROVIDER.0);
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let e = app
+            .ops
+            .create_endpoint(
+                &consumer,
+                NewEndpoint {
+                    region_id: "cn-hangzhou".into(),
+                    vpc_id: "vpc-bp1contoso0000000001".into(),
+                    service_id: Some(ORDERS.into()),
+                    security_group_ids: vec!["sg-bp1contoso00000000001".into()],
+                    zones: vec![NewZone {
+                        zone_id: "cn-hangzhou-h".into(),
+                        vswitch_id: "vsw-bp1contoso000000000h".into(),
+                        ip: None,
+                    }],
+                    name: format!("ep{i}"),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        ids.push(e.id);
+    }
+    app.ops
+        .accept_connection(&provider, ORDERS, &ids[1], None, None)
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        app.ops.advance_due().await.unwrap();
+    }
+    app.ops
+        .tag_resources(
+            &consumer,
+            TagTarget::Endpoint,
+            &ids[1..],
+            &pairs(&[("env", "prod")]),
+        )
+        .await
+        .unwrap();
+    app.ops
+        .tag_resources(
+            &consumer,
+            TagTarget::Endpoint,
+            &ids[2..],
+            &pairs(&[("team", "web")]),
+        )
+        .await
+        .unwrap();
+    let list = |f: EndpointFilter| {
+        let ops = app.ops.clone();
+        let consumer = consumer.clone();
+        async move {
+            let p = ops
+                .list_endpoints(&consumer, "cn-hangzhou", &f, None, 50)
+                .await
+                .unwrap();
+            let ids: Vec<String> = p.items.into_iter().map(|v| v.id).collect();
+            (p.total, ids)
+        }
+    };
+    let connected = list(EndpointFilter {
+        connection_status: Some("Connected".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(connected, (1, vec![ids[1].clone()]));
+    let waiting = list(EndpointFilter {
+        connection_status: Some("Disconnected".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(waiting.0, 2);
+    let prod = list(EndpointFilter {
+        tags: pairs(&[("env", "")]),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(prod.0, 2);
+    let both = list(EndpointFilter {
+        tags: pairs(&[("env", "prod"), ("team", "web")]),
+        connection_status: Some("Disconnected".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(both, (1, vec![ids[2].clone()]));
+    let none = list(EndpointFilter {
+        tags: pairs(&[("env", "staging")]),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(none, (0, vec![]));
+}

@@ -419,6 +419,25 @@ async fn main() {
         }
     })
     .await;
+    let connected = EndpointFilter {
+        connection_status: Some("Connected".into()),
+        ..Default::default()
+    };
+    let list_filtered = measure(
+        "ListVpcEndpoints, first page filtered by ConnectionStatus",
+        calls,
+        |_| {
+            let (ops, consumer, f) = (&ops, &consumer, &connected);
+            async move {
+                let p = ops
+                    .list_endpoints(consumer, REGION, f, None, PAGE)
+                    .await
+                    .expect("list");
+                assert_eq!(p.items.len() as i64, PAGE);
+            }
+        },
+    )
+    .await;
     let list_conns = measure(
         format!("ListVpcEndpointConnections of {ORDERS}, first page"),
         calls,
@@ -443,7 +462,7 @@ async fn main() {
     })
     .await;
     header(&format!("B. with {total} endpoints in the store"));
-    for s in [&list_first, &list_middle, &list_conns, &get] {
+    for s in [&list_first, &list_middle, &list_filtered, &list_conns, &get] {
         println!("{}", s.row());
     }
     drop(ops);

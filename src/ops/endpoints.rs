@@ -1,7 +1,7 @@
 //! Endpoints (consumer side): create, read, list, update, delete; zones (one ENI each); security groups.
 
 use super::audit::Change;
-use super::{Ctx, Ops, Page, PageBuilder};
+use super::{Ctx, Ops, Page};
 use crate::domain::ApiError;
 use crate::domain::bandwidth::{zone_bandwidth_in_force, zone_limits};
 use crate::domain::inventory::{LbType, format_ipv4, parse_ipv4, usable_range};
@@ -627,109 +627,66 @@ impl Ops {
         max: i64,
     ) -> Result<Page<EndpointView>, ApiError> {
         let mut c = self.pool.acquire().await?;
-        let needs_view = f.connection_status.is_some() || !f.tags.is_empty();
-        if !needs_view {
-            // Every filter is a column: count and fetch one page in SQL, then build the page's
-            // views with one query per table instead of a scan of every endpoint the caller owns.
-            let cols = q::EndpointColumns {
-                id: f.endpoint_id.as_deref(),
-                name: f.endpoint_name.as_deref(),
-                status: f.status.as_deref(),
-                endpoint_type: f.endpoint_type.as_deref(),
-                vpc_id: f.vpc_id.as_deref(),
-                service_name: f.service_name.as_deref(),
-                service_region_id: f.service_region_id.as_deref(),
-                address_ip_version: f.address_ip_version.as_deref(),
-                resource_group_id: f.resource_group_id.as_deref(),
-            };
-            let total = q::count_owned(&mut c, &ctx.account_id, region_id, &cols).await?;
-            let max = max.max(1);
-            let mut rows = q::owned_filtered_page(
-                &mut c,
-                &ctx.account_id,
-                region_id,
-                &cols,
-                next_token.unwrap_or(""),
-                max + 1,
-            )
-            .await?;
-            let more = rows.len() as i64 > max;
-            rows.truncate(max as usize);
-            let ids: Vec<&str> = rows.iter().map(|e| e.id.as_str()).collect();
-            let mut conns: HashMap<String, ConnectionRow> = q::connections_of(&mut c, &ids)
-                .await?
-                .into_iter()
-                .map(|k| (k.endpoint_id.clone(), k))
-                .collect();
-            let mut tags_of: HashMap<String, Vec<(String, String)>> = HashMap::new();
-            for (id, k, v) in tags::of_many(&mut c, &ids).await? {
-                tags_of.entry(id).or_default().push((k, v));
-            }
-            let mut services: HashMap<String, Option<ServiceRow>> = HashMap::new();
-            let mut items = Vec::with_capacity(rows.len());
-            for e in rows {
-                if !services.contains_key(&e.service_id) {
-                    let s = svc::get(&mut c, &e.service_id).await?;
-                    services.insert(e.service_id.clone(), s);
-                }
-                let k = conns.remove(&e.id);
-                let tags = tags_of.remove(&e.id).unwrap_or_default();
-                let s = services.get(&e.service_id).and_then(Option::as_ref);
-                items.push(view_of(e, k.as_ref(), s, tags));
-            }
-            let next_token = if more {
-                items.last().map(|v| v.id.clone())
-            } else {
-                None
-            };
-            return Ok(Page {
-                items,
-                next_token,
-                total,
-            });
+        // Every filter is a condition in SQL: count and fetch one page there, then build the
+        // page's views with one query per table instead of a scan of every endpoint the caller owns.
+        let cols = q::EndpointColumns {
+            id: f.endpoint_id.as_deref(),
+            name: f.endpoint_name.as_deref(),
+            status: f.status.as_deref(),
+            endpoint_type: f.endpoint_type.as_deref(),
+            vpc_id: f.vpc_id.as_deref(),
+            service_name: f.service_name.as_deref(),
+            service_region_id: f.service_region_id.as_deref(),
+            address_ip_version: f.address_ip_version.as_deref(),
+            resource_group_id: f.resource_group_id.as_deref(),
+            connection_status: f.connection_status.as_deref(),
+            tags: &f.tags,
+        };
+        let total = q::count_owned(&mut c, &ctx.account_id, region_id, &cols).await?;
+        let max = max.max(1);
+        let mut rows = q::owned_filtered_page(
+            &mut c,
+            &ctx.account_id,
+            region_id,
+            &cols,
+            next_token.unwrap_or(""),
+            max + 1,
+        )
+        .await?;
+        let more = rows.len() as i64 > max;
+        rows.truncate(max as usize);
+        let ids: Vec<&str> = rows.iter().map(|e| e.id.as_str()).collect();
+        let mut conns: HashMap<String, ConnectionRow> = q::connections_of(&mut c, &ids)
+            .await?
+            .into_iter()
+            .map(|k| (k.endpoint_id.clone(), k))
+            .collect();
+        let mut tags_of: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for (id, k, v) in tags::of_many(&mut c, &ids).await? {
+            tags_of.entry(id).or_default().push((k, v));
         }
-        let mut page = PageBuilder::new(next_token, max);
-        let mut after = String::new();
-        loop {
-            let chunk = q::owned_page(&mut c, &ctx.account_id, region_id, &after, 500).await?;
-            let done = chunk.len() < 500;
-            for e in chunk {
-                after = e.id.clone();
-                let eq =
-                    |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
-                if !(eq(&f.endpoint_id, &e.id)
-                    && eq(&f.endpoint_name, &e.name)
-                    && eq(&f.status, &e.status)
-                    && eq(&f.endpoint_type, &e.endpoint_type)
-                    && eq(&f.vpc_id, &e.vpc_id)
-                    && eq(&f.service_name, &e.service_name)
-                    && eq(&f.service_region_id, &e.service_region_id)
-                    && eq(&f.address_ip_version, &e.address_ip_version)
-                    && eq(&f.resource_group_id, &e.resource_group_id))
-                {
-                    continue;
-                }
-                let key = e.id.clone();
-                let view = if needs_view || page.wants(&key) {
-                    let v = self.endpoint_view(&mut c, e).await?;
-                    let tags_match = f.tags.iter().all(|(k, val)| {
-                        v.tags
-                            .iter()
-                            .any(|(hk, hv)| hk == k && (val.is_empty() || hv == val))
-                    });
-                    if !eq(&f.connection_status, &v.connection_status) || !tags_match {
-                        continue;
-                    }
-                    Some(v)
-                } else {
-                    None
-                };
-                page.push(&key, view);
+        let mut services: HashMap<String, Option<ServiceRow>> = HashMap::new();
+        let mut items = Vec::with_capacity(rows.len());
+        for e in rows {
+            if !services.contains_key(&e.service_id) {
+                let s = svc::get(&mut c, &e.service_id).await?;
+                services.insert(e.service_id.clone(), s);
             }
-            if done {
-                return Ok(page.finish());
-            }
+            let k = conns.remove(&e.id);
+            let tags = tags_of.remove(&e.id).unwrap_or_default();
+            let s = services.get(&e.service_id).and_then(Option::as_ref);
+            items.push(view_of(e, k.as_ref(), s, tags));
         }
+        let next_token = if more {
+            items.last().map(|v| v.id.clone())
+        } else {
+            None
+        };
+        Ok(Page {
+            items,
+            next_token,
+            total,
+        })
     }
 
     /// UpdateVpcEndpointAttribute.

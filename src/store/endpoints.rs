@@ -171,6 +171,10 @@ pub struct EndpointColumns<'a> {
     pub service_region_id: Option<&'a str>,
     pub address_ip_version: Option<&'a str>,
     pub resource_group_id: Option<&'a str>,
+    /// The connection's status (`ServiceDeleted` when the endpoint has no connection).
+    pub connection_status: Option<&'a str>,
+    /// Tags the endpoint must all carry; an empty value matches any value of the key.
+    pub tags: &'a [(String, String)],
 }
 
 impl<'a> EndpointColumns<'a> {
@@ -192,16 +196,40 @@ impl<'a> EndpointColumns<'a> {
         .collect()
     }
 
-    /// `account_id = $1 AND region_id = $2` plus one condition per set filter (`$3`…), and the
-    /// filter values in order. Only set filters appear, so an unfiltered count reads the
+    /// `account_id = $1 AND region_id = $2` plus one condition per set filter (`$3`…; the
+    /// connection status and tags as correlated subqueries), and the filter values in order. Only set filters appear, so an unfiltered count reads the
     /// `endpoints_owner` index alone instead of every row.
     fn condition(&self) -> (String, Vec<&'a str>) {
         let set = self.set();
         let mut sql = String::from("account_id = $1 AND region_id = $2");
-        for (i, (c, _)) in set.iter().enumerate() {
-            sql.push_str(&format!(" AND {c} = ${}", i + 3));
+        let mut out: Vec<&'a str> = Vec::new();
+        for (c, v) in set {
+            out.push(v);
+            sql.push_str(&format!(" AND {c} = ${}", out.len() + 2));
         }
-        (sql, set.into_iter().map(|(_, v)| v).collect())
+        if let Some(st) = self.connection_status {
+            out.push(st);
+            sql.push_str(&format!(
+                " AND COALESCE((SELECT k.status FROM connections k WHERE k.endpoint_id = endpoints.id), 'ServiceDeleted') = ${}",
+                out.len() + 2
+            ));
+        }
+        for (k, v) in self.tags {
+            out.push(k);
+            let key = out.len() + 2;
+            if v.is_empty() {
+                sql.push_str(&format!(
+                    " AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = endpoints.id AND t.tag_key = ${key})"
+                ));
+            } else {
+                out.push(v);
+                sql.push_str(&format!(
+                    " AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = endpoints.id AND t.tag_key = ${key} AND t.tag_value = ${})",
+                    key + 1
+                ));
+            }
+        }
+        (sql, out)
     }
 }
 
