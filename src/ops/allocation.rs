@@ -6,7 +6,7 @@
 use super::audit::Change;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
-use crate::domain::status_machine::{connection as conn, resource as st};
+use crate::domain::status_machine::connection as conn;
 use crate::store::Db;
 use crate::store::endpoints as eq;
 use crate::store::services::{self as q, ResourceRow};
@@ -159,31 +159,25 @@ impl Ops {
             .execute(&mut *tx)
             .await?;
         }
-        s.status = st::PENDING.into();
-        s.due_at = Some(self.due());
-        s.updated_at = self.clock.now();
-        q::update(&mut tx, &s).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "service",
-                    action: "UpdateVpcEndpointServiceResourceAttribute",
-                    target: &s.id,
-                    region_id: &s.region_id,
-                    summary: format!(
-                        "automatic allocation to {resource_id} turned {}",
-                        if enabled { "on" } else { "off" }
-                    ),
-                    before: Some(json!({"resource": resource_id, "auto_allocated": !enabled})),
-                    after: Some(json!({"resource": resource_id, "auto_allocated": enabled})),
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.mark_service_pending(&mut tx, &mut s).await?;
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "service",
+                action: "UpdateVpcEndpointServiceResourceAttribute",
+                target: &s.id,
+                region_id: &s.region_id,
+                summary: format!(
+                    "automatic allocation to {resource_id} turned {}",
+                    if enabled { "on" } else { "off" }
+                ),
+                before: Some(json!({"resource": resource_id, "auto_allocated": !enabled})),
+                after: Some(json!({"resource": resource_id, "auto_allocated": enabled})),
+                audience: vec![],
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }
@@ -284,28 +278,22 @@ impl Ops {
         .bind(&chosen)
         .execute(&mut *tx)
         .await?;
-        s.status = st::PENDING.into();
-        s.due_at = Some(self.due());
-        s.updated_at = self.clock.now();
-        q::update(&mut tx, &s).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "connection",
-                    action: "UpdateVpcEndpointZoneConnectionResourceAttribute",
-                    target: endpoint_id,
-                    region_id: &s.region_id,
-                    summary: format!("zone {zone_id} of {endpoint_id} now served by {chosen}"),
-                    before: Some(json!({"zone": zone_id, "resource": z.resource_id})),
-                    after: Some(json!({"zone": zone_id, "resource": chosen})),
-                    audience: vec![e.account_id.clone()],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.mark_service_pending(&mut tx, &mut s).await?;
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "connection",
+                action: "UpdateVpcEndpointZoneConnectionResourceAttribute",
+                target: endpoint_id,
+                region_id: &s.region_id,
+                summary: format!("zone {zone_id} of {endpoint_id} now served by {chosen}"),
+                before: Some(json!({"zone": zone_id, "resource": z.resource_id})),
+                after: Some(json!({"zone": zone_id, "resource": chosen})),
+                audience: vec![e.account_id.clone()],
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }

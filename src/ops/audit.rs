@@ -72,6 +72,20 @@ impl Ops {
         })
     }
 
+    /// Records `change` in the caller's transaction, commits it and publishes the live event:
+    /// how most operations end.
+    pub async fn commit_change(
+        &self,
+        mut tx: sqlx::Transaction<'static, crate::store::Db>,
+        ctx: &Ctx,
+        change: Change<'_>,
+    ) -> Result<(), ApiError> {
+        let ev = self.record(&mut tx, ctx, change).await?;
+        tx.commit().await?;
+        self.publish([ev]);
+        Ok(())
+    }
+
     /// The newest audit events `account` may see, newest first.
     pub async fn recent_audit(
         &self,

@@ -99,24 +99,21 @@ impl Ops {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "endpoint",
-                    action: "RequestBandwidthIncrease",
-                    target: &e.id,
-                    region_id: &e.region_id,
-                    summary: format!("asked for {mbps} Mbit/s per zone: {reason}"),
-                    before: Some(json!({"zone_max": in_force})),
-                    after: Some(json!({"requested": mbps})),
-                    audience: vec![s.account_id.clone()],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "endpoint",
+                action: "RequestBandwidthIncrease",
+                target: &e.id,
+                region_id: &e.region_id,
+                summary: format!("asked for {mbps} Mbit/s per zone: {reason}"),
+                before: Some(json!({"zone_max": in_force})),
+                after: Some(json!({"requested": mbps})),
+                audience: vec![s.account_id.clone()],
+            },
+        )
+        .await?;
         Ok(view(RequestRow {
             id,
             endpoint_id: e.id,
@@ -208,28 +205,25 @@ impl Ops {
         if let Some(e) = eq::get(&mut tx, &r.endpoint_id).await? {
             region_id = e.region_id;
         }
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "connection",
-                    action: if grant {
-                        "GrantBandwidthIncrease"
-                    } else {
-                        "DenyBandwidthIncrease"
-                    },
-                    target: &r.endpoint_id,
-                    region_id: &region_id,
-                    summary: format!("{} {} Mbit/s per zone", status.to_lowercase(), r.mbps),
-                    before: Some(json!({"request": id, "status": "Pending"})),
-                    after: Some(json!({"request": id, "status": status})),
-                    audience,
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "connection",
+                action: if grant {
+                    "GrantBandwidthIncrease"
+                } else {
+                    "DenyBandwidthIncrease"
                 },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+                target: &r.endpoint_id,
+                region_id: &region_id,
+                summary: format!("{} {} Mbit/s per zone", status.to_lowercase(), r.mbps),
+                before: Some(json!({"request": id, "status": "Pending"})),
+                after: Some(json!({"request": id, "status": status})),
+                audience,
+            },
+        )
+        .await?;
         Ok(())
     }
 }

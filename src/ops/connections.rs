@@ -137,24 +137,21 @@ impl Ops {
         {
             q::set_zone_status(&mut tx, &e.id, &z.zone_id, zst::CONNECTING, Some(due)).await?;
         }
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "connection",
-                    action: "EnableVpcEndpointConnection",
-                    target: &e.id,
-                    region_id: &s.region_id,
-                    summary: format!("accepted {} with {bw} Mbit/s", e.id),
-                    before: Some(json!({"status": before})),
-                    after: Some(json!({"status": k.status, "bandwidth": bw})),
-                    audience: vec![e.account_id.clone()],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "connection",
+                action: "EnableVpcEndpointConnection",
+                target: &e.id,
+                region_id: &s.region_id,
+                summary: format!("accepted {} with {bw} Mbit/s", e.id),
+                before: Some(json!({"status": before})),
+                after: Some(json!({"status": k.status, "bandwidth": bw})),
+                audience: vec![e.account_id.clone()],
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }
@@ -231,28 +228,25 @@ impl Ops {
             }
         }
         q::update_connection(&mut tx, &k).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "connection",
-                    action: "DisableVpcEndpointConnection",
-                    target: &e.id,
-                    region_id: &s.region_id,
-                    summary: if rejecting {
-                        format!("rejected {}", e.id)
-                    } else {
-                        format!("disconnecting {}", e.id)
-                    },
-                    before: Some(json!({"status": before})),
-                    after: Some(json!({"status": k.status, "reason": k.reason})),
-                    audience: vec![e.account_id.clone()],
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "connection",
+                action: "DisableVpcEndpointConnection",
+                target: &e.id,
+                region_id: &s.region_id,
+                summary: if rejecting {
+                    format!("rejected {}", e.id)
+                } else {
+                    format!("disconnecting {}", e.id)
                 },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+                before: Some(json!({"status": before})),
+                after: Some(json!({"status": k.status, "reason": k.reason})),
+                audience: vec![e.account_id.clone()],
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }
@@ -290,24 +284,21 @@ impl Ops {
         k.traffic_control_mode = mode;
         k.modified_at = self.clock.now();
         q::update_connection(&mut tx, &k).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "connection",
-                    action: "UpdateVpcEndpointConnectionAttribute",
-                    target: &e.id,
-                    region_id: &s.region_id,
-                    summary: format!("bandwidth of {} set to {bw} Mbit/s", e.id),
-                    before: Some(before),
-                    after: Some(json!({"bandwidth": bw, "mode": k.traffic_control_mode})),
-                    audience: vec![e.account_id.clone()],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "connection",
+                action: "UpdateVpcEndpointConnectionAttribute",
+                target: &e.id,
+                region_id: &s.region_id,
+                summary: format!("bandwidth of {} set to {bw} Mbit/s", e.id),
+                before: Some(before),
+                after: Some(json!({"bandwidth": bw, "mode": k.traffic_control_mode})),
+                audience: vec![e.account_id.clone()],
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }
@@ -376,27 +367,24 @@ impl Ops {
         } else {
             "DisableVpcEndpointZoneConnection"
         };
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "connection",
-                    action,
-                    target: endpoint_id,
-                    region_id: &s.region_id,
-                    summary: format!(
-                        "{} zone {zone_id} of {endpoint_id}",
-                        if enable { "enabling" } else { "disabling" }
-                    ),
-                    before: Some(json!({"zone": zone_id, "status": z.status})),
-                    after: Some(json!({"zone": zone_id, "status": to})),
-                    audience: vec![e.account_id.clone()],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "connection",
+                action,
+                target: endpoint_id,
+                region_id: &s.region_id,
+                summary: format!(
+                    "{} zone {zone_id} of {endpoint_id}",
+                    if enable { "enabling" } else { "disabling" }
+                ),
+                before: Some(json!({"zone": zone_id, "status": z.status})),
+                after: Some(json!({"zone": zone_id, "status": to})),
+                audience: vec![e.account_id.clone()],
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }

@@ -80,27 +80,24 @@ impl Ops {
             .bind(target_vpc_id)
             .execute(&mut *tx)
             .await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "inventory",
-                    action: if link { "LinkVpcDns" } else { "UnlinkVpcDns" },
-                    target: target_vpc_id,
-                    region_id: &regions[0],
-                    summary: format!(
-                        "{vpc_id} {} resolve custom domains of {target_vpc_id}",
-                        if link { "may now" } else { "no longer may" }
-                    ),
-                    before: None,
-                    after: Some(json!({"vpc": vpc_id, "target": target_vpc_id, "linked": link})),
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "inventory",
+                action: if link { "LinkVpcDns" } else { "UnlinkVpcDns" },
+                target: target_vpc_id,
+                region_id: &regions[0],
+                summary: format!(
+                    "{vpc_id} {} resolve custom domains of {target_vpc_id}",
+                    if link { "may now" } else { "no longer may" }
+                ),
+                before: None,
+                after: Some(json!({"vpc": vpc_id, "target": target_vpc_id, "linked": link})),
+                audience: vec![],
+            },
+        )
+        .await?;
         Ok(())
     }
 

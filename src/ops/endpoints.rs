@@ -799,24 +799,21 @@ impl Ops {
         let provider = svc::get(&mut tx, &e.service_id)
             .await?
             .map(|s| s.account_id);
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "endpoint",
-                    action: "DeleteVpcEndpoint",
-                    target: &e.id,
-                    region_id: &e.region_id,
-                    summary: "endpoint deletion started".into(),
-                    before: None,
-                    after: None,
-                    audience: provider.into_iter().collect(),
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "endpoint",
+                action: "DeleteVpcEndpoint",
+                target: &e.id,
+                region_id: &e.region_id,
+                summary: "endpoint deletion started".into(),
+                before: None,
+                after: None,
+                audience: provider.into_iter().collect(),
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }
@@ -912,24 +909,21 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         q::insert_zone(&mut tx, &row).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "endpoint",
-                    action: "AddZoneToVpcEndpoint",
-                    target: &e.id,
-                    region_id: &e.region_id,
-                    summary: format!("added zone {} ({})", row.zone_id, row.ip),
-                    before: None,
-                    after: Some(json!({"zone": row.zone_id, "ip": row.ip, "eni": row.eni_id})),
-                    audience: vec![s.account_id.clone()],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "endpoint",
+                action: "AddZoneToVpcEndpoint",
+                target: &e.id,
+                region_id: &e.region_id,
+                summary: format!("added zone {} ({})", row.zone_id, row.ip),
+                before: None,
+                after: Some(json!({"zone": row.zone_id, "ip": row.ip, "eni": row.eni_id})),
+                audience: vec![s.account_id.clone()],
+            },
+        )
+        .await?;
         self.wake();
         let mut c = self.pool.acquire().await?;
         let views = self.zone_views(&mut c, &e).await?;
@@ -964,24 +958,21 @@ impl Ops {
         let provider = svc::get(&mut tx, &e.service_id)
             .await?
             .map(|s| s.account_id);
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "endpoint",
-                    action: "RemoveZoneFromVpcEndpoint",
-                    target: &e.id,
-                    region_id: &e.region_id,
-                    summary: format!("removing zone {zone_id}"),
-                    before: Some(json!({"zone": zone_id, "ip": z.ip})),
-                    after: None,
-                    audience: provider.into_iter().collect(),
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "endpoint",
+                action: "RemoveZoneFromVpcEndpoint",
+                target: &e.id,
+                region_id: &e.region_id,
+                summary: format!("removing zone {zone_id}"),
+                before: Some(json!({"zone": zone_id, "ip": z.ip})),
+                after: None,
+                audience: provider.into_iter().collect(),
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }
@@ -1114,27 +1105,24 @@ impl Ops {
         } else {
             "DetachSecurityGroupFromVpcEndpoint"
         };
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "endpoint",
-                    action,
-                    target: &e.id,
-                    region_id: &e.region_id,
-                    summary: format!(
-                        "{} security group {sg_id}",
-                        if attach { "attaching" } else { "detaching" }
-                    ),
-                    before: None,
-                    after: Some(json!({"security_group": sg_id})),
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "endpoint",
+                action,
+                target: &e.id,
+                region_id: &e.region_id,
+                summary: format!(
+                    "{} security group {sg_id}",
+                    if attach { "attaching" } else { "detaching" }
+                ),
+                before: None,
+                after: Some(json!({"security_group": sg_id})),
+                audience: vec![],
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }

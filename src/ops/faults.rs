@@ -56,32 +56,29 @@ impl Ops {
         let audience: Vec<String> = sqlx::query_scalar::<Db, String>("SELECT id FROM accounts")
             .fetch_all(&mut *tx)
             .await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "demo",
-                    action: if down {
-                        "InjectZoneOutage"
-                    } else {
-                        "RecoverZone"
-                    },
-                    target: zone_id,
-                    region_id: region.id,
-                    summary: if down {
-                        format!("zone {zone_id} is down")
-                    } else {
-                        format!("zone {zone_id} recovered")
-                    },
-                    before: None,
-                    after: None,
-                    audience,
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "demo",
+                action: if down {
+                    "InjectZoneOutage"
+                } else {
+                    "RecoverZone"
                 },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+                target: zone_id,
+                region_id: region.id,
+                summary: if down {
+                    format!("zone {zone_id} is down")
+                } else {
+                    format!("zone {zone_id} recovered")
+                },
+                before: None,
+                after: None,
+                audience,
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -197,32 +194,29 @@ impl Ops {
             k.modified_at = self.clock.now();
             eq::update_connection(&mut tx, &k).await?;
         }
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "demo",
-                    action: if overdue {
-                        "InjectOverduePayment"
-                    } else {
-                        "ClearOverduePayment"
-                    },
-                    target: account_id,
-                    region_id: "",
-                    summary: if overdue {
-                        format!("account {account_id} has an overdue payment")
-                    } else {
-                        format!("account {account_id} paid")
-                    },
-                    before: None,
-                    after: None,
-                    audience,
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "demo",
+                action: if overdue {
+                    "InjectOverduePayment"
+                } else {
+                    "ClearOverduePayment"
                 },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+                target: account_id,
+                region_id: "",
+                summary: if overdue {
+                    format!("account {account_id} has an overdue payment")
+                } else {
+                    format!("account {account_id} paid")
+                },
+                before: None,
+                after: None,
+                audience,
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }

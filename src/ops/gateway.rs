@@ -302,24 +302,21 @@ impl Ops {
         .bind(&new_policy)
         .execute(&mut *tx)
         .await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "gateway",
-                    action: "UpdateGatewayEndpoint",
-                    target: id,
-                    region_id: &g.region_id,
-                    summary: format!("gateway endpoint {id} updated"),
-                    before: Some(json!({"name": g.name, "policy": g.policy_document})),
-                    after: Some(json!({"name": new_name, "policy": new_policy})),
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "gateway",
+                action: "UpdateGatewayEndpoint",
+                target: id,
+                region_id: &g.region_id,
+                summary: format!("gateway endpoint {id} updated"),
+                before: Some(json!({"name": g.name, "policy": g.policy_document})),
+                after: Some(json!({"name": new_name, "policy": new_policy})),
+                audience: vec![],
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -392,32 +389,29 @@ impl Ops {
         } else {
             "DissociateRouteTableFromGatewayEndpoint"
         };
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "gateway",
-                    action,
-                    target: id,
-                    region_id: &g.region_id,
-                    summary: format!(
-                        "route {} → {id} {} {route_table}",
-                        g.prefix_cidr,
-                        if associate {
-                            "added to"
-                        } else {
-                            "removed from"
-                        }
-                    ),
-                    before: None,
-                    after: Some(json!({"route_table": route_table, "associated": associate})),
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "gateway",
+                action,
+                target: id,
+                region_id: &g.region_id,
+                summary: format!(
+                    "route {} → {id} {} {route_table}",
+                    g.prefix_cidr,
+                    if associate {
+                        "added to"
+                    } else {
+                        "removed from"
+                    }
+                ),
+                before: None,
+                after: Some(json!({"route_table": route_table, "associated": associate})),
+                audience: vec![],
+            },
+        )
+        .await?;
         Ok(())
     }
 
@@ -441,24 +435,21 @@ impl Ops {
         .bind(self.due())
         .execute(&mut *tx)
         .await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "gateway",
-                    action: "DeleteGatewayEndpoint",
-                    target: id,
-                    region_id: &g.region_id,
-                    summary: format!("deleting gateway endpoint {id}"),
-                    before: Some(json!({"vpc": g.vpc_id, "status": g.status})),
-                    after: None,
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "gateway",
+                action: "DeleteGatewayEndpoint",
+                target: id,
+                region_id: &g.region_id,
+                summary: format!("deleting gateway endpoint {id}"),
+                before: Some(json!({"vpc": g.vpc_id, "status": g.status})),
+                after: None,
+                audience: vec![],
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }

@@ -132,24 +132,21 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         q::insert_vpc(&mut tx, &row).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "inventory",
-                    action: "CreateVpc",
-                    target: &row.id,
-                    region_id: &row.region_id,
-                    summary: format!("VPC {} ({})", row.name, row.cidr),
-                    before: None,
-                    after: Some(json!({"cidr": row.cidr, "name": row.name})),
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "inventory",
+                action: "CreateVpc",
+                target: &row.id,
+                region_id: &row.region_id,
+                summary: format!("VPC {} ({})", row.name, row.cidr),
+                before: None,
+                after: Some(json!({"cidr": row.cidr, "name": row.name})),
+                audience: vec![],
+            },
+        )
+        .await?;
         Ok(vpc_view(&row))
     }
 
@@ -214,24 +211,21 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         q::insert_vswitch(&mut tx, &row).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "inventory",
-                    action: "CreateVSwitch",
-                    target: &row.id,
-                    region_id: &row.region_id,
-                    summary: format!("vSwitch {} in {} ({})", row.name, row.zone_id, row.cidr),
-                    before: None,
-                    after: Some(json!({"vpc": row.vpc_id, "zone": row.zone_id, "cidr": row.cidr})),
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "inventory",
+                action: "CreateVSwitch",
+                target: &row.id,
+                region_id: &row.region_id,
+                summary: format!("vSwitch {} in {} ({})", row.name, row.zone_id, row.cidr),
+                before: None,
+                after: Some(json!({"vpc": row.vpc_id, "zone": row.zone_id, "cidr": row.cidr})),
+                audience: vec![],
+            },
+        )
+        .await?;
         Ok(vswitch_view(&row, 0))
     }
 
@@ -271,24 +265,21 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         q::insert_security_group(&mut tx, &row).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "inventory",
-                    action: "CreateSecurityGroup",
-                    target: &row.id,
-                    region_id: &row.region_id,
-                    summary: format!("security group {}", row.name),
-                    before: None,
-                    after: Some(json!({"vpc": row.vpc_id, "type": row.sg_type})),
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "inventory",
+                action: "CreateSecurityGroup",
+                target: &row.id,
+                region_id: &row.region_id,
+                summary: format!("security group {}", row.name),
+                before: None,
+                after: Some(json!({"vpc": row.vpc_id, "type": row.sg_type})),
+                audience: vec![],
+            },
+        )
+        .await?;
         Ok(sg_view(&row))
     }
 
@@ -469,24 +460,21 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         q::delete(&mut tx, table, id).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "inventory",
-                    action: &format!("Delete{kind}"),
-                    target: id,
-                    region_id: &region_id,
-                    summary: format!("deleted {id}"),
-                    before: None,
-                    after: None,
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "inventory",
+                action: &format!("Delete{kind}"),
+                target: id,
+                region_id: &region_id,
+                summary: format!("deleted {id}"),
+                before: None,
+                after: None,
+                audience: vec![],
+            },
+        )
+        .await?;
         Ok(())
     }
 

@@ -101,6 +101,19 @@ impl Ops {
         }
     }
 
+    /// Puts a service in `Pending` until the reconciler finishes a change to it.
+    pub(crate) async fn mark_service_pending(
+        &self,
+        c: &mut SqliteConnection,
+        s: &mut ServiceRow,
+    ) -> Result<(), ApiError> {
+        s.status = st::PENDING.into();
+        s.due_at = Some(self.due());
+        s.updated_at = self.clock.now();
+        q::update(c, s).await?;
+        Ok(())
+    }
+
     /// A service the caller owns and that is `Active` (not being created, changed or deleted).
     pub(crate) async fn active_owned_service(
         &self,
@@ -658,24 +671,21 @@ impl Ops {
         s.updated_at = self.clock.now();
         q::update(&mut tx, &s).await?;
         let audience = self.service_audience(&mut tx, &s.id).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "service",
-                    action: "DeleteVpcEndpointService",
-                    target: &s.id,
-                    region_id: &s.region_id,
-                    summary: "service deletion started".into(),
-                    before: None,
-                    after: None,
-                    audience,
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "service",
+                action: "DeleteVpcEndpointService",
+                target: &s.id,
+                region_id: &s.region_id,
+                summary: "service deletion started".into(),
+                before: None,
+                after: None,
+                audience,
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }
@@ -753,28 +763,22 @@ impl Ops {
             },
         )
         .await?;
-        s.status = st::PENDING.into();
-        s.due_at = Some(self.due());
-        s.updated_at = now;
-        q::update(&mut tx, &s).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "service",
-                    action: "AttachResourceToVpcEndpointService",
-                    target: &s.id,
-                    region_id: &s.region_id,
-                    summary: format!("attached {} in {zone}", lb.id),
-                    before: None,
-                    after: Some(json!({"resource": lb.id, "zone": zone})),
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.mark_service_pending(&mut tx, &mut s).await?;
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "service",
+                action: "AttachResourceToVpcEndpointService",
+                target: &s.id,
+                region_id: &s.region_id,
+                summary: format!("attached {} in {zone}", lb.id),
+                before: None,
+                after: Some(json!({"resource": lb.id, "zone": zone})),
+                audience: vec![],
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }
@@ -821,28 +825,22 @@ impl Ops {
             .bind(&s.id)
             .execute(&mut *tx)
             .await?;
-        s.status = st::PENDING.into();
-        s.due_at = Some(self.due());
-        s.updated_at = self.clock.now();
-        q::update(&mut tx, &s).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "service",
-                    action: "DetachResourceFromVpcEndpointService",
-                    target: &s.id,
-                    region_id: &s.region_id,
-                    summary: format!("detached {resource_id} from {}", res.zone_id),
-                    before: Some(json!({"resource": resource_id, "zone": res.zone_id})),
-                    after: None,
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.mark_service_pending(&mut tx, &mut s).await?;
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "service",
+                action: "DetachResourceFromVpcEndpointService",
+                target: &s.id,
+                region_id: &s.region_id,
+                summary: format!("detached {resource_id} from {}", res.zone_id),
+                before: Some(json!({"resource": resource_id, "zone": res.zone_id})),
+                after: None,
+                audience: vec![],
+            },
+        )
+        .await?;
         self.wake();
         Ok(())
     }

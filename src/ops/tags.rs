@@ -448,24 +448,21 @@ impl Ops {
         .bind(self.clock.now())
         .execute(&mut *tx)
         .await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: target.topic(),
-                    action: "ChangeResourceGroup",
-                    target: id,
-                    region_id: &region,
-                    summary: format!("moved from resource group {before} to {group}"),
-                    before: Some(serde_json::json!({"resource_group_id": before})),
-                    after: Some(serde_json::json!({"resource_group_id": group})),
-                    audience: vec![],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: target.topic(),
+                action: "ChangeResourceGroup",
+                target: id,
+                region_id: &region,
+                summary: format!("moved from resource group {before} to {group}"),
+                before: Some(serde_json::json!({"resource_group_id": before})),
+                after: Some(serde_json::json!({"resource_group_id": group})),
+                audience: vec![],
+            },
+        )
+        .await?;
         Ok(())
     }
 }

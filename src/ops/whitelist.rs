@@ -89,24 +89,21 @@ impl Ops {
             added_at: self.clock.now(),
         };
         q::insert_user(&mut tx, &row).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "service",
-                    action: "AddUserToVpcEndpointService",
-                    target: &s.id,
-                    region_id: &s.region_id,
-                    summary: format!("whitelisted account {account}"),
-                    before: None,
-                    after: Some(serde_json::json!({"user": account, "label": label})),
-                    audience: vec![account.clone()],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "service",
+                action: "AddUserToVpcEndpointService",
+                target: &s.id,
+                region_id: &s.region_id,
+                summary: format!("whitelisted account {account}"),
+                before: None,
+                after: Some(serde_json::json!({"user": account, "label": label})),
+                audience: vec![account.clone()],
+            },
+        )
+        .await?;
         Ok(user_view(row))
     }
 
@@ -125,24 +122,21 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         q::delete_user(&mut tx, &s.id, &account).await?;
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
-                    topic: "service",
-                    action: "RemoveUserFromVpcEndpointService",
-                    target: &s.id,
-                    region_id: &s.region_id,
-                    summary: format!("removed account {account} from the whitelist"),
-                    before: Some(serde_json::json!({"user": account})),
-                    after: None,
-                    audience: vec![account.clone()],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        self.publish([ev]);
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "service",
+                action: "RemoveUserFromVpcEndpointService",
+                target: &s.id,
+                region_id: &s.region_id,
+                summary: format!("removed account {account} from the whitelist"),
+                before: Some(serde_json::json!({"user": account})),
+                after: None,
+                audience: vec![account.clone()],
+            },
+        )
+        .await?;
         Ok(())
     }
 
