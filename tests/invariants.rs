@@ -14,6 +14,7 @@ use linkyard::domain::status_machine::connection as conn;
 use linkyard::ops::endpoints::{NewEndpoint, NewZone};
 use linkyard::ops::inventory::{NewLoadBalancer, NewSecurityGroup, NewVSwitch};
 use linkyard::ops::services::{NewResource, NewService, ServiceUpdate};
+use linkyard::ops::tags::TagTarget;
 use linkyard::ops::{Ctx, IdGen, Ops, Source};
 use linkyard::store::Db;
 use std::collections::hash_map::DefaultHasher;
@@ -783,6 +784,51 @@ impl World {
                 let r = ops.delete_endpoint(&owner_ctx(&owner), &e).await;
                 done!("delete_endpoint", Some(e), r)
             }
+            79..=82 => {
+                // Tag or untag an endpoint or a service, usually as its owner.
+                let (target, id, owner) = match (rng.chance(50), &ep, &svc) {
+                    (true, Some((e, owner, _)), _) => {
+                        (TagTarget::Endpoint, e.clone(), owner.clone())
+                    }
+                    (_, _, Some((s, owner))) => (TagTarget::Service, s.clone(), owner.clone()),
+                    _ => done!(
+                        "tag",
+                        None,
+                        Err::<(), ApiError>(ApiError::new("Skipped", "nothing to act on"))
+                    ),
+                };
+                let ids = vec![id.clone()];
+                let key = |rng: &mut Rng| format!("k{}", rng.below(25));
+                if rng.chance(70) {
+                    let mut tags: Vec<(String, String)> = (0..1 + rng.below(6))
+                        .map(|_| (key(rng), format!("v{}", rng.below(3))))
+                        .collect();
+                    if !rng.chance(15) {
+                        // Mostly distinct keys; sometimes a duplicate, which must be refused.
+                        let mut seen = HashSet::new();
+                        tags.retain(|(k, _)| seen.insert(k.clone()));
+                    }
+                    let r = ops
+                        .tag_resources(&owner_ctx(&owner), target, &ids, &tags)
+                        .await;
+                    done!("tag_resources", Some(id), r)
+                } else {
+                    // Usually a key the resource carries, sometimes one it does not.
+                    let have = strings(
+                        &ops,
+                        &format!("SELECT tag_key FROM tags WHERE resource_id = '{id}' ORDER BY 1"),
+                    )
+                    .await;
+                    let keys = match rng.pick(&have) {
+                        Some(k) if rng.chance(80) => vec![k.clone()],
+                        _ => vec![key(rng)],
+                    };
+                    let r = ops
+                        .untag_resources(&owner_ctx(&owner), target, &ids, &keys, false)
+                        .await;
+                    done!("untag_resources", Some(id), r)
+                }
+            }
             _ => {
                 self.last_dry = false;
                 let r = ops.advance_due().await;
@@ -1052,7 +1098,7 @@ impl World {
                 svc_sample.extend(svc_by_id.get_key_value(t).map(|(k, _)| *k));
             }
         }
-        for e in ep_sample {
+        for e in ep_sample.clone() {
             let (owner, service, _) = ep_by_id[e];
             for a in &ids {
                 let r = ops.get_endpoint(&ctx_of(a, false), e).await;
@@ -1078,6 +1124,29 @@ impl World {
                     if !matches!(&r, Err(err) if err.code == "EndpointServiceNotFound") {
                         return Err(format!("dry-run accept of {e} by non-provider {a}: {r:?}"));
                     }
+                }
+            }
+        }
+        for (target, id, owner) in ep_sample
+            .iter()
+            .map(|e| (TagTarget::Endpoint, *e, ep_by_id[e].0))
+            .chain(
+                svc_sample
+                    .iter()
+                    .map(|s| (TagTarget::Service, *s, svc_by_id[s].0)),
+            )
+        {
+            let resource = vec![id.to_string()];
+            for a in &ids {
+                let page = ops
+                    .list_tag_resources(&ctx_of(a, false), target, &resource, &[], None)
+                    .await
+                    .map_err(|e| format!("list_tag_resources({id}) by {a}: {e:?}"))?;
+                if a != owner && !page.items.is_empty() {
+                    return Err(format!("{a} sees the tags of {id}, owned by {owner}"));
+                }
+                if page.total > 20 {
+                    return Err(format!("{id} carries {} tags", page.total));
                 }
             }
         }
