@@ -961,3 +961,66 @@ async fn concurrent_writers_wait_for_each_other() {
         t.await.unwrap().unwrap();
     }
 }
+
+#[tokio::test]
+async fn connection_lists_filter_by_eni_resource_and_resource_group() {
+    use linkyard::ops::connections::ConnectionFilter;
+    use linkyard::ops::tags::TagTarget;
+    let app = demo_app().await;
+    let ops = &app.ops;
+    let a = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    let mut other = contoso_endpoint();
+    other.zones.truncate(1);
+    let b = ops.create_endpoint(&ctx(CONSUMER), other).await.unwrap();
+    settle(ops).await;
+    ops.change_resource_group(
+        &ctx(CONSUMER),
+        TagTarget::Endpoint,
+        &b.id,
+        "rg-aek2filter01",
+    )
+    .await
+    .unwrap();
+    let zones_a = ops.list_zones(&ctx(CONSUMER), &a.id).await.unwrap();
+    let eni_i = zones_a
+        .iter()
+        .find(|z| z.zone_id == "cn-hangzhou-i")
+        .unwrap()
+        .eni_id
+        .clone();
+    let list = |f: ConnectionFilter| async move {
+        let p = ops
+            .list_connections(&ctx(PROVIDER), ORDERS, &f, None, 50)
+            .await
+            .unwrap();
+        let ids: Vec<String> = p.items.into_iter().map(|k| k.endpoint_id).collect();
+        (p.total, ids)
+    };
+    let by_eni = list(ConnectionFilter {
+        eni_id: Some(eni_i),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(by_eni, (1, vec![a.id.clone()]));
+    let by_resource = list(ConnectionFilter {
+        resource_id: Some("nlb-bp1northwind0000001".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(by_resource.0, 2);
+    let by_group = list(ConnectionFilter {
+        resource_group_id: Some("rg-aek2filter01".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(by_group, (1, vec![b.id.clone()]));
+    let nothing = list(ConnectionFilter {
+        resource_id: Some("nlb-elsewhere".into()),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(nothing, (0, vec![]));
+}

@@ -3,7 +3,7 @@
 
 use super::audit::Change;
 use super::endpoints::lb_of;
-use super::{Ctx, Ops, Page, PageBuilder};
+use super::{Ctx, Ops, Page};
 use crate::domain::ApiError;
 use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MIN, check_throttle, zone_limits};
 use crate::domain::inventory::LbType;
@@ -400,85 +400,37 @@ impl Ops {
     ) -> Result<Page<ConnectionView>, ApiError> {
         let mut c = self.pool.acquire().await?;
         let s = self.owned_service(&mut c, ctx, service_id).await?;
-        let needs_view =
-            f.eni_id.is_some() || f.resource_id.is_some() || f.resource_group_id.is_some();
-        if !needs_view {
-            // Every filter is a column: count and fetch one page in SQL instead of scanning
-            // every connection of the service.
-            let (status, endpoint, owner) = (
-                f.status.as_deref(),
-                f.endpoint_id.as_deref(),
-                f.endpoint_owner_id.as_deref(),
-            );
-            let total = q::count_connections(&mut c, &s.id, status, endpoint, owner).await?;
-            let max = max.max(1);
-            let mut rows = q::filtered_connections_page(
-                &mut c,
-                &s.id,
-                status,
-                endpoint,
-                owner,
-                next_token.unwrap_or(""),
-                max + 1,
-            )
-            .await?;
-            let more = rows.len() as i64 > max;
-            rows.truncate(max as usize);
-            let mut items = Vec::with_capacity(rows.len());
-            for k in rows {
-                items.push(self.connection_view(&mut c, &s, k).await?);
-            }
-            let next_token = if more {
-                items.last().map(|v| v.endpoint_id.clone())
-            } else {
-                None
-            };
-            return Ok(Page {
-                items,
-                next_token,
-                total,
-            });
+        // Every filter is a condition in SQL: count and fetch one page there instead of scanning
+        // every connection of the service.
+        let cols = q::ConnectionColumns {
+            status: f.status.as_deref(),
+            endpoint: f.endpoint_id.as_deref(),
+            owner: f.endpoint_owner_id.as_deref(),
+            eni: f.eni_id.as_deref(),
+            resource: f.resource_id.as_deref(),
+            resource_group: f.resource_group_id.as_deref(),
+        };
+        let total = q::count_connections(&mut c, &s.id, &cols).await?;
+        let max = max.max(1);
+        let mut rows =
+            q::filtered_connections_page(&mut c, &s.id, &cols, next_token.unwrap_or(""), max + 1)
+                .await?;
+        let more = rows.len() as i64 > max;
+        rows.truncate(max as usize);
+        let mut items = Vec::with_capacity(rows.len());
+        for k in rows {
+            items.push(self.connection_view(&mut c, &s, k).await?);
         }
-        let mut page = PageBuilder::new(next_token, max);
-        let mut after = String::new();
-        loop {
-            let chunk =
-                q::connections_page(&mut c, &s.id, f.status.as_deref(), &after, 500).await?;
-            let done = chunk.len() < 500;
-            for k in chunk {
-                after = k.endpoint_id.clone();
-                if f.endpoint_id.as_deref().is_some_and(|x| x != k.endpoint_id)
-                    || f.endpoint_owner_id
-                        .as_deref()
-                        .is_some_and(|x| x != k.endpoint_owner_id)
-                {
-                    continue;
-                }
-                let key = k.endpoint_id.clone();
-                let view = if needs_view || page.wants(&key) {
-                    let v = self.connection_view(&mut c, &s, k).await?;
-                    if f.eni_id
-                        .as_deref()
-                        .is_some_and(|x| !v.zones.iter().any(|z| z.eni_id == x))
-                        || f.resource_id.as_deref().is_some_and(|x| {
-                            !v.zones.iter().any(|z| z.resource_id.as_deref() == Some(x))
-                        })
-                        || f.resource_group_id
-                            .as_deref()
-                            .is_some_and(|x| x != v.resource_group_id)
-                    {
-                        continue;
-                    }
-                    Some(v)
-                } else {
-                    None
-                };
-                page.push(&key, view);
-            }
-            if done {
-                return Ok(page.finish());
-            }
-        }
+        let next_token = if more {
+            items.last().map(|v| v.endpoint_id.clone())
+        } else {
+            None
+        };
+        Ok(Page {
+            items,
+            next_token,
+            total,
+        })
     }
 
     /// The consumer's view of its endpoint's connection.

@@ -289,38 +289,61 @@ pub async fn connections_of(
     .await
 }
 
-/// The condition on a service's connections for the filters that are set, with the values to
-/// bind after the service id (`$2`…). Unset filters stay out of the SQL so an unfiltered count
-/// reads the `connections_service` index alone.
-fn connection_condition<'a>(
-    status: Option<&'a str>,
-    endpoint: Option<&'a str>,
-    owner: Option<&'a str>,
-) -> (String, Vec<&'a str>) {
-    let mut sql = String::from("service_id = $1");
-    let mut values = Vec::new();
-    for (c, v) in [
-        ("status", status),
-        ("endpoint_id", endpoint),
-        ("endpoint_owner_id", owner),
-    ] {
-        if let Some(v) = v {
-            values.push(v);
-            sql.push_str(&format!(" AND {c} = ${}", values.len() + 1));
-        }
-    }
-    (sql, values)
+/// Filters of a service's connection list; `None` matches everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnectionColumns<'a> {
+    pub status: Option<&'a str>,
+    pub endpoint: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    /// An ENI of one of the endpoint's zones.
+    pub eni: Option<&'a str>,
+    /// The service resource serving one of the endpoint's zones.
+    pub resource: Option<&'a str>,
+    /// The endpoint's resource group.
+    pub resource_group: Option<&'a str>,
 }
 
-/// How many of a service's connections match (optionally) a status, an endpoint and its owner.
+impl<'a> ConnectionColumns<'a> {
+    /// The condition for the filters that are set (zone and endpoint filters as correlated
+    /// subqueries), with the values to bind after the service id (`$2`…). Unset filters stay out
+    /// of the SQL so an unfiltered count reads the `connections_service` index alone.
+    fn condition(&self) -> (String, Vec<&'a str>) {
+        let mut sql = String::from("service_id = $1");
+        let mut values = Vec::new();
+        for (template, v) in [
+            ("status = ${}", self.status),
+            ("endpoint_id = ${}", self.endpoint),
+            ("endpoint_owner_id = ${}", self.owner),
+            (
+                "EXISTS (SELECT 1 FROM endpoint_zones z WHERE z.endpoint_id = connections.endpoint_id AND z.eni_id = ${})",
+                self.eni,
+            ),
+            (
+                "EXISTS (SELECT 1 FROM endpoint_zones z WHERE z.endpoint_id = connections.endpoint_id AND z.resource_id = ${})",
+                self.resource,
+            ),
+            (
+                "EXISTS (SELECT 1 FROM endpoints e WHERE e.id = connections.endpoint_id AND e.resource_group_id = ${})",
+                self.resource_group,
+            ),
+        ] {
+            if let Some(v) = v {
+                values.push(v);
+                sql.push_str(" AND ");
+                sql.push_str(&template.replace("${}", &format!("${}", values.len() + 1)));
+            }
+        }
+        (sql, values)
+    }
+}
+
+/// How many of a service's connections match `f`.
 pub async fn count_connections(
     c: &mut SqliteConnection,
     service: &str,
-    status: Option<&str>,
-    endpoint: Option<&str>,
-    owner: Option<&str>,
+    f: &ConnectionColumns<'_>,
 ) -> sqlx::Result<i64> {
-    let (cond, values) = connection_condition(status, endpoint, owner);
+    let (cond, values) = f.condition();
     let sql = format!("SELECT COUNT(*) FROM connections WHERE {cond}");
     let mut q = sqlx::query_scalar::<Db, i64>(&sql).bind(service);
     for v in values {
@@ -329,17 +352,15 @@ pub async fn count_connections(
     q.fetch_one(c).await
 }
 
-/// Up to `limit` of a service's connections matching the filters, after `after` by endpoint id.
+/// Up to `limit` of a service's connections matching `f`, after `after` by endpoint id.
 pub async fn filtered_connections_page(
     c: &mut SqliteConnection,
     service: &str,
-    status: Option<&str>,
-    endpoint: Option<&str>,
-    owner: Option<&str>,
+    f: &ConnectionColumns<'_>,
     after: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<ConnectionRow>> {
-    let (cond, values) = connection_condition(status, endpoint, owner);
+    let (cond, values) = f.condition();
     let n = values.len() + 2;
     let sql = format!(
         "SELECT * FROM connections WHERE {cond} AND endpoint_id > ${n} ORDER BY endpoint_id LIMIT ${}",
@@ -523,26 +544,6 @@ pub async fn update_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> s
     .execute(c)
     .await?;
     Ok(())
-}
-
-/// A page of a service's connections after `after` (keyset by endpoint id), optionally by status.
-pub async fn connections_page(
-    c: &mut SqliteConnection,
-    service: &str,
-    status: Option<&str>,
-    after: &str,
-    limit: i64,
-) -> sqlx::Result<Vec<ConnectionRow>> {
-    sqlx::query_as::<Db, ConnectionRow>(
-        "SELECT * FROM connections WHERE service_id = $1 AND ($2 IS NULL OR status = $2) AND endpoint_id > $3
-         ORDER BY endpoint_id LIMIT $4",
-    )
-    .bind(service)
-    .bind(status)
-    .bind(after)
-    .bind(limit)
-    .fetch_all(c)
-    .await
 }
 
 /// Connections involving `account` on either side.
