@@ -196,6 +196,14 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     } else {
         println!("Linkyard is serving http://{}/", args.addr);
     }
+    // Without TCP_NODELAY the last small chunk of a streamed page waits for the client's delayed
+    // ACK (about 40 ms on Linux) on keep-alive connections.
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
