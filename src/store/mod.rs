@@ -45,6 +45,18 @@ pub async fn connect(url: &str) -> Result<DbPool, String> {
         .map_err(|e| format!("cannot open database `{url}`: {e}"))
 }
 
+/// A pool of one connection to the same database as `pool`, for write transactions (`pool`
+/// itself when it already has a single connection, as an in-memory database does).
+pub fn writer_pool(pool: &DbPool) -> DbPool {
+    if pool.options().get_max_connections() <= 1 {
+        return pool.clone();
+    }
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_lazy_with((*pool.connect_options()).clone())
+}
+
 /// Applies the embedded migrations under `migrations/`.
 pub async fn migrate(pool: &DbPool) -> Result<(), String> {
     sqlx::migrate!("./migrations")
