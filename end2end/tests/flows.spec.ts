@@ -16,8 +16,10 @@ test("consumer requests, provider accepts live, consumer sees Connected", async 
   await provider.goto(`/services/${ORDERS}`);
   await hydrated(provider);
   await expect(provider.locator("#service-name")).toHaveText(ORDERS_NAME);
-  await expect(provider.locator("#service-connections")).toContainText("No endpoint has connected yet.");
   await provider.screenshot({ path: `${ARTIFACTS}/service-detail.png`, fullPage: true });
+  await provider.getByRole("tab", { name: "Connections" }).click();
+  await expect(provider).toHaveURL(/\?tab=connections$/);
+  await expect(provider.locator("#service-connections")).toContainText("No endpoint has connected yet.");
 
   const consumer = await signedInPage(browser, CONSUMER);
   await consumer.goto("/endpoints");
@@ -31,7 +33,7 @@ test("consumer requests, provider accepts live, consumer sees Connected", async 
   await consumer.screenshot({ path: `${ARTIFACTS}/endpoint-create.png`, fullPage: true });
   const requested = Date.now();
   await consumer.click("#create-endpoint-submit");
-  await expect(consumer.getByRole("status")).toContainText("waiting for the provider to accept");
+  await expect(consumer.locator('#toasts [data-toast="success"]')).toContainText("waiting for the provider to accept");
 
   // The provider's open page shows the request without a reload.
   const row = provider.locator("#service-connections tr[data-endpoint]");
@@ -62,7 +64,7 @@ test("a consumer that is not whitelisted gets a clear explanation", async ({ bro
   await stranger.selectOption("#endpoint-vpc", "vpc-bp1fabrikam000000001");
   await stranger.locator('#endpoint-sgs input[type="checkbox"]').first().check();
   await stranger.click("#create-endpoint-submit");
-  const alert = stranger.getByRole("alert");
+  const alert = stranger.locator("#toasts").getByRole("alert");
   await expect(alert).toContainText("has not added your account to the service whitelist");
   await expect(alert).toContainText("EndpointServiceNotAuthorized");
 });
@@ -75,7 +77,7 @@ test("provider publishes a service from its load balancers", async ({ browser })
   await provider.locator('#resource-choices input[value="alb-bp1northwind0000001@cn-hangzhou-h"]').check();
   await provider.fill("#service-description", "Web frontends");
   await provider.click("#publish");
-  await expect(provider.getByRole("status")).toContainText("Published epsrv-");
+  await expect(provider.locator('#toasts [data-toast="success"]')).toContainText("Service published: epsrv-");
   await expect(provider.locator("#services-table")).toContainText("Web frontends");
   await expect(provider.locator("#services-table")).toContainText("Available", { timeout: 10_000 });
   await provider.screenshot({ path: `${ARTIFACTS}/services.png`, fullPage: true });

@@ -32,7 +32,7 @@ test("cloud API changes appear live in the console, console changes in the API",
   await consumer.goto("/endpoints");
   await hydrated(consumer);
   const provider = await signedInPage(browser, PROVIDER);
-  await provider.goto(`/services/${ORDERS}`);
+  await provider.goto(`/services/${ORDERS}?tab=connections`);
   await hydrated(provider);
 
   // API → console: Contoso's SDK creates an endpoint; both open pages show it without a reload.

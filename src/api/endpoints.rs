@@ -99,6 +99,26 @@ pub async fn create_endpoint(
     ops.create_endpoint(&ctx, n).await.map_err(fail)
 }
 
+/// Replaces the endpoint's policy document, or restores the default policy with `reset`.
+#[server(prefix = "/api", endpoint = "update_endpoint_policy")]
+pub async fn update_endpoint_policy(
+    endpoint_id: String,
+    policy_document: String,
+    reset: bool,
+) -> Result<EndpointView, ApiError> {
+    use super::context::*;
+    use crate::ops::endpoints::EndpointUpdate;
+    let (ops, ctx) = caller().await?;
+    let u = EndpointUpdate {
+        policy_document: (!reset).then_some(policy_document),
+        reset_policy: reset,
+        ..Default::default()
+    };
+    ops.update_endpoint(&ctx, &endpoint_id, u)
+        .await
+        .map_err(fail)
+}
+
 /// Deletes an endpoint.
 #[server(prefix = "/api", endpoint = "delete_endpoint")]
 pub async fn delete_endpoint(endpoint_id: String) -> Result<(), ApiError> {

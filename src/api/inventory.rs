@@ -1,8 +1,11 @@
-//! Inventory server functions.
+//! Inventory server functions: list, create and delete VPCs, vSwitches, security groups and load
+//! balancers.
 
 use crate::domain::ApiError;
 use crate::domain::event::AuditView;
-use crate::domain::inventory::InventoryView;
+use crate::domain::inventory::{
+    InventoryView, LoadBalancerView, SecurityGroupView, VSwitchView, VpcView,
+};
 use leptos::prelude::*;
 
 /// The active account's inventory in `region`.
@@ -21,4 +24,100 @@ pub async fn recent_activity(limit: i64) -> Result<Vec<AuditView>, ApiError> {
     ops.recent_audit(&ctx.account_id, limit.clamp(1, 200))
         .await
         .map_err(fail)
+}
+
+/// Creates a VPC in `region` (`ipv6_cidr` empty for IPv4 only).
+#[server(prefix = "/api", endpoint = "create_vpc")]
+pub async fn create_vpc(
+    region: String,
+    name: String,
+    cidr: String,
+    ipv6_cidr: String,
+) -> Result<VpcView, ApiError> {
+    use super::context::*;
+    use crate::ops::inventory::NewVpc;
+    let (ops, ctx) = caller().await?;
+    let n = NewVpc {
+        id: None,
+        region_id: region,
+        name,
+        cidr: cidr.trim().to_string(),
+        ipv6_cidr: Some(ipv6_cidr.trim().to_string()).filter(|c| !c.is_empty()),
+    };
+    ops.create_vpc(&ctx, n).await.map_err(fail)
+}
+
+/// Creates a vSwitch in a VPC and zone.
+#[server(prefix = "/api", endpoint = "create_vswitch")]
+pub async fn create_vswitch(
+    vpc_id: String,
+    zone_id: String,
+    name: String,
+    cidr: String,
+) -> Result<VSwitchView, ApiError> {
+    use super::context::*;
+    use crate::ops::inventory::NewVSwitch;
+    let (ops, ctx) = caller().await?;
+    let n = NewVSwitch {
+        id: None,
+        vpc_id,
+        zone_id,
+        name,
+        cidr: cidr.trim().to_string(),
+    };
+    ops.create_vswitch(&ctx, n).await.map_err(fail)
+}
+
+/// Creates a security group in a VPC.
+#[server(prefix = "/api", endpoint = "create_security_group")]
+pub async fn create_security_group(
+    vpc_id: String,
+    name: String,
+) -> Result<SecurityGroupView, ApiError> {
+    use super::context::*;
+    use crate::ops::inventory::NewSecurityGroup;
+    let (ops, ctx) = caller().await?;
+    let n = NewSecurityGroup {
+        id: None,
+        vpc_id,
+        name,
+        sg_type: None,
+    };
+    ops.create_security_group(&ctx, n).await.map_err(fail)
+}
+
+/// Creates a load balancer (`lb_type` nlb, alb, clb or gwlb) serving in `zones`.
+#[server(prefix = "/api", endpoint = "create_load_balancer")]
+pub async fn create_load_balancer(
+    vpc_id: String,
+    lb_type: String,
+    name: String,
+    #[server(default)] zones: Vec<String>,
+    dual_stack: bool,
+) -> Result<LoadBalancerView, ApiError> {
+    use super::context::*;
+    use crate::domain::inventory::LbType;
+    use crate::ops::inventory::NewLoadBalancer;
+    let (ops, ctx) = caller().await?;
+    let lb_type: LbType = lb_type
+        .parse()
+        .map_err(|why: String| fail(ApiError::illegal("LoadBalancerType", why)))?;
+    let n = NewLoadBalancer {
+        id: None,
+        vpc_id,
+        lb_type,
+        name,
+        zones,
+        dual_stack,
+        privatelink_supported: true,
+    };
+    ops.create_load_balancer(&ctx, n).await.map_err(fail)
+}
+
+/// Deletes a VPC, vSwitch, security group or load balancer; refused while something uses it.
+#[server(prefix = "/api", endpoint = "delete_inventory_item")]
+pub async fn delete_inventory_item(id: String) -> Result<(), ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.delete_inventory(&ctx, &id).await.map_err(fail)
 }

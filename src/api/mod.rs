@@ -10,6 +10,7 @@ pub mod gateway;
 pub mod inventory;
 pub mod services;
 pub mod session;
+pub mod tags;
 
 use crate::domain::ApiError;
 use leptos::server_fn::codec::JsonEncoding;

@@ -12,6 +12,16 @@ pub struct ServiceDetailView {
     pub resources: Vec<ResourceView>,
     pub whitelist: Vec<WhitelistView>,
     pub connections: Vec<ConnectionView>,
+    /// The server's time of this answer (ISO-8601 UTC), to show how long connections have waited.
+    pub now: String,
+}
+
+/// How one connection of a batch decision ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchOutcome {
+    pub endpoint_id: String,
+    /// Why this one was refused; `None` when it went through.
+    pub error: Option<ApiError>,
 }
 
 /// The active account's services in `region`.
@@ -47,6 +57,7 @@ pub async fn service_detail(service_id: String) -> Result<ServiceDetailView, Api
         resources,
         whitelist,
         connections,
+        now: crate::store::iso(ops.clock.now()),
     })
 }
 
@@ -168,6 +179,35 @@ pub async fn reject_connection(
     ops.reject_connection(&ctx, &service_id, &endpoint_id, Some(&reason))
         .await
         .map_err(fail)
+}
+
+/// Accepts (with `bandwidth`) or rejects (with `reason`) several connections, one operation per
+/// endpoint; every row reports its own outcome, so one refusal does not stop the others.
+#[server(prefix = "/api", endpoint = "decide_connections")]
+pub async fn decide_connections(
+    service_id: String,
+    #[server(default)] endpoint_ids: Vec<String>,
+    accept: bool,
+    bandwidth: i64,
+    reason: String,
+) -> Result<Vec<BatchOutcome>, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    let mut outcomes = Vec::with_capacity(endpoint_ids.len());
+    for endpoint_id in endpoint_ids {
+        let result = if accept {
+            ops.accept_connection(&ctx, &service_id, &endpoint_id, Some(bandwidth), None)
+                .await
+        } else {
+            ops.reject_connection(&ctx, &service_id, &endpoint_id, Some(&reason))
+                .await
+        };
+        outcomes.push(BatchOutcome {
+            endpoint_id,
+            error: result.err(),
+        });
+    }
+    Ok(outcomes)
 }
 
 /// Changes a connection's bandwidth limit.

@@ -46,6 +46,16 @@ pub fn console_status(api: &str) -> (&'static str, Tone) {
     }
 }
 
+/// The console's label and tone for a bandwidth increase request (Pending, Granted, Denied).
+pub fn request_status(api: &str) -> (&'static str, Tone) {
+    match api {
+        "Pending" => ("Waiting for operator", Tone::Waiting),
+        "Granted" => ("Granted", Tone::Good),
+        "Denied" => ("Denied", Tone::Bad),
+        other => console_status(other),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,5 +66,7 @@ mod tests {
         assert_eq!(console_status("Pending").0, "Modifying");
         assert_eq!(console_status("ServiceDeleted").0, "Service Deleted");
         assert_eq!(console_status("Connecting").1, Tone::Busy);
+        assert_eq!(request_status("Pending").0, "Waiting for operator");
+        assert_eq!(request_status("Granted"), ("Granted", Tone::Good));
     }
 }

@@ -4,8 +4,11 @@ use super::layout::Layout;
 use super::live::provide_live_events;
 use super::pages::activity::ActivityPage;
 use super::pages::demo::DemoPage;
-use super::pages::endpoints::{EndpointDetailPage, EndpointsPage};
-use super::pages::services::{ServiceDetailPage, ServicesPage};
+use super::pages::endpoint_detail::EndpointDetailPage;
+use super::pages::endpoints::EndpointsPage;
+use super::pages::gateway::{GatewayEndpointDetailPage, GatewayEndpointsPage};
+use super::pages::service_detail::ServiceDetailPage;
+use super::pages::services::ServicesPage;
 use super::pages::{inventory::InventoryPage, overview::OverviewPage, signin::SignInPage};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -79,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("services/:id") view=ServiceDetailPage/>
                     <Route path=path!("endpoints") view=EndpointsPage/>
                     <Route path=path!("endpoints/:id") view=EndpointDetailPage/>
+                    <Route path=path!("gateway-endpoints") view=GatewayEndpointsPage/>
+                    <Route path=path!("gateway-endpoints/:id") view=GatewayEndpointDetailPage/>
                     <Route path=path!("activity") view=ActivityPage/>
                     <Route path=path!("demo") view=DemoPage/>
                 </ParentRoute>

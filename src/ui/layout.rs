@@ -1,6 +1,7 @@
 //! The console frame: top bar (brand, region picker, account switcher, theme) and side navigation.
 
 use super::app::SessionCtx;
+use super::toast::{ToastRegion, provide_toasts};
 use crate::api::session::{ConsoleSession, SetRegion, SignOut, SwitchAccount, get_session};
 use crate::domain::region::region_views;
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use leptos_router::hooks::use_location;
 /// Frame for every signed-in page; sends anonymous visitors to the sign-in page.
 #[component]
 pub fn Layout() -> impl IntoView {
+    let toasts = provide_toasts();
     let version = RwSignal::new(0u32);
     let session = Resource::new(move || version.get(), |_| get_session());
     let ctx = SessionCtx { session, version };
@@ -41,6 +43,7 @@ pub fn Layout() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <ToastRegion toasts=toasts/>
     }
 }
 
@@ -197,6 +200,7 @@ fn Nav(session: ConsoleSession) -> impl IntoView {
             <A href="/services" attr:class=link>"Endpoint services"</A>
             <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-400">"Consumer"</p>
             <A href="/endpoints" attr:class=link>"Endpoints"</A>
+            <A href="/gateway-endpoints" attr:class=link>"Gateway endpoints"</A>
             <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-400">"Network"</p>
             <A href="/inventory" attr:class=link>"Inventory"</A>
             <A href="/activity" attr:class=link>"Activity"</A>

@@ -1,13 +1,28 @@
-//! Small reusable pieces: status badges, copy buttons and error banners.
+//! Small reusable pieces: status badges, copy buttons, error banners, action buttons that show
+//! progress, and the "are you sure?" step of destructive actions.
 
 use crate::domain::ApiError;
-use crate::domain::status::{Tone, console_status};
+use crate::domain::status::{Tone, console_status, request_status};
+use crate::ui::style::{BUTTON, BUTTON_DANGER, BUTTON_DANGER_SOLID, BUTTON_QUIET, INPUT};
 use leptos::prelude::*;
 
 /// A status badge: colour, icon and the console's word for an API status value.
 #[component]
 pub fn StatusBadge(#[prop(into)] status: String) -> impl IntoView {
     let (label, tone) = console_status(&status);
+    view! { <Badge status=status label=label tone=tone/> }
+}
+
+/// The badge of a bandwidth increase request (waiting for the operator, granted, denied).
+#[component]
+pub fn RequestStatusBadge(#[prop(into)] status: String) -> impl IntoView {
+    let (label, tone) = request_status(&status);
+    view! { <Badge status=status label=label tone=tone/> }
+}
+
+/// A coloured pill with an icon; `status` (the API value) is kept in `data-status`.
+#[component]
+fn Badge(status: String, label: &'static str, tone: Tone) -> impl IntoView {
     let (class, icon) = match tone {
         Tone::Good => (
             "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/40 dark:text-emerald-300",
@@ -36,7 +51,7 @@ pub fn StatusBadge(#[prop(into)] status: String) -> impl IntoView {
         ""
     };
     view! {
-        <span class=format!("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium {class}") data-status=status.clone()>
+        <span class=format!("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium {class}") data-status=status>
             <span class=spin aria-hidden="true">{icon}</span>
             {label}
         </span>
@@ -77,5 +92,103 @@ pub fn ErrorBanner(error: ApiError) -> impl IntoView {
             <p>{error.explain()}</p>
             <p class="mt-1 font-mono text-xs opacity-75">{error.code.clone()}</p>
         </div>
+    }
+}
+
+/// A button that starts an async action: disabled and reading "Working…" while `pending`.
+#[component]
+pub fn ActionButton(
+    #[prop(into)] label: String,
+    /// True while the action this button started is running.
+    #[prop(into)]
+    pending: Signal<bool>,
+    #[prop(into)] on_click: Callback<()>,
+    /// Also disabled when this is true (e.g. nothing selected yet).
+    #[prop(optional, into)]
+    disabled: Signal<bool>,
+    /// Secondary look instead of the primary orange.
+    #[prop(optional)]
+    quiet: bool,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class=if quiet { BUTTON_QUIET } else { BUTTON }
+            disabled=move || pending.get() || disabled.get()
+            aria-busy=move || pending.get().to_string()
+            on:click=move |_| on_click.run(())
+        >
+            {move || if pending.get() { "Working…".to_string() } else { label.clone() }}
+        </button>
+    }
+}
+
+/// A destructive action that asks first: the button opens an inline "Are you sure?" step. With
+/// `typed`, the confirm button only enables once that exact text was typed.
+#[component]
+pub fn ConfirmButton(
+    #[prop(into)] label: String,
+    /// What will happen, asked as a question.
+    #[prop(into)]
+    question: String,
+    /// Text the user must type to confirm (for changes that cut live connections).
+    #[prop(optional, into)]
+    typed: Option<String>,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(into)] on_confirm: Callback<()>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let entered = RwSignal::new(String::new());
+    let focus_target = NodeRef::<leptos::html::Input>::new();
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    // Move the keyboard focus into the question when it opens.
+    Effect::new(move |_| {
+        if open.get() {
+            if let Some(input) = focus_target.get() {
+                let _ = input.focus();
+            } else if let Some(button) = confirm_button.get() {
+                let _ = button.focus();
+            }
+        }
+    });
+    let must_type = typed.clone();
+    let matches = move || must_type.as_ref().is_none_or(|t| entered.with(|e| e == t));
+    let close = move || {
+        open.set(false);
+        entered.set(String::new());
+    };
+    let confirm_label = format!("Yes, {}", label.to_lowercase());
+    view! {
+        <span class="inline-flex flex-wrap items-center gap-2" data-confirm-step=move || open.get().to_string()>
+            <Show
+                when=move || open.get()
+                fallback={
+                    let label = label.clone();
+                    move || view! {
+                        <button type="button" class=BUTTON_DANGER disabled=move || pending.get()
+                            aria-busy=move || pending.get().to_string()
+                            on:click=move |_| open.set(true)>
+                            {let label = label.clone(); move || if pending.get() { "Working…".to_string() } else { label.clone() }}
+                        </button>
+                    }
+                }
+            >
+                <span role="group" aria-label="Confirm" class="inline-flex flex-wrap items-center gap-2 rounded border border-red-200 bg-red-50 px-2 py-1 text-sm dark:border-red-900 dark:bg-red-950"
+                    on:keydown=move |ev| if ev.key() == "Escape" { close() }>
+                    <span>{question.clone()}</span>
+                    {typed.clone().map(|t| view! {
+                        <input class=INPUT node_ref=focus_target data-confirm-input=""
+                            aria-label=format!("Type {t} to confirm") placeholder=t.clone()
+                            prop:value=entered on:input=move |ev| entered.set(event_target_value(&ev))/>
+                    })}
+                    <button type="button" class=BUTTON_DANGER_SOLID node_ref=confirm_button data-confirm="yes"
+                        disabled={let matches = matches.clone(); move || !matches()}
+                        on:click=move |_| { on_confirm.run(()); close(); }>
+                        {confirm_label.clone()}
+                    </button>
+                    <button type="button" class=BUTTON_QUIET on:click=move |_| close()>"Cancel"</button>
+                </span>
+            </Show>
+        </span>
     }
 }

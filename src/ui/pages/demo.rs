@@ -1,11 +1,15 @@
-//! Demo: reset to the scenario, a guided tour that follows what has been done, and fault injection
-//! (zone outage, overdue payment). Live.
+//! Demo: reset to the scenario, a guided tour that follows what has been done, fault injection
+//! (zone outage, overdue payment) and the operator's desk for bandwidth requests. Live.
 
+use crate::api::bandwidth::{DecideBandwidthRequest, pending_bandwidth_requests};
 use crate::api::demo::*;
 use crate::ui::app::use_region;
 use crate::ui::live::use_live;
 use crate::ui::style::*;
-use crate::ui::widgets::{ErrorBanner, StatusBadge};
+use crate::ui::toast::notify;
+use crate::ui::widgets::{
+    ActionButton, ConfirmButton, ErrorBanner, RequestStatusBadge, StatusBadge,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -62,19 +66,11 @@ pub fn DemoPage() -> impl IntoView {
         },
         |(r, ..)| demo_state(r),
     );
-    let error = move || {
-        [
-            reset.value().get().and_then(|r| r.err()),
-            outage.value().get().and_then(|r| r.err()),
-            overdue.value().get().and_then(|r| r.err()),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
-    };
+    notify(reset, |_| "Demo reset to its scenario".to_string());
+    notify(outage, |_| "Zone availability changed".to_string());
+    notify(overdue, |_| "Payment status changed".to_string());
     view! {
         <h1 class="text-xl font-semibold">"Demo"</h1>
-        {move || error().map(|e| view! { <div class="mt-3"><ErrorBanner error=e/></div> })}
         <Transition fallback=|| view! { <p class="mt-4 text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let d = match data.await {
@@ -111,11 +107,12 @@ pub fn DemoPage() -> impl IntoView {
                         <div class="mt-2 flex flex-wrap gap-2">
                             {d.zones.into_iter().map(|(zone, down)| {
                                 let z = zone.clone();
+                                let label = if down { format!("{zone} is DOWN — recover") } else { format!("Take {zone} down") };
+                                let busy = zone.clone();
+                                let pending = Signal::derive(move || outage.pending().get() && outage.input().with(|i| i.as_ref().is_some_and(|i| i.zone_id == busy)));
                                 view! {
-                                    <button class=if down { BUTTON } else { BUTTON_QUIET } data-zone=zone.clone() data-down=down.to_string()
-                                        on:click=move |_| { outage.dispatch(ZoneOutage { zone_id: z.clone(), down: !down }); }>
-                                        {if down { format!("{zone} is DOWN — recover") } else { format!("Take {zone} down") }}
-                                    </button>
+                                    <ActionButton attr:data-zone=zone.clone() attr:data-down=down.to_string() quiet=!down label=label pending=pending
+                                        on_click=move |_| { outage.dispatch(ZoneOutage { zone_id: z.clone(), down: !down }); }/>
                                 }
                             }).collect_view()}
                         </div>
@@ -124,30 +121,73 @@ pub fn DemoPage() -> impl IntoView {
                             {d.accounts.into_iter().map(|(id, name, status)| {
                                 let locked = status != "Normal";
                                 let a = id.clone();
+                                let busy = id.clone();
+                                let pending = Signal::derive(move || overdue.pending().get() && overdue.input().with(|i| i.as_ref().is_some_and(|i| i.account_id == busy)));
                                 view! {
                                     <tr data-account=id.clone()>
                                         <td class="py-1 pr-4">{format!("{name} ({id})")}</td>
                                         <td class="pr-4"><StatusBadge status=status.clone()/></td>
-                                        <td><button class=BUTTON_QUIET on:click=move |_| { overdue.dispatch(OverduePayment { account_id: a.clone(), overdue: !locked }); }>
-                                            {if locked { "Pay the bill" } else { "Make payment overdue" }}</button></td>
+                                        <td><ActionButton quiet=true label=if locked { "Pay the bill" } else { "Make payment overdue" } pending=pending
+                                            on_click=move |_| { overdue.dispatch(OverduePayment { account_id: a.clone(), overdue: !locked }); }/></td>
                                     </tr>
                                 }
                             }).collect_view()}
                         </tbody></table>
                     </section>
-                    <section class="mt-6 rounded-lg border border-red-200 dark:border-red-900 p-4 text-sm">
+                    <section class="mt-6 rounded-lg border border-red-200 dark:border-red-900 p-4 text-sm" id="reset">
                         <h2 class="font-semibold">"Reset"</h2>
                         <p class="text-slate-500">{format!("Delete everything and load scenario `{}` again. You stay signed in.", d.scenario.clone().unwrap_or_default())}</p>
-                        <button class="mt-2 rounded border border-red-300 px-3 py-1.5 text-red-700 hover:bg-red-50" id="reset-demo"
-                            disabled=move || reset.pending().get()
-                            on:click=move |_| {
-                                #[cfg(feature = "hydrate")]
-                                if !window().confirm_with_message("Reset the demo? Everything created since the start is deleted.").unwrap_or(false) { return; }
-                                reset.dispatch(ResetDemo {});
-                            }>{move || if reset.pending().get() { "Resetting…" } else { "Reset demo" }}</button>
+                        <div class="mt-2">
+                            <ConfirmButton attr:id="reset-demo" label="Reset demo"
+                                question="Reset the demo? Everything created since the start is deleted."
+                                pending=reset.pending() on_confirm=move |_| { reset.dispatch(ResetDemo {}); }/>
+                        </div>
                     </section>
                 }.into_any()
             })}
         </Transition>
+        <OperatorBandwidthDesk/>
+    }
+}
+
+/// The operator's desk: bandwidth increase requests waiting for a grant or a denial.
+#[component]
+fn OperatorBandwidthDesk() -> impl IntoView {
+    let live = use_live();
+    let decide = ServerAction::<DecideBandwidthRequest>::new();
+    notify(decide, |_| "Bandwidth request decided".to_string());
+    let pending = Resource::new(move || live.get(), |_| pending_bandwidth_requests());
+    view! {
+        <section class=format!("mt-6 {CARD} text-sm") id="operator-bandwidth">
+            <h2 class="font-semibold">"Operator: bandwidth increase requests"</h2>
+            <p class="text-slate-500">"Consumers ask for more per-zone bandwidth than the maximum; as the operator, grant or deny."</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match pending.await {
+                        Err(e) => view! { <div class="mt-2"><ErrorBanner error=e/></div> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="mt-2 text-slate-500">"Nothing waiting."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="mt-2 w-full"><thead class="text-left text-slate-500"><tr>
+                                <th class=TH>"Endpoint"</th><th class=TH>"Account"</th><th class=TH>"Mbit/s per zone"</th><th class=TH>"Reason"</th><th class=TH>"Status"</th><th class=TH><span class="sr-only">"Decision"</span></th>
+                            </tr></thead>
+                            <tbody>{list.into_iter().map(|r| {
+                                let id = r.id;
+                                let busy = Signal::derive(move || decide.pending().get() && decide.input().with(|i| i.as_ref().is_some_and(|i| i.id == id)));
+                                view! {
+                                    <tr class=TR data-request=id>
+                                        <td class="py-1 pr-4 font-mono text-xs">{r.endpoint_id}</td><td class="pr-4 font-mono text-xs">{r.account_id}</td>
+                                        <td class="pr-4">{r.mbps}</td><td class="pr-4">{r.reason}</td><td class="pr-4"><RequestStatusBadge status=r.status/></td>
+                                        <td class="py-1 flex gap-2">
+                                            <ActionButton attr:data-action="grant" label="Grant" pending=busy on_click=move |_| { decide.dispatch(DecideBandwidthRequest { id, grant: true }); }/>
+                                            <ActionButton attr:data-action="deny" label="Deny" quiet=true pending=busy on_click=move |_| { decide.dispatch(DecideBandwidthRequest { id, grant: false }); }/>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}</tbody></table>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }

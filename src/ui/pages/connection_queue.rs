@@ -1,0 +1,398 @@
+//! The provider's connection queue (service detail, Connections tab): accept with a bandwidth,
+//! reject with a reason, accept or reject selected rows at once, disconnect after typing the
+//! endpoint id, and the bandwidth editor with its allowed range.
+
+use crate::api::services::*;
+use crate::domain::model::ConnectionView;
+use crate::ui::format::age;
+use crate::ui::pages::service_detail::ServiceDetail;
+use crate::ui::style::*;
+use crate::ui::table::RowDrafts;
+use crate::ui::toast::{ToastBody, notify, use_toasts};
+use crate::ui::widgets::{ActionButton, ConfirmButton, ErrorBanner, StatusBadge};
+use leptos::prelude::*;
+
+/// The single-connection actions every row uses.
+#[derive(Clone, Copy)]
+struct RowActions {
+    accept: ServerAction<AcceptConnection>,
+    reject: ServerAction<RejectConnection>,
+    disconnect: ServerAction<RejectConnection>,
+    bandwidth: ServerAction<SetBandwidth>,
+}
+
+/// What the user selected and typed in the queue; survives live refreshes of the table.
+#[derive(Clone, Copy, Default)]
+struct QueueState {
+    /// Endpoint ids ticked for a batch decision.
+    selected: RwSignal<Vec<String>>,
+    /// Bandwidth typed per row (Mbit/s).
+    bandwidths: RowDrafts,
+    /// Reject reason typed per row.
+    reasons: RowDrafts,
+    /// Bandwidth and reason of the batch bar.
+    batch_bandwidth: RwSignal<String>,
+    batch_reason: RwSignal<String>,
+    /// Rows the last batch could not decide, with why.
+    failures: RwSignal<Vec<BatchOutcome>>,
+}
+
+/// True while `action` runs for `endpoint_id`.
+fn running_for<S>(action: ServerAction<S>, endpoint_id: String, of: fn(&S) -> &str) -> Signal<bool>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::domain::ApiError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action.pending().get()
+            && action
+                .input()
+                .with(|i| i.as_ref().is_some_and(|i| of(i) == endpoint_id))
+    })
+}
+
+/// The accept/reject queue of one service.
+#[component]
+pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> impl IntoView {
+    let actions = RowActions {
+        accept: ServerAction::new(),
+        reject: ServerAction::new(),
+        disconnect: ServerAction::new(),
+        bandwidth: ServerAction::new(),
+    };
+    notify(actions.accept, |_| "Connection accepted".to_string());
+    notify(actions.reject, |_| "Connection rejected".to_string());
+    notify(actions.disconnect, |_| "Endpoint disconnected".to_string());
+    notify(actions.bandwidth, |_| "Bandwidth limit changed".to_string());
+    let batch = ServerAction::<DecideConnections>::new();
+    let state = QueueState::default();
+    announce_batch(batch, state);
+    view! {
+        <section id="service-connections">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let Ok(d) = detail.await else { return ().into_any() };
+                    if d.connections.is_empty() {
+                        return view! { <p class="text-sm text-slate-500">"No endpoint has connected yet."</p> }.into_any();
+                    }
+                    let waiting: Vec<String> = d.connections.iter()
+                        .filter(|k| k.status == "Disconnected")
+                        .map(|k| k.endpoint_id.clone())
+                        .collect();
+                    let now = d.now.clone();
+                    let selectable = waiting.clone();
+                    view! {
+                        <BatchBar service_id=service_id waiting=selectable default_bandwidth=d.service.connect_bandwidth batch=batch state=state/>
+                        <table class="mt-3 w-full text-sm">
+                            <thead class="text-left text-slate-500"><tr>
+                                <th class="py-2 pr-2"><SelectAll waiting=waiting state=state/></th>
+                                <th class=TH>"Consumer account"</th><th class=TH>"Endpoint"</th><th class=TH>"Zones"</th><th class=TH>"Age"</th>
+                                <th class=TH>"Status"</th><th class=TH>"Bandwidth"</th><th class=TH>"Decision"</th>
+                            </tr></thead>
+                            <tbody>{d.connections.into_iter().map(|k| view! {
+                                <ConnectionRow connection=k now=now.clone() service_id=service_id actions=actions state=state/>
+                            }).collect_view()}</tbody>
+                        </table>
+                    }.into_any()
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Toasts for a batch decision (a summary, then one per refused row) and the row marks.
+fn announce_batch(batch: ServerAction<DecideConnections>, state: QueueState) {
+    let toasts = use_toasts();
+    Effect::new(move |seen: Option<usize>| {
+        let version = batch.version().get();
+        if seen.is_some_and(|s| version > s) {
+            match batch.value().get_untracked() {
+                Some(Ok(outcomes)) => {
+                    let done = outcomes.iter().filter(|o| o.error.is_none()).count();
+                    if done > 0 {
+                        toasts.show(ToastBody::Success(format!(
+                            "Decided {done} of {} selected connections",
+                            outcomes.len()
+                        )));
+                    }
+                    for o in outcomes.iter().filter(|o| o.error.is_some()) {
+                        toasts.show(ToastBody::Failure {
+                            subject: Some(o.endpoint_id.clone()),
+                            error: o
+                                .error
+                                .clone()
+                                .unwrap_or_else(crate::domain::ApiError::internal),
+                        });
+                    }
+                    state.selected.set(Vec::new());
+                    state
+                        .failures
+                        .set(outcomes.into_iter().filter(|o| o.error.is_some()).collect());
+                }
+                Some(Err(error)) => toasts.show(ToastBody::Failure {
+                    subject: None,
+                    error,
+                }),
+                None => {}
+            }
+        }
+        version
+    });
+}
+
+/// "2 selected" with the batch's bandwidth and reason and the two batch buttons.
+#[component]
+fn BatchBar(
+    service_id: Signal<String>,
+    waiting: Vec<String>,
+    default_bandwidth: i64,
+    batch: ServerAction<DecideConnections>,
+    state: QueueState,
+) -> impl IntoView {
+    let chosen = move || {
+        state
+            .selected
+            .get()
+            .into_iter()
+            .filter(|id| waiting.contains(id))
+            .collect::<Vec<_>>()
+    };
+    let chosen = Signal::derive(chosen);
+    let decide = move |accept: bool| {
+        state.failures.set(Vec::new());
+        batch.dispatch(DecideConnections {
+            service_id: service_id.get(),
+            endpoint_ids: chosen.get(),
+            accept,
+            bandwidth: state
+                .batch_bandwidth
+                .get()
+                .trim()
+                .parse()
+                .unwrap_or(default_bandwidth),
+            reason: state.batch_reason.get(),
+        });
+    };
+    let nothing = Signal::derive(move || chosen.with(|c| c.is_empty()));
+    view! {
+        <div class="flex flex-wrap items-end gap-3 rounded border border-slate-200 dark:border-slate-800 px-3 py-2 text-sm" id="batch-bar">
+            <span class="self-center font-medium" id="selected-count">{move || format!("{} selected", chosen.with(Vec::len))}</span>
+            <label class="flex flex-col gap-1">"Bandwidth (Mbit/s)"
+                <input class=INPUT type="number" placeholder=default_bandwidth.to_string() prop:value=state.batch_bandwidth
+                    on:input=move |ev| state.batch_bandwidth.set(event_target_value(&ev))/></label>
+            <ActionButton attr:id="accept-selected" label="Accept selected" pending=batch.pending() disabled=nothing on_click=move |_| decide(true)/>
+            <label class="flex flex-col gap-1">"Reason (optional)"
+                <input class=INPUT prop:value=state.batch_reason on:input=move |ev| state.batch_reason.set(event_target_value(&ev))/></label>
+            <ActionButton attr:id="reject-selected" label="Reject selected" quiet=true pending=batch.pending() disabled=nothing on_click=move |_| decide(false)/>
+        </div>
+    }
+}
+
+/// The header checkbox: ticks every connection waiting for a decision.
+#[component]
+fn SelectAll(waiting: Vec<String>, state: QueueState) -> impl IntoView {
+    let all = waiting.clone();
+    let everything =
+        move || !all.is_empty() && state.selected.with(|s| all.iter().all(|id| s.contains(id)));
+    view! {
+        <input type="checkbox" aria-label="Select every waiting connection" disabled=waiting.is_empty()
+            prop:checked=everything
+            on:change=move |ev| {
+                let on = event_target_checked(&ev);
+                state.selected.set(if on { waiting.clone() } else { Vec::new() });
+            }/>
+    }
+}
+
+/// One connection: who asks, where, since when, its status and the provider's controls.
+#[component]
+fn ConnectionRow(
+    connection: ConnectionView,
+    now: String,
+    service_id: Signal<String>,
+    actions: RowActions,
+    state: QueueState,
+) -> impl IntoView {
+    let k = connection;
+    let ep = k.endpoint_id.clone();
+    // Accept is offered for any Disconnected connection (also a rejected one, to change one's mind).
+    let waiting = k.status == "Disconnected";
+    let connected = k.status == "Connected";
+    let zones = k
+        .zones
+        .iter()
+        .map(|z| format!("{} ({})", z.zone_id, z.status))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let failure = {
+        let ep = ep.clone();
+        move || {
+            state.failures.with(|f| {
+                f.iter()
+                    .find(|o| o.endpoint_id == ep)
+                    .and_then(|o| o.error.clone())
+            })
+        }
+    };
+    let tick = {
+        let ep = ep.clone();
+        move |ev| {
+            let on = event_target_checked(&ev);
+            state.selected.update(|s| {
+                s.retain(|x| *x != ep);
+                if on {
+                    s.push(ep.clone());
+                }
+            });
+        }
+    };
+    let ticked = {
+        let ep = ep.clone();
+        move || state.selected.with(|s| s.contains(&ep))
+    };
+    view! {
+        <tr class=format!("{TR} align-top") data-endpoint=ep.clone()>
+            <td class="py-2 pr-2">
+                {waiting.then(|| view! {
+                    <input type="checkbox" data-select=ep.clone() aria-label=format!("Select {ep}") prop:checked=ticked on:change=tick/>
+                })}
+            </td>
+            <td class="py-2 pr-4 font-mono text-xs">{k.endpoint_owner_id.clone()}</td>
+            <td class="py-2 pr-4 font-mono text-xs">{ep.clone()}<br/>{k.endpoint_name.clone()}</td>
+            <td class="py-2 pr-4 text-xs">{zones}</td>
+            <td class="py-2 pr-4 text-xs" title=k.created_at.clone()>{age(&k.created_at, &now)}</td>
+            <td class="py-2 pr-4"><StatusBadge status=if k.awaiting_decision { "Wait".to_string() } else { k.status.clone() }/>
+                {k.reason.clone().map(|r| view! { <p class=HINT>{r}</p> })}
+                {move || failure().map(|e| view! { <div class="mt-1 text-xs" data-row-error=""><ErrorBanner error=e/></div> })}
+            </td>
+            <td class="py-2 pr-4 text-xs"><BandwidthEditor connection=k.clone() service_id=service_id actions=actions state=state/></td>
+            <td class="py-2 text-xs"><DecisionControls endpoint_id=ep.clone() current_bandwidth=k.bandwidth.to_string() waiting=waiting connected=connected service_id=service_id actions=actions state=state/></td>
+        </tr>
+    }
+}
+
+/// The throttle input with the allowed range and each zone's maximum; "Set limit" once connected.
+#[component]
+fn BandwidthEditor(
+    connection: ConnectionView,
+    service_id: Signal<String>,
+    actions: RowActions,
+    state: QueueState,
+) -> impl IntoView {
+    let k = connection;
+    let ep = k.endpoint_id.clone();
+    let current = k.bandwidth.to_string();
+    let value = {
+        let (ep, current) = (ep.clone(), current.clone());
+        move || state.bandwidths.get(&ep, &current)
+    };
+    let zone_max = k
+        .zones
+        .iter()
+        .map(|z| format!("{} {}", z.zone_id, z.max_bandwidth_mbps))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let pending = running_for(actions.bandwidth, ep.clone(), |i| &i.endpoint_id);
+    let set_limit = {
+        let (ep, current) = (ep.clone(), current.clone());
+        move |_| {
+            actions.bandwidth.dispatch(SetBandwidth {
+                service_id: service_id.get(),
+                endpoint_id: ep.clone(),
+                bandwidth: state
+                    .bandwidths
+                    .get(&ep, &current)
+                    .trim()
+                    .parse()
+                    .unwrap_or(0),
+            });
+        }
+    };
+    let typed = ep.clone();
+    view! {
+        <input class=format!("{INPUT} w-28") type="number" min=k.min_bandwidth max=k.max_bandwidth aria-label="Bandwidth in Mbit/s"
+            prop:value=value on:input=move |ev| state.bandwidths.set(&typed, event_target_value(&ev))/>
+        <p class=HINT>{format!("Allowed {}–{} Mbit/s", k.min_bandwidth, k.max_bandwidth)}</p>
+        {(!zone_max.is_empty()).then(|| view! { <p class=HINT>{format!("Per-zone maximum: {zone_max}")}</p> })}
+        {(k.status == "Connected").then(|| view! {
+            <div class="mt-1"><ActionButton label="Set limit" quiet=true pending=pending on_click=set_limit/></div>
+        })}
+    }
+}
+
+/// Accept (with the row's bandwidth), reject (with a reason) or disconnect (typed confirmation).
+#[component]
+fn DecisionControls(
+    endpoint_id: String,
+    /// The bandwidth shown in the row's editor until something else is typed.
+    current_bandwidth: String,
+    waiting: bool,
+    connected: bool,
+    service_id: Signal<String>,
+    actions: RowActions,
+    state: QueueState,
+) -> impl IntoView {
+    let ep = endpoint_id;
+    let accepting = running_for(actions.accept, ep.clone(), |i| &i.endpoint_id);
+    let rejecting = running_for(actions.reject, ep.clone(), |i| &i.endpoint_id);
+    let disconnecting = running_for(actions.disconnect, ep.clone(), |i| &i.endpoint_id);
+    let accept = {
+        let ep = ep.clone();
+        move |_| {
+            actions.accept.dispatch(AcceptConnection {
+                service_id: service_id.get(),
+                endpoint_id: ep.clone(),
+                bandwidth: state
+                    .bandwidths
+                    .get(&ep, &current_bandwidth)
+                    .trim()
+                    .parse()
+                    .unwrap_or(0),
+            });
+        }
+    };
+    let reject = {
+        let ep = ep.clone();
+        move |_| {
+            actions.reject.dispatch(RejectConnection {
+                service_id: service_id.get(),
+                endpoint_id: ep.clone(),
+                reason: state.reasons.get(&ep, ""),
+            });
+        }
+    };
+    let disconnect = {
+        let ep = ep.clone();
+        move |_| {
+            actions.disconnect.dispatch(RejectConnection {
+                service_id: service_id.get(),
+                endpoint_id: ep.clone(),
+                reason: state.reasons.get(&ep, ""),
+            });
+        }
+    };
+    let reason_value = {
+        let ep = ep.clone();
+        move || state.reasons.get(&ep, "")
+    };
+    let reason_key = ep.clone();
+    view! {
+        <div class="flex flex-col items-start gap-1">
+            {waiting.then(|| view! {
+                <ActionButton attr:data-action="accept" label="Accept" pending=accepting on_click=accept/>
+            })}
+            {(waiting || connected).then(|| view! {
+                <input class=INPUT placeholder="Reason (optional)" aria-label="Reason" prop:value=reason_value
+                    on:input=move |ev| state.reasons.set(&reason_key, event_target_value(&ev))/>
+            })}
+            {waiting.then(|| view! {
+                <ActionButton attr:data-action="reject" label="Reject" quiet=true pending=rejecting on_click=reject/>
+            })}
+            {connected.then(|| view! {
+                <ConfirmButton attr:data-action="disconnect" label="Disconnect" typed=ep.clone()
+                    question=format!("Disconnect {ep}? Its traffic stops. Type the endpoint id to confirm:")
+                    pending=disconnecting on_confirm=disconnect/>
+            })}
+        </div>
+    }
+}

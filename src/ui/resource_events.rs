@@ -1,0 +1,52 @@
+//! The Events tab of the detail pages: the audit entries about one service or endpoint. Live.
+
+use crate::api::activity::activity;
+use crate::ui::live::use_live;
+use crate::ui::style::{TH, TR};
+use crate::ui::widgets::ErrorBanner;
+use leptos::prelude::*;
+
+/// Audit entries whose target is (or contains) `target`, newest first.
+#[component]
+pub fn ResourceEvents(#[prop(into)] target: Signal<String>) -> impl IntoView {
+    let live = use_live();
+    let events = Resource::new(
+        move || (target.get(), live.get()),
+        |(t, _)| {
+            activity(
+                String::new(),
+                String::new(),
+                t,
+                String::new(),
+                String::new(),
+            )
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match events.await {
+                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <p class="text-sm text-slate-500">"Nothing recorded yet."</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <table class="w-full text-sm" data-events="">
+                            <thead class="text-left text-slate-500"><tr>
+                                <th class=TH>"Time (UTC)"</th><th class=TH>"Account"</th><th class=TH>"Source"</th>
+                                <th class=TH>"Action"</th><th class=TH>"Summary"</th>
+                            </tr></thead>
+                            <tbody>{rows.into_iter().map(|r| view! {
+                                <tr class=TR>
+                                    <td class="py-1 pr-4 font-mono text-xs">{r.at}</td>
+                                    <td class="pr-4 font-mono text-xs">{r.actor}</td>
+                                    <td class="pr-4">{r.source}</td>
+                                    <td class="pr-4">{r.action}</td>
+                                    <td class="pr-4">{r.summary}</td>
+                                </tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
