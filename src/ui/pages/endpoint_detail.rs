@@ -88,6 +88,7 @@ fn EndpointOverview(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl
             {move || Suspend::new(async move {
                 let Ok(d) = detail.await else { return ().into_any() };
                 let e = d.endpoint;
+                let unenforced = d.zones.iter().any(|z| z.bandwidth_mbps != e.bandwidth);
                 view! {
                     <section class="space-y-1 text-sm" id="endpoint-overview">
                         <p><span class="text-slate-500">"Endpoint id: "</span><span class="font-mono">{e.id.clone()}</span><CopyButton text=e.id.clone()/></p>
@@ -97,7 +98,10 @@ fn EndpointOverview(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl
                             <span class="font-mono">{if d.dns.addresses.is_empty() { "no address".to_string() } else { d.dns.addresses.join(", ") }}</span>
                             {(!d.dns.withheld_zones.is_empty()).then(|| view! { <span class="ml-2 text-amber-700 dark:text-amber-300">{format!("(withheld, unhealthy: {})", d.dns.withheld_zones.join(", "))}</span> })}</p>
                         <ConnectionSummary endpoint=e.clone()/>
-                        <p><span class="text-slate-500">"Bandwidth limit: "</span>{format!("{} Mbit/s", e.bandwidth)}</p>
+                        <p><span class="text-slate-500">"Bandwidth limit: "</span>{format!("{} Mbit/s", e.bandwidth)}
+                            {unenforced.then(|| view! {
+                                <span class=HINT>" — not enforced while the provider leaves the connection elastic; each zone runs at the bandwidth below"</span>
+                            })}</p>
                         <p><span class="text-slate-500">"Resource group: "</span><span class="font-mono" id="resource-group">{e.resource_group_id.clone()}</span></p>
                         {d.connection.map(|k| view! { <p class=HINT>{format!("Connection last changed {}", k.modified_at)}</p> })}
                     </section>
