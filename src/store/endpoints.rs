@@ -196,21 +196,21 @@ impl<'a> EndpointColumns<'a> {
         .collect()
     }
 
-    /// `account_id = $1 AND region_id = $2` plus one condition per set filter (`$3`…; the
-    /// connection status and tags as correlated subqueries), and the filter values in order. Only set filters appear, so an unfiltered count reads the
+    /// `e.account_id = $1 AND e.region_id = $2` plus one condition per set filter (`$3`…; the
+    /// connection status on the joined `k`, tags as subqueries), and the filter values in order. Only set filters appear, so an unfiltered count reads the
     /// `endpoints_owner` index alone instead of every row.
     fn condition(&self) -> (String, Vec<&'a str>) {
         let set = self.set();
-        let mut sql = String::from("account_id = $1 AND region_id = $2");
+        let mut sql = String::from("e.account_id = $1 AND e.region_id = $2");
         let mut out: Vec<&'a str> = Vec::new();
         for (c, v) in set {
             out.push(v);
-            sql.push_str(&format!(" AND {c} = ${}", out.len() + 2));
+            sql.push_str(&format!(" AND e.{c} = ${}", out.len() + 2));
         }
         if let Some(st) = self.connection_status {
             out.push(st);
             sql.push_str(&format!(
-                " AND COALESCE((SELECT k.status FROM connections k WHERE k.endpoint_id = endpoints.id), 'ServiceDeleted') = ${}",
+                " AND COALESCE(k.status, 'ServiceDeleted') = ${}",
                 out.len() + 2
             ));
         }
@@ -219,17 +219,26 @@ impl<'a> EndpointColumns<'a> {
             let key = out.len() + 2;
             if v.is_empty() {
                 sql.push_str(&format!(
-                    " AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = endpoints.id AND t.tag_key = ${key})"
+                    " AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = e.id AND t.tag_key = ${key})"
                 ));
             } else {
                 out.push(v);
                 sql.push_str(&format!(
-                    " AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = endpoints.id AND t.tag_key = ${key} AND t.tag_value = ${})",
+                    " AND EXISTS (SELECT 1 FROM tags t WHERE t.resource_id = e.id AND t.tag_key = ${key} AND t.tag_value = ${})",
                     key + 1
                 ));
             }
         }
         (sql, out)
+    }
+
+    /// `endpoints e`, joined to its connection `k` when the connection status is filtered.
+    fn from(&self) -> &'static str {
+        if self.connection_status.is_some() {
+            "endpoints e LEFT JOIN connections k ON k.endpoint_id = e.id"
+        } else {
+            "endpoints e"
+        }
     }
 }
 
@@ -241,7 +250,7 @@ pub async fn count_owned(
     f: &EndpointColumns<'_>,
 ) -> sqlx::Result<i64> {
     let (cond, values) = f.condition();
-    let sql = format!("SELECT COUNT(*) FROM endpoints WHERE {cond}");
+    let sql = format!("SELECT COUNT(*) FROM {} WHERE {cond}", f.from());
     let mut q = sqlx::query_scalar::<Db, i64>(&sql)
         .bind(account)
         .bind(region);
@@ -263,7 +272,8 @@ pub async fn owned_filtered_page(
     let (cond, values) = f.condition();
     let n = values.len() + 3;
     let sql = format!(
-        "SELECT * FROM endpoints WHERE {cond} AND id > ${n} ORDER BY id LIMIT ${}",
+        "SELECT e.* FROM {} WHERE {cond} AND e.id > ${n} ORDER BY e.id LIMIT ${}",
+        f.from(),
         n + 1
     );
     let mut q = sqlx::query_as::<Db, EndpointRow>(&sql)
