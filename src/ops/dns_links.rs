@@ -8,6 +8,7 @@ use crate::domain::ApiError;
 use crate::domain::model::VpcDnsLinkView;
 use crate::store::Db;
 use crate::store::inventory as inv;
+use crate::store::links::{self, Link};
 use serde_json::json;
 
 impl Ops {
@@ -46,14 +47,12 @@ impl Ops {
                 "both VPCs must be in one region",
             ));
         }
-        let present = sqlx::query_scalar::<Db, i64>(
-            "SELECT COUNT(*) FROM vpc_dns_links WHERE vpc_id = $1 AND target_vpc_id = $2",
-        )
-        .bind(vpc_id)
-        .bind(target_vpc_id)
-        .fetch_one(&mut *tx)
-        .await?
-            > 0;
+        let pair = Link {
+            table: "vpc_dns_links",
+            left: ("vpc_id", vpc_id),
+            right: ("target_vpc_id", target_vpc_id),
+        };
+        let present = links::exists(&mut tx, &pair).await?;
         if present == link {
             return Err(ApiError::new(
                 if link {
@@ -70,16 +69,7 @@ impl Ops {
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        let sql = if link {
-            "INSERT INTO vpc_dns_links (vpc_id, target_vpc_id) VALUES ($1, $2)"
-        } else {
-            "DELETE FROM vpc_dns_links WHERE vpc_id = $1 AND target_vpc_id = $2"
-        };
-        sqlx::query::<Db>(sql)
-            .bind(vpc_id)
-            .bind(target_vpc_id)
-            .execute(&mut *tx)
-            .await?;
+        links::set(&mut tx, &pair, link).await?;
         self.commit_change(
             tx,
             ctx,

@@ -12,6 +12,7 @@ use crate::domain::gateway::{
 use crate::domain::region::region;
 use crate::domain::validate;
 use crate::store::inventory as inv;
+use crate::store::links::{self, Link};
 use crate::store::{Db, iso};
 use serde_json::json;
 use sqlx::{FromRow, SqliteConnection};
@@ -43,6 +44,15 @@ struct GatewayRow {
     #[allow(dead_code)]
     due_at: Option<i64>,
     created_at: i64,
+}
+
+/// The association of gateway endpoint `id` with `route_table`.
+fn route_link<'a>(id: &'a str, route_table: &'a str) -> Link<'a> {
+    Link {
+        table: "gateway_endpoint_route_tables",
+        left: ("gateway_endpoint_id", id),
+        right: ("route_table_id", route_table),
+    }
 }
 
 fn not_found(id: &str) -> ApiError {
@@ -203,13 +213,7 @@ impl Ops {
         .execute(&mut *tx)
         .await?;
         for t in &n.route_tables {
-            sqlx::query::<Db>(
-                "INSERT OR IGNORE INTO gateway_endpoint_route_tables (gateway_endpoint_id, route_table_id) VALUES ($1, $2)",
-            )
-            .bind(&row.id)
-            .bind(t)
-            .execute(&mut *tx)
-            .await?;
+            links::set(&mut tx, &route_link(&row.id, t), true).await?;
         }
         let ev = self
             .record(
@@ -350,14 +354,8 @@ impl Ops {
         let mut tx = self.write_tx().await?;
         let g = self.active_gateway(&mut tx, ctx, id).await?;
         check_route_table(&g.vpc_id, route_table)?;
-        let present = sqlx::query_scalar::<Db, i64>(
-            "SELECT COUNT(*) FROM gateway_endpoint_route_tables WHERE gateway_endpoint_id = $1 AND route_table_id = $2",
-        )
-        .bind(id)
-        .bind(route_table)
-        .fetch_one(&mut *tx)
-        .await?
-            > 0;
+        let link = route_link(id, route_table);
+        let present = links::exists(&mut tx, &link).await?;
         if present == associate {
             return Err(ApiError::new(
                 if associate {
@@ -374,16 +372,7 @@ impl Ops {
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        let sql = if associate {
-            "INSERT INTO gateway_endpoint_route_tables (gateway_endpoint_id, route_table_id) VALUES ($1, $2)"
-        } else {
-            "DELETE FROM gateway_endpoint_route_tables WHERE gateway_endpoint_id = $1 AND route_table_id = $2"
-        };
-        sqlx::query::<Db>(sql)
-            .bind(id)
-            .bind(route_table)
-            .execute(&mut *tx)
-            .await?;
+        links::set(&mut tx, &link, associate).await?;
         let action = if associate {
             "AssociateRouteTableWithGatewayEndpoint"
         } else {

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod endpoints;
 pub mod inventory;
+pub mod links;
 pub mod services;
 pub mod tags;
 

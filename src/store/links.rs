@@ -1,0 +1,48 @@
+//! Two-column link tables (a gateway endpoint's route tables, VPC DNS links): is a pair linked,
+//! link it, unlink it.
+
+use super::Db;
+use sqlx::SqliteConnection;
+
+/// One pair of a link table: `table(left.0 = left.1, right.0 = right.1)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Link<'a> {
+    pub table: &'static str,
+    pub left: (&'static str, &'a str),
+    pub right: (&'static str, &'a str),
+}
+
+/// True when the pair is in the table.
+pub async fn exists(c: &mut SqliteConnection, l: &Link<'_>) -> sqlx::Result<bool> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE {} = $1 AND {} = $2",
+        l.table, l.left.0, l.right.0
+    );
+    Ok(sqlx::query_scalar::<Db, i64>(&sql)
+        .bind(l.left.1)
+        .bind(l.right.1)
+        .fetch_one(c)
+        .await?
+        > 0)
+}
+
+/// Adds the pair (`linked = true`, a no-op when present) or removes it.
+pub async fn set(c: &mut SqliteConnection, l: &Link<'_>, linked: bool) -> sqlx::Result<()> {
+    let sql = if linked {
+        format!(
+            "INSERT OR IGNORE INTO {} ({}, {}) VALUES ($1, $2)",
+            l.table, l.left.0, l.right.0
+        )
+    } else {
+        format!(
+            "DELETE FROM {} WHERE {} = $1 AND {} = $2",
+            l.table, l.left.0, l.right.0
+        )
+    };
+    sqlx::query::<Db>(&sql)
+        .bind(l.left.1)
+        .bind(l.right.1)
+        .execute(c)
+        .await?;
+    Ok(())
+}
