@@ -67,6 +67,13 @@ pub struct ServeArgs {
     /// Directory with the built site (`pkg/` with the WASM, JS and CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
+    /// Cloud API flow control: sustained requests per second per AccessKey (0 turns it off).
+    /// Over the limit the API answers `Throttling.User`.
+    #[arg(long, env = "LINKYARD_API_RATE", default_value_t = crate::openapi::throttle::DEFAULT_RATE)]
+    pub api_rate: u32,
+    /// Cloud API flow control: requests per AccessKey accepted in one burst.
+    #[arg(long, env = "LINKYARD_API_BURST", default_value_t = crate::openapi::throttle::DEFAULT_BURST)]
+    pub api_burst: u32,
 }
 
 #[derive(Subcommand, Debug)]
@@ -170,11 +177,27 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         .build();
     // Finish whatever transitions were due while the server was down, then keep going.
     ops.spawn_reconciler();
+    // Signature nonces of the last 30 minutes, so a restart does not reopen the replay window.
+    let nonces = std::sync::Arc::new(crate::openapi::nonces::NonceCache::new());
+    let restored = nonces
+        .load(&ops.pool, ops.clock.now())
+        .await
+        .map_err(|e| format!("cannot read the signature nonces: {e}"))?;
+    tracing::debug!(restored, "signature nonces restored");
+    nonces.spawn_flusher(ops.write_pool.clone(), ops.clock.clone());
+    let throttle = std::sync::Arc::new(crate::openapi::throttle::Throttle::new(
+        crate::openapi::throttle::ThrottleConfig {
+            per_second: args.api_rate,
+            burst: args.api_burst,
+        },
+    ));
+    throttle.spawn_housekeeping();
     let state = AppState {
         leptos_options,
-        ops,
+        ops: ops.clone(),
         demo_mode,
-        nonces: Default::default(),
+        nonces: nonces.clone(),
+        throttle,
         scenario: scenario.clone().map(std::sync::Arc::new),
     };
     let app = router(state).await?;
@@ -211,6 +234,9 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| format!("server error: {e}"))?;
+    if let Err(e) = nonces.flush(&ops.write_pool).await {
+        tracing::warn!(error = %e, "could not save the last signature nonces");
+    }
     tracing::info!("shut down cleanly");
     Ok(())
 }

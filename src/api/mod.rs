@@ -19,12 +19,27 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
+    /// Bad arguments are the caller's fault (400); the rest is the server's (500). The HTTP
+    /// status of the answer follows `http_status` (see `server::fn_status`).
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        ApiError::new(
-            "RequestFailed",
-            format!("The request could not be completed: {value}"),
-        )
-        .status(500)
+        match value {
+            ServerFnErrorErr::Args(e)
+            | ServerFnErrorErr::Deserialization(e)
+            | ServerFnErrorErr::MissingArg(e) => ApiError::new(
+                "InvalidParameter",
+                format!("The request's arguments could not be read: {e}"),
+            ),
+            ServerFnErrorErr::UnsupportedRequestMethod(m) => ApiError::new(
+                "UnsupportedHTTPMethod",
+                format!("This console function does not accept {m} requests."),
+            )
+            .status(405),
+            other => ApiError::new(
+                "RequestFailed",
+                format!("The request could not be completed: {other}"),
+            )
+            .status(500),
+        }
     }
 }
 

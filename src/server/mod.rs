@@ -1,7 +1,9 @@
 //! The HTTP server: console (SSR + server functions), SSE, health, metrics, and the layers around them.
 
 pub mod activity_csv;
+pub mod body_limit;
 pub mod csrf;
+pub mod fn_status;
 pub mod metrics;
 pub mod sse;
 
@@ -27,6 +29,8 @@ pub struct AppState {
     pub demo_mode: bool,
     /// Signature nonces seen by the cloud API in the last half hour (replay protection).
     pub nonces: std::sync::Arc<crate::openapi::sign::NonceCache>,
+    /// Per-AccessKey flow control of the cloud API.
+    pub throttle: std::sync::Arc<crate::openapi::throttle::Throttle>,
     /// The scenario the demo resets to.
     pub scenario: Option<std::sync::Arc<crate::scenario::Scenario>>,
 }
@@ -66,12 +70,14 @@ pub async fn router(state: AppState) -> Result<Router, String> {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(fn_status::align))
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::openapi::intercept,
         ))
+        .layer(axum::middleware::from_fn(body_limit::limit))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -1,6 +1,8 @@
 //! Test support: a real router over a real SQLite file with the demo scenario, and a tiny HTTP client
-//! that keeps the session cookie.
+//! that keeps the session cookie. `api` signs cloud API requests.
 #![allow(dead_code)]
+
+pub mod api;
 
 use axum::Router;
 use axum::body::Body;
@@ -24,6 +26,11 @@ pub struct TestApp {
 }
 
 pub async fn demo_app() -> TestApp {
+    demo_app_with(|_| {}).await
+}
+
+/// [`demo_app`] with the server state adjusted by `customize` (rate limits, nonce cache …).
+pub async fn demo_app_with(customize: impl FnOnce(&mut AppState)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let pool = store::connect(&url).await.unwrap();
@@ -31,23 +38,30 @@ pub async fn demo_app() -> TestApp {
     let ops = Ops::new(pool, Bus::new(), 0);
     let s = scenario::parse(include_str!("../../scenarios/demo.toml")).unwrap();
     scenario::load(&ops, &s, false).await.unwrap();
-    let options = leptos::prelude::LeptosOptions::builder()
-        .output_name("linkyard")
-        .build();
-    let router = router(AppState {
-        leptos_options: options,
-        ops: ops.clone(),
-        demo_mode: true,
-        nonces: Default::default(),
-        scenario: Some(std::sync::Arc::new(s.clone())),
-    })
-    .await
-    .unwrap();
+    let router = app_router(&ops, customize).await;
     TestApp {
         ops,
         router,
         _dir: dir,
     }
+}
+
+/// A router over `ops` (a second server on the same database, or one after a restart).
+pub async fn app_router(ops: &Ops, customize: impl FnOnce(&mut AppState)) -> Router {
+    let s = scenario::parse(include_str!("../../scenarios/demo.toml")).unwrap();
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("linkyard")
+        .build();
+    let mut state = AppState {
+        leptos_options: options,
+        ops: ops.clone(),
+        demo_mode: true,
+        nonces: Default::default(),
+        throttle: Default::default(),
+        scenario: Some(std::sync::Arc::new(s)),
+    };
+    customize(&mut state);
+    router(state).await.unwrap()
 }
 
 /// A browser-like client: remembers the session cookie.
