@@ -178,7 +178,9 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     // Finish whatever transitions were due while the server was down, then keep going.
     ops.spawn_reconciler();
     // Signature nonces of the last 30 minutes, so a restart does not reopen the replay window.
-    let nonces = std::sync::Arc::new(crate::openapi::nonces::NonceCache::new());
+    let nonces = std::sync::Arc::new(crate::openapi::nonces::NonceCache::with_cap(
+        crate::openapi::nonces::NonceCache::cap_for_rate(args.api_rate, args.api_burst),
+    ));
     let restored = nonces
         .load(&ops.pool, ops.clock.now())
         .await

@@ -2,8 +2,10 @@
 //!
 //! A signed request may be sent once: its `(AccessKeyId, nonce)` pair is remembered for
 //! [`NONCE_TTL_MS`] and a second use is refused with `SignatureNonceUsed`. What is kept per request
-//! is a 128-bit hash of the pair and the time it was first seen (about 50 bytes with the index),
-//! never the nonce itself. Memory is bounded three ways:
+//! is a 64-bit hash of the pair and the time it was first seen (16 bytes in the expiry queue plus
+//! about 9 in the hash set, so 25–50 bytes with the collections' spare capacity), never the nonce
+//! itself. (A false "used already" needs two of one key's live nonces to share 64 bits: about
+//! 1 in 10^7 for a million live nonces.) Memory is bounded three ways:
 //! - a nonce longer than [`MAX_NONCE_LEN`] is refused before it is looked at;
 //! - each AccessKey holds at most [`NonceCache::per_key_cap`] live entries; past that its requests
 //!   are refused with `Throttling.User` until old entries expire, so the replay window never
@@ -31,15 +33,16 @@ pub const NONCE_TTL_MS: i64 = 2 * super::sign::MAX_SKEW_SECS * 1000;
 /// Longest accepted nonce (the SDKs send 32 hex digits or a 36-character UUID).
 pub const MAX_NONCE_LEN: usize = 128;
 
-/// Default cap of live entries per AccessKey: a client sending 500 requests per second for the
-/// whole [`NONCE_TTL_MS`] stays under it.
-pub const DEFAULT_PER_KEY_CAP: usize = 1_000_000;
+/// Default cap of live entries per AccessKey when flow control is off (about 100 MB per key at
+/// most); with flow control the cap is what the rate allows in [`NONCE_TTL_MS`]
+/// ([`NonceCache::cap_for_rate`]), so the rate limit always answers first.
+pub const DEFAULT_PER_KEY_CAP: usize = 2_000_000;
 
 /// How often accepted nonces are written to the database.
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(250);
 
-/// A 128-bit digest of `(access key id, nonce)`.
-pub type NonceHash = [u8; 16];
+/// A 64-bit digest of `(access key id, nonce)`.
+pub type NonceHash = u64;
 
 /// Hashes an `(access key id, nonce)` pair (stable across restarts, so it can be stored).
 pub fn hash(key_id: &str, nonce: &str) -> NonceHash {
@@ -48,9 +51,9 @@ pub fn hash(key_id: &str, nonce: &str) -> NonceHash {
     h.update([0u8]);
     h.update(nonce.as_bytes());
     let digest = h.finalize();
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&digest[..16]);
-    out
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&digest[..8]);
+    u64::from_le_bytes(out)
 }
 
 /// Nonces seen by the cloud API, per AccessKey. Thread-safe; see the module docs.
@@ -110,6 +113,15 @@ impl NonceCache {
     /// The cap of live entries per AccessKey.
     pub fn per_key_cap(&self) -> usize {
         self.per_key_cap
+    }
+
+    /// The cap that lets a key sending `per_second` requests (after a `burst`) for the whole
+    /// [`NONCE_TTL_MS`] stay under it; [`DEFAULT_PER_KEY_CAP`] when flow control is off.
+    pub fn cap_for_rate(per_second: u32, burst: u32) -> usize {
+        if per_second == 0 {
+            return DEFAULT_PER_KEY_CAP;
+        }
+        per_second as usize * (NONCE_TTL_MS / 1000) as usize + burst as usize
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {

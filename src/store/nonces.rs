@@ -3,20 +3,18 @@
 use super::{Db, DbPool};
 
 /// A remembered `(access key id, nonce hash, first seen)` row.
-pub type NonceRow = (String, [u8; 16], i64);
+pub type NonceRow = (String, u64, i64);
 
 /// Every row seen after `since` (unix ms).
 pub async fn live(pool: &DbPool, since: i64) -> sqlx::Result<Vec<NonceRow>> {
-    let rows = sqlx::query_as::<Db, (String, Vec<u8>, i64)>(
+    let rows = sqlx::query_as::<Db, (String, i64, i64)>(
         "SELECT access_key_id, nonce_hash, seen_at FROM api_nonces WHERE seen_at > $1",
     )
     .bind(since)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(k, h, t)| Some((k, <[u8; 16]>::try_from(h.as_slice()).ok()?, t)))
-        .collect())
+    // Stored as the signed 64-bit integer with the same bits.
+    Ok(rows.into_iter().map(|(k, h, t)| (k, h as u64, t)).collect())
 }
 
 /// Inserts `batch` in one transaction.
@@ -31,7 +29,7 @@ pub async fn save(pool: &DbPool, batch: &[NonceRow]) -> sqlx::Result<()> {
             "INSERT OR IGNORE INTO api_nonces (access_key_id, nonce_hash, seen_at) ",
         );
         q.push_values(chunk, |mut b, (k, h, t)| {
-            b.push_bind(k).push_bind(h.to_vec()).push_bind(*t);
+            b.push_bind(k).push_bind(*h as i64).push_bind(*t);
         });
         q.build().execute(&mut *tx).await?;
     }
