@@ -4,7 +4,7 @@
 use crate::api::bandwidth::{DecideBandwidthRequest, pending_bandwidth_requests};
 use crate::api::demo::*;
 use crate::ui::app::use_region;
-use crate::ui::live::use_live;
+use crate::ui::live::{use_live_any, use_live_for};
 use crate::ui::style::*;
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
@@ -49,7 +49,7 @@ const TOUR: &[(&str, &str, &str, &str)] = &[
 
 #[component]
 pub fn DemoPage() -> impl IntoView {
-    let live = use_live();
+    let live = use_live_any();
     let region = use_region();
     let reset = ServerAction::<ResetDemo>::new();
     let outage = ServerAction::<ZoneOutage>::new();
@@ -153,7 +153,7 @@ pub fn DemoPage() -> impl IntoView {
 /// The operator's desk: bandwidth increase requests waiting for a grant or a denial.
 #[component]
 fn OperatorBandwidthDesk() -> impl IntoView {
-    let live = use_live();
+    let live = use_live_for(&["endpoint", "connection"]);
     let decide = ServerAction::<DecideBandwidthRequest>::new();
     notify(decide, |_| "Bandwidth request decided".to_string());
     let pending = Resource::new(move || live.get(), |_| pending_bandwidth_requests());
