@@ -3,6 +3,7 @@
 pub mod activity_csv;
 pub mod csrf;
 pub mod metrics;
+pub mod security;
 pub mod sse;
 
 use crate::ops::Ops;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub nonces: std::sync::Arc<crate::openapi::sign::NonceCache>,
     /// The scenario the demo resets to.
     pub scenario: Option<std::sync::Arc<crate::scenario::Scenario>>,
+    /// The URL browsers use (`--public-url`); `None`: plain http on the listening address.
+    pub public_url: Option<security::PublicUrl>,
 }
 
 /// Builds the whole application router (used by `serve` and by tests).
@@ -40,8 +43,9 @@ pub async fn router(state: AppState) -> Result<Router, String> {
         .await
         .map_err(|e| format!("cannot prepare the session table: {e}"))?;
     let sessions = SessionManagerLayer::new(store)
-        .with_name("linkyard_session")
-        .with_secure(false)
+        .with_name(security::session_cookie_name(state.public_url.as_ref()))
+        .with_secure(state.public_url.as_ref().is_some_and(|u| u.is_https()))
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_expiry(Expiry::OnInactivity(
@@ -66,13 +70,17 @@ pub async fn router(state: AppState) -> Result<Router, String> {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.public_url.clone(),
+            csrf::guard,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::openapi::intercept,
         ))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state);
