@@ -28,6 +28,7 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
     let state = state()?;
     let (ops, _ctx) = caller().await?;
     let session = session().await?;
+    let access = demo_access_of(&state, &session).await?;
     let signed_in = crate::auth::signed_in(&session).await?;
     let down = ops.zone_outages().await.map_err(fail)?;
     let zones = crate::domain::region::region(&region)
@@ -69,7 +70,7 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
     }
     done_actions.sort();
     done_actions.dedup();
-    let global_tools_refused = demo_access().await?.global_refusal();
+    let global_tools_refused = access.global_refusal();
     Ok(DemoView {
         demo_mode: state.demo_mode,
         scenario: state.scenario.as_ref().map(|s| s.name.clone()),
@@ -87,7 +88,18 @@ async fn demo_access() -> Result<crate::ops::faults::DemoAccess, ApiError> {
     use super::context::*;
     let state = state()?;
     let session = session().await?;
-    let signed_in = crate::auth::signed_in(&session)
+    demo_access_of(&state, &session).await
+}
+
+/// [`demo_access`] from an already extracted state and session (no context lookups: the SSR
+/// owner may be gone after the first awaits of a cancelled render).
+#[cfg(feature = "ssr")]
+async fn demo_access_of(
+    state: &crate::server::AppState,
+    session: &tower_sessions::Session,
+) -> Result<crate::ops::faults::DemoAccess, ApiError> {
+    use super::context::fail;
+    let signed_in = crate::auth::signed_in(session)
         .await?
         .into_iter()
         .map(|a| a.id)

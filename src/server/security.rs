@@ -78,12 +78,12 @@ pub fn session_cookie_name(public_url: Option<&PublicUrl>) -> &'static str {
 /// The Content-Security-Policy of a console page whose inline scripts carry `nonce`.
 ///
 /// Scripts: this origin and the page's nonce (the hydration loader, streamed resource chunks, the
-/// theme script); `'wasm-unsafe-eval'` lets the WASM bundle compile. Styles may be inline
-/// attributes (`style=`), which nonces cannot cover. Nothing may frame the console.
+/// theme script); `'wasm-unsafe-eval'` lets the WASM bundle compile. Styles come only from the
+/// stylesheet (the console sets no inline styles). Nothing may frame the console.
 pub fn page_csp(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; \
          font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'"
     )
