@@ -64,6 +64,11 @@ pub struct ServeArgs {
     /// Demo mode: several accounts per browser, demo tools. On by default when a scenario is given.
     #[arg(long, env = "LINKYARD_DEMO")]
     pub demo: Option<bool>,
+    /// The URL browsers use to reach the console, e.g. `https://console.example.com` behind a TLS
+    /// proxy (default: `http://<addr>`). With https, session cookies are `Secure` and
+    /// `__Host-` prefixed; when given, state-changing requests must come from its origin.
+    #[arg(long, env = "LINKYARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Directory with the built site (`pkg/` with the WASM, JS and CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
@@ -146,6 +151,14 @@ async fn run(cli: Cli) -> Result<(), String> {
 pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     let started = Instant::now();
     let scenario = args.scenario.as_deref().map(scenario::read).transpose()?;
+    let public_url = args
+        .public_url
+        .as_deref()
+        .map(crate::server::security::PublicUrl::parse)
+        .transpose()?;
+    let shown_url = public_url
+        .as_ref()
+        .map_or_else(|| format!("http://{}/", args.addr), |u| u.to_string());
     // Bind first: a port in use is reported before anything else happens.
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| {
         format!("cannot listen on {}: {e} (is another server running? choose another port with --addr)", args.addr)
@@ -201,25 +214,25 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
         nonces: nonces.clone(),
         throttle,
         scenario: scenario.clone().map(std::sync::Arc::new),
+        public_url,
     };
     let app = router(state).await?;
     tracing::info!(
         addr = %args.addr,
         ready_ms = started.elapsed().as_millis() as u64,
         demo_mode,
-        "Linkyard console at http://{}/",
-        args.addr
+        "Linkyard console at {shown_url}"
     );
     if let Some(s) = &scenario {
         println!(
-            "Linkyard is serving http://{}/ — sign in with one of the scenario `{}` accounts:",
-            args.addr, s.name
+            "Linkyard is serving {shown_url} — sign in with one of the scenario `{}` accounts:",
+            s.name
         );
         for a in &s.accounts {
             println!("  {}  password {:<18} {}", a.id, a.password, a.name);
         }
     } else {
-        println!("Linkyard is serving http://{}/", args.addr);
+        println!("Linkyard is serving {shown_url}");
     }
     // Without TCP_NODELAY the last small chunk of a streamed page waits for the client's delayed
     // ACK (about 40 ms on Linux) on keep-alive connections.

@@ -85,6 +85,28 @@ pub mod context {
         }
     }
 
+    /// Adds a header to the server function's response.
+    pub fn set_header(name: &'static str, value: &str) {
+        if let (Some(opts), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::HeaderValue::from_str(value),
+        ) {
+            opts.insert_header(axum::http::HeaderName::from_static(name), v);
+        }
+    }
+
+    /// The caller's IP address (the TCP peer), or `unknown` when the server was not started with
+    /// connection info (tests).
+    pub fn client_address() -> String {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|p| {
+                p.extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|c| c.0.ip().to_string())
+            })
+            .unwrap_or_else(|| "unknown".into())
+    }
+
     /// Passes an operation's error through, setting its HTTP status.
     pub fn fail(e: ApiError) -> ApiError {
         set_status(e.http_status);

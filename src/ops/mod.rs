@@ -20,6 +20,7 @@ pub mod inventory;
 pub mod reconcile;
 pub mod services;
 pub mod tags;
+pub mod throttle;
 pub mod whitelist;
 
 use crate::domain::ApiError;
@@ -154,6 +155,9 @@ impl Ctx {
 /// The actor recorded for automatic changes.
 pub const SYSTEM: &str = "system";
 
+/// The actor recorded for what nobody signed in did (a failed sign-in).
+pub const ANONYMOUS: &str = "anonymous";
+
 /// The time source: the wall clock, or a manual clock tests can move.
 #[derive(Clone)]
 pub enum Clock {
@@ -189,6 +193,8 @@ pub struct Ops {
     pub demo_tools: bool,
     /// ClientToken requests being served, so a retry waits for the first attempt.
     pub inflight: idempotency::InFlight,
+    /// Console sign-in throttling and the argon2 concurrency bound.
+    pub sign_ins: Arc<accounts::SignInGuard>,
 }
 
 impl Ops {
@@ -204,6 +210,7 @@ impl Ops {
             waker: Arc::new(tokio::sync::Notify::new()),
             demo_tools: false,
             inflight: idempotency::InFlight::default(),
+            sign_ins: Arc::default(),
         }
     }
 

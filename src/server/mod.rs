@@ -5,6 +5,7 @@ pub mod body_limit;
 pub mod csrf;
 pub mod fn_status;
 pub mod metrics;
+pub mod security;
 pub mod sse;
 
 use crate::ops::Ops;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub throttle: std::sync::Arc<crate::openapi::throttle::Throttle>,
     /// The scenario the demo resets to.
     pub scenario: Option<std::sync::Arc<crate::scenario::Scenario>>,
+    /// The URL browsers use (`--public-url`); `None`: plain http on the listening address.
+    pub public_url: Option<security::PublicUrl>,
 }
 
 /// Builds the whole application router (used by `serve` and by tests).
@@ -44,8 +47,9 @@ pub async fn router(state: AppState) -> Result<Router, String> {
         .await
         .map_err(|e| format!("cannot prepare the session table: {e}"))?;
     let sessions = SessionManagerLayer::new(store)
-        .with_name("linkyard_session")
-        .with_secure(false)
+        .with_name(security::session_cookie_name(state.public_url.as_ref()))
+        .with_secure(state.public_url.as_ref().is_some_and(|u| u.is_https()))
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_expiry(Expiry::OnInactivity(
@@ -71,7 +75,10 @@ pub async fn router(state: AppState) -> Result<Router, String> {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(fn_status::align))
-        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.public_url.clone(),
+            csrf::guard,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -79,6 +86,7 @@ pub async fn router(state: AppState) -> Result<Router, String> {
         ))
         .layer(axum::middleware::from_fn(body_limit::limit))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state);

@@ -46,6 +46,62 @@ pub async fn demo_app_with(customize: impl FnOnce(&mut AppState)) -> TestApp {
     }
 }
 
+/// How [`app_with`] builds the application (defaults: the bundled demo, demo mode on).
+pub struct AppOptions {
+    pub scenario: String,
+    pub demo_mode: bool,
+    pub public_url: Option<&'static str>,
+    /// A manual clock (unix ms) instead of the wall clock.
+    pub clock: Option<std::sync::Arc<std::sync::atomic::AtomicI64>>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            scenario: include_str!("../../scenarios/demo.toml").to_string(),
+            demo_mode: true,
+            public_url: None,
+            clock: None,
+        }
+    }
+}
+
+/// Like [`demo_app`], with demo tools following `demo_mode` and the given options.
+pub async fn app_with(o: AppOptions) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let pool = store::connect(&url).await.unwrap();
+    store::migrate(&pool).await.unwrap();
+    let mut ops = Ops::new(pool, Bus::new(), 0);
+    ops.demo_tools = o.demo_mode;
+    if let Some(c) = o.clock {
+        ops.clock = linkyard::ops::Clock::Manual(c);
+    }
+    let s = scenario::parse(&o.scenario).unwrap();
+    scenario::load(&ops, &s, false).await.unwrap();
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("linkyard")
+        .build();
+    let router = router(AppState {
+        leptos_options: options,
+        ops: ops.clone(),
+        demo_mode: o.demo_mode,
+        nonces: Default::default(),
+        throttle: Default::default(),
+        scenario: Some(std::sync::Arc::new(s)),
+        public_url: o
+            .public_url
+            .map(|u| linkyard::server::security::PublicUrl::parse(u).unwrap()),
+    })
+    .await
+    .unwrap();
+    TestApp {
+        ops,
+        router,
+        _dir: dir,
+    }
+}
+
 /// A router over `ops` (a second server on the same database, or one after a restart).
 pub async fn app_router(ops: &Ops, customize: impl FnOnce(&mut AppState)) -> Router {
     let s = scenario::parse(include_str!("../../scenarios/demo.toml")).unwrap();
@@ -59,6 +115,7 @@ pub async fn app_router(ops: &Ops, customize: impl FnOnce(&mut AppState)) -> Rou
         nonces: Default::default(),
         throttle: Default::default(),
         scenario: Some(std::sync::Arc::new(s)),
+        public_url: None,
     };
     customize(&mut state);
     router(state).await.unwrap()
@@ -68,11 +125,14 @@ pub async fn app_router(ops: &Ops, customize: impl FnOnce(&mut AppState)) -> Rou
 pub struct Client {
     router: Router,
     cookie: Option<String>,
+    /// The TCP peer the server sees (`ConnectInfo`); none by default, as with `oneshot`.
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 pub struct Reply {
     pub status: StatusCode,
     pub body: String,
+    pub headers: axum::http::HeaderMap,
 }
 
 impl Reply {
@@ -86,25 +146,50 @@ impl Client {
         Self {
             router: app.router.clone(),
             cookie: None,
+            peer: None,
         }
     }
 
-    pub async fn send(&mut self, mut req: Request<Body>) -> Reply {
+    /// The session cookie as sent (`name=value`).
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie.clone()
+    }
+
+    /// Replaces the session cookie (`name=value`), e.g. to plant or replay one.
+    pub fn set_cookie(&mut self, cookie: Option<String>) {
+        self.cookie = cookie;
+    }
+
+    /// Sends `req` with the cookie and returns the response unread (streams, headers).
+    pub async fn open(&mut self, mut req: Request<Body>) -> axum::response::Response {
         if let Some(c) = &self.cookie {
             req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
         }
-        req.headers_mut()
-            .insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
+        if !req.headers().contains_key(header::HOST) {
+            req.headers_mut()
+                .insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
+        }
+        if let Some(peer) = self.peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         if let Some(set) = res.headers().get(header::SET_COOKIE) {
             let v = set.to_str().unwrap();
             self.cookie = Some(v.split(';').next().unwrap().to_string());
         }
+        res
+    }
+
+    pub async fn send(&mut self, req: Request<Body>) -> Reply {
+        let res = self.open(req).await;
         let status = res.status();
+        let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         Reply {
             status,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            headers,
         }
     }
 

@@ -78,6 +78,7 @@ pub fn DemoPage() -> impl IntoView {
                     Err(e) => return view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
                 };
                 let done = d.done_actions.clone();
+                let refused = d.global_tools_refused.clone();
                 let last = d.connected_endpoint.clone();
                 let has_last = last.is_some();
                 view! {
@@ -104,6 +105,7 @@ pub fn DemoPage() -> impl IntoView {
                     <section class="mt-6 rounded-lg border border-slate-200 dark:border-slate-800 p-4 text-sm" id="faults">
                         <h2 class="font-semibold">"Fault injection"</h2>
                         <p class="text-slate-500">"Take a zone down and watch its address leave the endpoint's DNS answer; bring it back and watch it return."</p>
+                        {refused.map(|why| view! { <p id="demo-access" class="mt-2 text-amber-700 dark:text-amber-300">{why}</p> })}
                         <div class="mt-2 flex flex-wrap gap-2">
                             {d.zones.into_iter().map(|(zone, down)| {
                                 let z = zone.clone();
