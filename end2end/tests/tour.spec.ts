@@ -69,6 +69,11 @@ test("activity: filters and CSV export", async ({ page }) => {
   const rows = page.locator("#activity-log tbody tr");
   await expect(rows.first()).toContainText("EnableVpcEndpointConnection");
   for (const text of await rows.allTextContents()) expect(text).toContain("EnableVpcEndpointConnection");
+  // Words a person reads first, the API action name second; ids stay on one line.
+  await expect(rows.first().locator("[data-headline]")).toHaveText(/^Accepted connection ep-\S+ at \d+ Mbit\/s$/);
+  const idCell = rows.first().locator("td").nth(3);
+  const box = await idCell.boundingBox();
+  expect(box && box.height).toBeLessThan(40);
   await page.screenshot({ path: `${ARTIFACTS}/activity.png`, fullPage: true });
   const csv = await page.request.get("/activity.csv?action=EnableVpcEndpointConnection");
   expect(csv.status()).toBe(200);

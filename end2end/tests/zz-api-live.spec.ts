@@ -51,9 +51,18 @@ test("cloud API changes appear live in the console, console changes in the API",
 
   // Console → API: the provider accepts with a bandwidth in the console; the API answers it.
   const row = provider.locator(`#service-connections tr[data-endpoint="${eid}"]`);
+  // Before accepting, the provider is told an NLB connection's limit is not enforced (elastic).
+  await expect(row.locator("[data-enforcement]")).toHaveAttribute("data-enforcement", "elastic");
+  await expect(row.locator("[data-enforcement]")).toContainText("not enforced");
   await row.locator('input[aria-label="Bandwidth in Mbit/s"]').fill("2048");
   await row.locator('button[data-action="accept"]').click();
   await expect(row).toContainText("Connected", { timeout: 10_000 });
+  // A refused value rolls back to the value in force, and the toast says why.
+  const editor = row.locator('input[aria-label="Bandwidth in Mbit/s"]');
+  await editor.fill("50");
+  await row.getByRole("button", { name: "Set limit" }).click();
+  await expect(provider.getByText(/between 100 and/).first()).toBeVisible();
+  await expect(editor).toHaveValue("2048");
   const got = api("contoso", "GetVpcEndpointAttribute", { RegionId: "cn-hangzhou", EndpointId: eid });
   expect(got.ConnectionStatus).toBe("Connected");
   expect(got.Bandwidth).toBe(2048);

@@ -51,6 +51,13 @@ pub fn check_throttle(
     Ok(())
 }
 
+/// Whether a connection's bandwidth limit is enforced on its zones' ENIs: always for CLB
+/// services, for the others only in `BandwidthLimit` traffic-control mode. Otherwise the
+/// connection is elastic: the limit is recorded but each zone scales up to its elastic default.
+pub fn limit_enforced(lb: LbType, traffic_control_mode: &str) -> bool {
+    lb == LbType::Clb || traffic_control_mode == "BandwidthLimit"
+}
+
 /// The bandwidth in force on each zone's ENI: the throttle when the provider set one (capped by the
 /// maximum or grant), otherwise the elastic default.
 pub fn zone_bandwidth_in_force(
@@ -70,6 +77,14 @@ pub fn zone_bandwidth_in_force(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn elastic_unless_clb_or_bandwidth_limit_mode() {
+        assert!(limit_enforced(LbType::Clb, "Scalability"));
+        assert!(limit_enforced(LbType::Nlb, "BandwidthLimit"));
+        assert!(!limit_enforced(LbType::Nlb, "Scalability"));
+        assert!(!limit_enforced(LbType::Alb, ""));
+    }
 
     #[test]
     fn limits_by_type_and_date() {

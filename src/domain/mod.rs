@@ -2,6 +2,7 @@
 //! No I/O here; this module also compiles into the browser bundle.
 
 pub mod account;
+pub mod activity;
 pub mod bandwidth;
 pub mod error;
 pub mod event;

@@ -142,6 +142,11 @@ pub struct ConnectionView {
     /// Allowed throttle range for the bandwidth editor (Mbit/s).
     pub min_bandwidth: i64,
     pub max_bandwidth: i64,
+    /// The limit is recorded but not enforced: each zone scales elastically
+    /// (`domain::bandwidth::limit_enforced`).
+    pub elastic: bool,
+    /// What each zone runs at while elastic (its elastic default, Mbit/s).
+    pub elastic_zone_mbps: i64,
 }
 
 /// The A/AAAA records a name resolves to now.

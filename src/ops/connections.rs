@@ -460,8 +460,11 @@ impl Ops {
             .await?
             .ok_or_else(ApiError::internal)?;
         let zones = self.zone_views(c, &e).await?;
-        let (_, max) = zone_limits(lb_of(&s.resource_type), e.created_at);
+        let lb = lb_of(&s.resource_type);
+        let (elastic_default, max) = zone_limits(lb, e.created_at);
         Ok(ConnectionView {
+            elastic: !crate::domain::bandwidth::limit_enforced(lb, &k.traffic_control_mode),
+            elastic_zone_mbps: elastic_default,
             endpoint_name: e.name.clone(),
             endpoint_owner_id: k.endpoint_owner_id,
             endpoint_vpc_id: e.vpc_id.clone(),

@@ -839,7 +839,7 @@ impl Ops {
         let lb = lb_of(s.as_ref().map_or("slb", |s| s.resource_type.as_str()));
         let throttle = k
             .as_ref()
-            .filter(|k| k.traffic_control_mode == "BandwidthLimit" || lb == LbType::Clb)
+            .filter(|k| crate::domain::bandwidth::limit_enforced(lb, &k.traffic_control_mode))
             .map(|k| k.bandwidth);
         let grant = k.as_ref().and_then(|k| k.zone_max_override);
         let (_, max) = zone_limits(lb, e.created_at);

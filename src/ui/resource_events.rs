@@ -31,18 +31,20 @@ pub fn ResourceEvents(#[prop(into)] target: Signal<String>) -> impl IntoView {
                     Ok(rows) => view! {
                         <table class="w-full text-sm" data-events="">
                             <thead class="text-left text-slate-500"><tr>
-                                <th class=TH>"Time (UTC)"</th><th class=TH>"Account"</th><th class=TH>"Source"</th>
-                                <th class=TH>"Action"</th><th class=TH>"Summary"</th>
+                                <th class=TH>"Time (UTC)"</th><th class=TH>"Who"</th><th class=TH>"What happened"</th>
                             </tr></thead>
-                            <tbody>{rows.into_iter().map(|r| view! {
+                            <tbody>{rows.into_iter().map(|r| {
+                                let what = crate::domain::activity::headline(&r.action, &r.target, &r.summary);
+                                let who = crate::domain::activity::actor_label(&r.actor);
+                                view! {
                                 <tr class=TR>
-                                    <td class="py-1 pr-4 font-mono text-xs">{r.at}</td>
-                                    <td class="pr-4 font-mono text-xs">{r.actor}</td>
-                                    <td class="pr-4">{r.source}</td>
-                                    <td class="pr-4">{r.action}</td>
-                                    <td class="pr-4">{r.summary}</td>
+                                    <td class="py-1 pr-4 font-mono text-xs whitespace-nowrap align-top">{r.at}</td>
+                                    <td class="pr-4 text-xs whitespace-nowrap align-top">{who}<span class="block text-slate-600 dark:text-slate-300">{r.source}</span></td>
+                                    <td class="pr-4">{what}
+                                        <span class="block text-xs text-slate-600 dark:text-slate-300"><span class="font-mono">{r.action}</span>{(!r.summary.is_empty()).then(|| format!(" · {}", r.summary))}</span>
+                                    </td>
                                 </tr>
-                            }).collect_view()}</tbody>
+                            }}).collect_view()}</tbody>
                         </table>
                     }.into_any(),
                 }

@@ -168,4 +168,11 @@ impl RowDrafts {
             m.insert(row.to_string(), value);
         });
     }
+
+    /// Forgets what was typed for `row`: it shows its value in force again.
+    pub fn clear(&self, row: &str) {
+        self.0.update(|m| {
+            m.remove(row);
+        });
+    }
 }

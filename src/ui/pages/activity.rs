@@ -3,7 +3,7 @@
 use crate::api::activity::activity;
 use crate::ui::live::use_live_any;
 use crate::ui::style::*;
-use crate::ui::widgets::ErrorBanner;
+use crate::ui::widgets::{CopyButton, ErrorBanner};
 use leptos::prelude::*;
 
 #[component]
@@ -74,24 +74,45 @@ pub fn ActivityPage() -> impl IntoView {
                     Ok(list) => view! {
                         <table class="mt-4 w-full text-sm" id="activity-log">
                             <thead class="text-left text-slate-500"><tr>
-                                <th class=TH>"Time (UTC)"</th><th class=TH>"Account"</th><th class=TH>"Source"</th><th class=TH>"Action"</th>
-                                <th class=TH>"Resource"</th><th class=TH>"Summary"</th><th class=TH>"Request id"</th>
+                                <th class=TH>"Time (UTC)"</th><th class=TH>"Who"</th><th class=TH>"What happened"</th>
+                                <th class=TH>"Resource"</th><th class=TH>"Request id"</th>
                             </tr></thead>
-                            <tbody>{list.into_iter().map(|r| view! {
-                                <tr class="border-t border-slate-200 dark:border-slate-800">
-                                    <td class="py-1 pr-4 font-mono text-xs">{r.at}</td>
-                                    <td class="pr-4 font-mono text-xs">{r.actor}</td>
-                                    <td class="pr-4">{r.source}</td>
-                                    <td class="pr-4">{r.action}</td>
-                                    <td class="pr-4 font-mono text-xs">{r.target}</td>
-                                    <td class="pr-4">{r.summary}</td>
-                                    <td class="pr-4 font-mono text-xs text-slate-500">{r.request_id}</td>
+                            <tbody>{list.into_iter().map(|r| {
+                                let what = crate::domain::activity::headline(&r.action, &r.target, &r.summary);
+                                let who = crate::domain::activity::actor_label(&r.actor);
+                                view! {
+                                <tr class="border-t border-slate-200 dark:border-slate-800 align-top">
+                                    <td class="py-1 pr-4 font-mono text-xs whitespace-nowrap">{r.at}</td>
+                                    <td class="pr-4 text-xs whitespace-nowrap">{who}<span class="block text-slate-600 dark:text-slate-300">{r.source}</span></td>
+                                    <td class="pr-4">
+                                        <span data-headline="">{what}</span>
+                                        <span class="block text-xs text-slate-600 dark:text-slate-300">
+                                            <span class="font-mono" data-action="">{r.action}</span>{(!r.summary.is_empty()).then(|| format!(" · {}", r.summary))}
+                                        </span>
+                                    </td>
+                                    <td class="pr-4"><IdCell id=r.target/></td>
+                                    <td class="pr-4"><IdCell id=r.request_id/></td>
                                 </tr>
-                            }).collect_view()}</tbody>
+                            }}).collect_view()}</tbody>
                         </table>
                     }.into_any(),
                 }
             })}
         </Transition>
     }
+}
+
+/// A long id on one line: truncated with the whole id in its title, and a copy button.
+#[component]
+fn IdCell(id: String) -> impl IntoView {
+    if id.is_empty() {
+        return view! { <span></span> }.into_any();
+    }
+    view! {
+        <span class="inline-flex items-center gap-1 whitespace-nowrap">
+            <span class="inline-block max-w-[11rem] truncate align-bottom font-mono text-xs" title=id.clone()>{id.clone()}</span>
+            <CopyButton text=id/>
+        </span>
+    }
+    .into_any()
 }

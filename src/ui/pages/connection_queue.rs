@@ -35,6 +35,8 @@ struct QueueState {
     batch_reason: RwSignal<String>,
     /// Rows the last batch could not decide, with why.
     failures: RwSignal<Vec<BatchOutcome>>,
+    /// The row whose bandwidth was sent last (rolled back when refused).
+    last_bandwidth_row: RwSignal<String>,
 }
 
 /// True while `action` runs for `endpoint_id`.
@@ -67,6 +69,19 @@ pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> imp
     let batch = ServerAction::<DecideConnections>::new();
     let state = QueueState::default();
     announce_batch(batch, state);
+    // A refused bandwidth goes back to the value in force (the toast says why).
+    for refused in [
+        Signal::derive(move || matches!(actions.bandwidth.value().get(), Some(Err(_)))),
+        Signal::derive(move || matches!(actions.accept.value().get(), Some(Err(_)))),
+    ] {
+        Effect::new(move |_| {
+            if refused.get() {
+                state
+                    .bandwidths
+                    .clear(&state.last_bandwidth_row.get_untracked());
+            }
+        });
+    }
     view! {
         <section id="service-connections">
             <Transition fallback=|| ()>
@@ -296,6 +311,7 @@ fn BandwidthEditor(
     let set_limit = {
         let (ep, current) = (ep.clone(), current.clone());
         move |_| {
+            state.last_bandwidth_row.set(ep.clone());
             actions.bandwidth.dispatch(SetBandwidth {
                 service_id: service_id.get(),
                 endpoint_id: ep.clone(),
@@ -309,11 +325,18 @@ fn BandwidthEditor(
         }
     };
     let typed = ep.clone();
+    let enforcement = if k.elastic {
+        view! { <span>{format!("Elastic: this limit is recorded but not enforced; each zone scales up to {} Mbit/s", k.elastic_zone_mbps)}</span> }.into_any()
+    } else {
+        let value = value.clone();
+        view! { <span>{move || format!("Enforced: each zone's ENI is held to {} Mbit/s", value())}</span> }.into_any()
+    };
     view! {
         <input class=format!("{INPUT} w-28") type="number" min=k.min_bandwidth max=k.max_bandwidth aria-label="Bandwidth in Mbit/s"
             prop:value=value on:input=move |ev| state.bandwidths.set(&typed, event_target_value(&ev))/>
         <p class=HINT>{format!("Allowed {}–{} Mbit/s", k.min_bandwidth, k.max_bandwidth)}</p>
         {(!zone_max.is_empty()).then(|| view! { <p class=HINT>{format!("Per-zone maximum: {zone_max}")}</p> })}
+        <p class=HINT data-enforcement=if k.elastic { "elastic" } else { "enforced" }>{enforcement}</p>
         {(k.status == "Connected").then(|| view! {
             <div class="mt-1"><ActionButton label="Set limit" quiet=true pending=pending on_click=set_limit/></div>
         })}
@@ -339,6 +362,7 @@ fn DecisionControls(
     let accept = {
         let ep = ep.clone();
         move |_| {
+            state.last_bandwidth_row.set(ep.clone());
             actions.accept.dispatch(AcceptConnection {
                 service_id: service_id.get(),
                 endpoint_id: ep.clone(),

@@ -88,7 +88,7 @@ fn EndpointOverview(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl
             {move || Suspend::new(async move {
                 let Ok(d) = detail.await else { return ().into_any() };
                 let e = d.endpoint;
-                let unenforced = d.zones.iter().any(|z| z.bandwidth_mbps != e.bandwidth);
+                let unenforced = d.connection.as_ref().is_some_and(|k| k.elastic);
                 view! {
                     <section class="space-y-1 text-sm" id="endpoint-overview">
                         <p><span class="text-slate-500">"Endpoint id: "</span><span class="font-mono">{e.id.clone()}</span><CopyButton text=e.id.clone()/></p>
