@@ -163,8 +163,9 @@ fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
 /// Loads `scenario` into the store. Refuses a non-empty store unless `reset` is set, in which case
 /// everything is deleted first.
 pub async fn load(ops: &Ops, scenario: &Scenario, reset: bool) -> Result<(), String> {
-    let mut c = ops.pool.acquire().await.map_err(|e| e.to_string())?;
-    let existing = store::accounts::count(&mut c)
+    // The check and the wipe go through the writer, in one transaction.
+    let mut tx = ops.write_tx().await.map_err(|e| e.message)?;
+    let existing = store::accounts::count(&mut tx)
         .await
         .map_err(|e| e.to_string())?;
     if existing > 0 && !reset {
@@ -174,11 +175,11 @@ pub async fn load(ops: &Ops, scenario: &Scenario, reset: bool) -> Result<(), Str
         ));
     }
     if existing > 0 {
-        store::accounts::wipe(&mut c)
+        store::accounts::wipe(&mut tx)
             .await
             .map_err(|e| e.to_string())?;
     }
-    drop(c);
+    tx.commit().await.map_err(|e| e.to_string())?;
     ops.ensure_catalogue().await.map_err(|e| e.to_string())?;
     let fail = |what: String| move |e: ApiError| format!("{what}: {} ({})", e.message, e.code);
     for a in &scenario.accounts {

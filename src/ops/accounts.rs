@@ -49,15 +49,15 @@ impl Ops {
         let hash = tokio::task::spawn_blocking(move || hash_password(&password))
             .await
             .map_err(|_| ApiError::internal())?;
-        let mut c = self.pool.acquire().await?;
-        if q::account(&mut c, a.id).await?.is_some() {
+        let mut tx = self.write_tx().await?;
+        if q::account(&mut tx, a.id).await?.is_some() {
             return Err(ApiError::new(
                 "AccountExist",
                 format!("The account {} already exists.", a.id),
             ));
         }
         q::insert_account(
-            &mut c,
+            &mut tx,
             &AccountRow {
                 id: a.id.into(),
                 name: a.name.into(),
@@ -68,6 +68,7 @@ impl Ops {
             },
         )
         .await?;
+        tx.commit().await?;
         Ok(AccountView {
             id: a.id.into(),
             name: a.name.into(),
@@ -87,8 +88,8 @@ impl Ops {
                 "AccessKey id and secret need at least 8 characters",
             ));
         }
-        let mut c = self.pool.acquire().await?;
-        if q::access_key(&mut c, id).await?.is_some() {
+        let mut tx = self.write_tx().await?;
+        if q::access_key(&mut tx, id).await?.is_some() {
             return Err(ApiError::new(
                 "AccessKeyExist",
                 format!("The AccessKey {id} already exists."),
@@ -100,7 +101,8 @@ impl Ops {
             account_id: account.into(),
             enabled: true,
         };
-        q::insert_access_key(&mut c, &key, self.clock.now()).await?;
+        q::insert_access_key(&mut tx, &key, self.clock.now()).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -126,6 +126,9 @@ pub struct Ctx {
     /// The region the request addresses (the API's `RegionId`). When set, services and endpoints of
     /// other regions read as not found; the console addresses objects by id and leaves it unset.
     pub region_id: Option<String>,
+    /// The ClientToken this request runs under (set by [`Ops::idempotent`]): the first audit row
+    /// of the request writes the token's row in the same transaction (see [`Ops::record`]).
+    pub idempotency: Option<Arc<idempotency::Claim>>,
 }
 
 impl Ctx {
@@ -137,6 +140,7 @@ impl Ctx {
             request_id: ids::request_id(),
             dry_run: false,
             region_id: None,
+            idempotency: None,
         }
     }
 
