@@ -193,6 +193,9 @@ pub struct Ops {
     pub demo_tools: bool,
     /// ClientToken requests being served, so a retry waits for the first attempt.
     pub inflight: idempotency::InFlight,
+    /// Seals AccessKey secrets at rest. [`Ops::new`] starts with an ephemeral key; `serve` and
+    /// `scenario load` set the configured one before touching the store.
+    pub seal: crate::seal::SealKey,
 }
 
 impl Ops {
@@ -208,6 +211,7 @@ impl Ops {
             waker: Arc::new(tokio::sync::Notify::new()),
             demo_tools: false,
             inflight: idempotency::InFlight::default(),
+            seal: crate::seal::SealKey::ephemeral(),
         }
     }
 

@@ -1,0 +1,146 @@
+//! Secrets at rest, with the real binary: AccessKey secrets are sealed with the server key (never
+//! in the database file in plaintext), signed requests still verify, plaintext secrets of an
+//! older database are sealed at start, a wrong key is refused with one line, and start-up does
+//! not print passwords.
+#![cfg(feature = "ssr")]
+
+#[path = "support/server.rs"]
+mod server;
+
+use server::*;
+use std::time::Duration;
+
+const SECRETS: [&str; 3] = [NORTHWIND.1, CONTOSO.1, FABRIKAM.1];
+
+/// Every file of the database (main file, WAL, shared memory), not the key file.
+fn database_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("ly.db") && !name.ends_with(".key") {
+            all.extend(std::fs::read(&p).unwrap());
+        }
+    }
+    all
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+fn list_ok(addr: &str, who: (&str, &str)) {
+    let (status, json) = call(
+        addr,
+        who,
+        "ListVpcEndpoints",
+        &pairs(&[("RegionId", "cn-hangzhou")]),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{json}");
+}
+
+async fn stored_secret(url: &str, id: &str) -> String {
+    let pool = linkyard::store::connect(url).await.unwrap();
+    let s =
+        sqlx::query_scalar::<sqlx::Sqlite, String>("SELECT secret FROM access_keys WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_key_secrets_are_sealed_at_rest_and_a_wrong_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_url(dir.path(), "ly.db");
+    let key_file = dir.path().join("ly.db.key");
+
+    // First start: the key file is created next to the database, readable by its owner only.
+    let s = Server::start(dir.path(), &url, 0, &[]);
+    let meta = std::fs::metadata(&key_file).expect("the key file was created");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
+    let _ = meta;
+    for who in [NORTHWIND, CONTOSO, FABRIKAM] {
+        list_ok(&s.addr, who);
+    }
+    // Start-up names the accounts, not their passwords.
+    let out = std::fs::read_to_string(&s.stdout).unwrap();
+    assert!(out.contains("1000000000000001"), "{out}");
+    for password in ["northwind-demo", "contoso-demo", "fabrikam-demo"] {
+        assert!(
+            !out.contains(password),
+            "start-up printed a password: {out}"
+        );
+    }
+    s.kill9();
+    let db = database_bytes(dir.path());
+    assert!(!db.is_empty());
+    for secret in SECRETS {
+        assert!(!contains(&db, secret), "`{secret}` is in the database file");
+    }
+    assert!(
+        stored_secret(&url, NORTHWIND.0)
+            .await
+            .starts_with("sealed:v1:")
+    );
+
+    // A database from before sealing: its plaintext secrets are sealed at the next start.
+    let pool = linkyard::store::connect(&url).await.unwrap();
+    sqlx::query("UPDATE access_keys SET secret = $1 WHERE id = $2")
+        .bind(CONTOSO.1)
+        .bind(CONTOSO.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let s = Server::start(dir.path(), &url, 0, &[]);
+    assert!(
+        stored_secret(&url, CONTOSO.0)
+            .await
+            .starts_with("sealed:v1:")
+    );
+    list_ok(&s.addr, CONTOSO);
+    list_ok(&s.addr, NORTHWIND);
+    s.kill9();
+    for secret in SECRETS {
+        assert!(!contains(&database_bytes(dir.path()), secret));
+    }
+
+    // The same key given in the environment works; another key is refused at start, in one line.
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    let s = Server::start(dir.path(), &url, 0, &[("LINKYARD_SEAL_KEY", key.trim())]);
+    list_ok(&s.addr, FABRIKAM);
+    s.kill9();
+    let other = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="; // 32 other bytes
+    let (code, err) = Server::spawn(dir.path(), &url, 0, &[("LINKYARD_SEAL_KEY", other)])
+        .exit(Duration::from_secs(30));
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("seal key") && err.contains("LINKYARD_SEAL_KEY"),
+        "{err}"
+    );
+    let (code, err) = Server::spawn(dir.path(), &url, 0, &[("LINKYARD_SEAL_KEY", "short")])
+        .exit(Duration::from_secs(30));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("32 bytes in base64"), "{err}");
+    // A key file that is not the database's key is refused the same way.
+    let wrong = dir.path().join("wrong.key");
+    std::fs::write(&wrong, format!("{other}\n")).unwrap();
+    let (code, err) = Server::spawn(
+        dir.path(),
+        &url,
+        0,
+        &[("LINKYARD_SEAL_KEY_FILE", wrong.to_str().unwrap())],
+    )
+    .exit(Duration::from_secs(30));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("wrong.key"), "{err}");
+}
