@@ -130,7 +130,7 @@ impl Ops {
         let Some(mut s) = sq::get(&mut tx, id).await? else {
             return Ok(None);
         };
-        if s.status != expected || !s.due_at.is_some_and(|d| d <= now) {
+        if s.status != expected || s.due_at.is_none_or(|d| d > now) {
             return Ok(None);
         }
         let audience = self.service_audience(&mut tx, &s.id).await?;
@@ -192,7 +192,7 @@ impl Ops {
         let Some(mut k) = eq::connection(&mut tx, id).await? else {
             return Ok(None);
         };
-        if k.status != expected || !k.due_at.is_some_and(|d| d <= now) {
+        if k.status != expected || k.due_at.is_none_or(|d| d > now) {
             return Ok(None);
         }
         k.status = conn::settle(&k.status)
@@ -241,7 +241,7 @@ impl Ops {
         else {
             return Ok(None);
         };
-        if z.status != expected || !z.due_at.is_some_and(|d| d <= now) {
+        if z.status != expected || z.due_at.is_none_or(|d| d > now) {
             return Ok(None);
         }
         let k = eq::connection(&mut tx, ep).await?;
@@ -339,7 +339,7 @@ impl Ops {
         let Some(mut e) = eq::get(&mut tx, id).await? else {
             return Ok(None);
         };
-        if e.status != expected || !e.due_at.is_some_and(|d| d <= now) {
+        if e.status != expected || e.due_at.is_none_or(|d| d > now) {
             return Ok(None);
         }
         let provider = eq::connection(&mut tx, id)
