@@ -185,12 +185,17 @@ impl Ops {
         let claim = claimed.idempotency.clone().expect("claim just set");
         match run(claimed).await {
             Ok(response) => {
-                if claim.written() {
+                let stored = if claim.written() {
                     self.store_response(ctx, action, token, &ctx.request_id, &response)
-                        .await;
+                        .await
                 } else {
-                    // The operation changed nothing (no audit row): remember the answer anyway,
-                    // so a reuse of the token with other parameters is still refused.
+                    Some(0)
+                };
+                if stored == Some(0) {
+                    // No row to complete: the operation changed nothing (no audit row), or the
+                    // transaction that wrote the row was rolled back and another one made the
+                    // change. Remember the answer anyway, so a retry replays it and a reuse of
+                    // the token with other parameters is still refused.
                     let mut tx = self.write_tx().await?;
                     insert_row(&mut tx, ctx, &claim, &response.to_string(), now).await?;
                     tx.commit().await?;
@@ -236,8 +241,9 @@ impl Ops {
         insert_row(c, ctx, claim, PENDING, self.clock.now()).await
     }
 
-    /// Stores the response of a token's row (after the change committed). A failure here loses
-    /// nothing: a retry finds the row without a response and answers from the audit log.
+    /// Stores the response of a token's row (after the change committed); how many rows took
+    /// it, `None` when the store failed. A failure here loses nothing: a retry finds the row
+    /// without a response and answers from the audit log.
     async fn store_response(
         &self,
         ctx: &Ctx,
@@ -245,10 +251,10 @@ impl Ops {
         token: &str,
         request_id: &str,
         response: &serde_json::Value,
-    ) {
+    ) -> Option<u64> {
         let stored = async {
             let mut tx = self.write_tx().await?;
-            sqlx::query::<Db>(
+            let n = sqlx::query::<Db>(
                 "UPDATE idempotency SET response = $5
                  WHERE account_id = $1 AND action = $2 AND token = $3 AND request_id = $4",
             )
@@ -258,12 +264,17 @@ impl Ops {
             .bind(request_id)
             .bind(response.to_string())
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
             tx.commit().await?;
-            Ok::<_, ApiError>(())
+            Ok::<_, ApiError>(n)
         };
-        if let Err(e) = stored.await {
-            tracing::warn!(code = %e.code, action, "could not store a ClientToken response");
+        match stored.await {
+            Ok(n) => Some(n),
+            Err(e) => {
+                tracing::warn!(code = %e.code, action, "could not store a ClientToken response");
+                None
+            }
         }
     }
 
