@@ -430,3 +430,94 @@ impl Ops {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::services::{NewResource, NewService};
+    use crate::ops::{Clock, Source};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    async fn status(ops: &Ops, id: &str) -> (String, Option<i64>) {
+        sqlx::query_as::<Db, (String, Option<i64>)>(
+            "SELECT status, due_at FROM endpoint_services WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&ops.pool)
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_step_checks_its_item_is_still_due_and_in_the_listed_state() {
+        let clock = Arc::new(AtomicI64::new(1_800_000_000_000));
+        let mut ops = Ops::new(
+            crate::store::memory().await,
+            crate::events::Bus::new(),
+            1_000,
+        );
+        ops.clock = Clock::Manual(clock.clone());
+        let demo = crate::scenario::parse(include_str!("../../scenarios/demo.toml")).unwrap();
+        crate::scenario::load(&ops, &demo, false).await.unwrap();
+        let me = Ctx::new("1000000000000001", Source::Api);
+        let s = ops
+            .create_service(
+                &me,
+                NewService {
+                    region_id: "cn-hangzhou".into(),
+                    resource_type: Some("slb".into()),
+                    resources: vec![NewResource {
+                        resource_id: "lb-bp1northwind00000002".into(),
+                        resource_type: Some("slb".into()),
+                        zone_id: Some("cn-hangzhou-i".into()),
+                    }],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let now = clock.fetch_add(1_000, Ordering::SeqCst) + 1_000;
+        let set = |sql: &'static str| {
+            let ops = ops.clone();
+            let id = s.id.clone();
+            async move {
+                sqlx::query::<Db>(sql)
+                    .bind(&id)
+                    .bind(now)
+                    .execute(&ops.pool)
+                    .await
+                    .unwrap();
+            }
+        };
+        // Listed as due, then rescheduled by an operation before its step ran: left alone.
+        set("UPDATE endpoint_services SET due_at = $2 + 5000 WHERE id = $1").await;
+        assert!(
+            ops.settle_service(&s.id, "Creating", now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            status(&ops, &s.id).await,
+            ("Creating".into(), Some(now + 5000))
+        );
+        // Listed as Creating, moved to Pending meanwhile: left alone too.
+        set("UPDATE endpoint_services SET status = 'Pending', due_at = $2 WHERE id = $1").await;
+        assert!(
+            ops.settle_service(&s.id, "Creating", now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(status(&ops, &s.id).await.0, "Pending");
+        // In the state it was listed in and due: it settles, and says what to publish.
+        let ev = ops
+            .settle_service(&s.id, "Pending", now)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(ev.target, s.id);
+        assert_eq!(status(&ops, &s.id).await, ("Active".into(), None));
+    }
+}
