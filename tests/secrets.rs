@@ -143,4 +143,38 @@ async fn access_key_secrets_are_sealed_at_rest_and_a_wrong_key_is_refused() {
     .exit(Duration::from_secs(30));
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("wrong.key"), "{err}");
+    // With --reset the AccessKeys are replaced anyway: the old secrets need not open.
+    let mut reset = linkyard();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = reset
+        .args(["--database-url", &url, "serve", "--addr", &addr, "--reset"])
+        .args(["--scenario", DEMO, "--site-root", "/nonexistent"])
+        .env("LINKYARD_SEAL_KEY", other)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut status = None;
+    while std::time::Instant::now() < deadline {
+        assert!(child.try_wait().unwrap().is_none(), "serve --reset stopped");
+        if let Ok((200, json)) = call(
+            &addr,
+            NORTHWIND,
+            "ListVpcEndpoints",
+            &pairs(&[("RegionId", "cn-hangzhou")]),
+        )
+        .map(|(s, j)| (s, j.to_string()))
+        {
+            status = Some(json);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        status.is_some(),
+        "signed requests did not verify after --reset"
+    );
 }

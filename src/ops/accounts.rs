@@ -184,7 +184,8 @@ impl Ops {
                     return Err(format!(
                         "the seal key ({}) does not open the AccessKey secrets in this database \
                          (AccessKey {id}): start with the key the database was sealed with \
-                         (LINKYARD_SEAL_KEY or --seal-key-file)",
+                         (LINKYARD_SEAL_KEY or --seal-key-file), or replace the data with \
+                         `serve --scenario FILE --reset`",
                         self.seal.source
                     ));
                 }
