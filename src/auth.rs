@@ -43,10 +43,9 @@ pub async fn sign_in(
     } else {
         Vec::new()
     };
-    if all.is_empty() {
-        // A fresh sign-in gets a fresh session id (no session fixation).
-        session.cycle_id().await.map_err(internal)?;
-    }
+    // Every sign-in (also adding an account in demo mode) gets a fresh session id: an id planted
+    // or seen before the sign-in never carries the new privileges (no session fixation).
+    session.cycle_id().await.map_err(internal)?;
     all.retain(|a| a.id != account.id);
     let id = account.id.clone();
     all.push(account);
@@ -69,9 +68,12 @@ pub async fn switch(session: &Session, account_id: &str) -> Result<AccountView, 
     Ok(a)
 }
 
-/// Signs every account out.
-pub async fn sign_out(session: &Session) -> Result<(), ApiError> {
-    session.flush().await.map_err(internal)
+/// Signs every account out: deletes the session from the store (its id no longer works) and
+/// clears the cookie. Returns the accounts that were signed in.
+pub async fn sign_out(session: &Session) -> Result<Vec<AccountView>, ApiError> {
+    let was = signed_in(session).await.unwrap_or_default();
+    session.flush().await.map_err(internal)?;
+    Ok(was)
 }
 
 /// What the top bar shows.

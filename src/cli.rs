@@ -70,9 +70,21 @@ pub struct ServeArgs {
     /// Demo mode: several accounts per browser, demo tools. On by default when a scenario is given.
     #[arg(long, env = "LINKYARD_DEMO")]
     pub demo: Option<bool>,
+    /// The URL browsers use to reach the console, e.g. `https://console.example.com` behind a TLS
+    /// proxy (default: `http://<addr>`). With https, session cookies are `Secure` and
+    /// `__Host-` prefixed; when given, state-changing requests must come from its origin.
+    #[arg(long, env = "LINKYARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Directory with the built site (`pkg/` with the WASM, JS and CSS).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
+    /// Cloud API flow control: sustained requests per second per AccessKey (0 turns it off).
+    /// Over the limit the API answers `Throttling.User`.
+    #[arg(long, env = "LINKYARD_API_RATE", default_value_t = crate::openapi::throttle::DEFAULT_RATE)]
+    pub api_rate: u32,
+    /// Cloud API flow control: requests per AccessKey accepted in one burst.
+    #[arg(long, env = "LINKYARD_API_BURST", default_value_t = crate::openapi::throttle::DEFAULT_BURST)]
+    pub api_burst: u32,
 }
 
 #[derive(Subcommand, Debug)]
@@ -164,6 +176,14 @@ pub async fn serve_sealed(
 ) -> Result<(), String> {
     let started = Instant::now();
     let scenario = args.scenario.as_deref().map(scenario::read).transpose()?;
+    let public_url = args
+        .public_url
+        .as_deref()
+        .map(crate::server::security::PublicUrl::parse)
+        .transpose()?;
+    let shown_url = public_url
+        .as_ref()
+        .map_or_else(|| format!("http://{}/", args.addr), |u| u.to_string());
     // Bind first: a port in use is reported before anything else happens.
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| {
         format!("cannot listen on {}: {e} (is another server running? choose another port with --addr)", args.addr)
@@ -208,25 +228,43 @@ pub async fn serve_sealed(
         .build();
     // Finish whatever transitions were due while the server was down, then keep going.
     ops.spawn_reconciler();
+    // Signature nonces of the last 30 minutes, so a restart does not reopen the replay window.
+    let nonces = std::sync::Arc::new(crate::openapi::nonces::NonceCache::with_cap(
+        crate::openapi::nonces::NonceCache::cap_for_rate(args.api_rate, args.api_burst),
+    ));
+    let restored = nonces
+        .load(&ops.pool, ops.clock.now())
+        .await
+        .map_err(|e| format!("cannot read the signature nonces: {e}"))?;
+    tracing::debug!(restored, "signature nonces restored");
+    nonces.spawn_flusher(ops.write_pool.clone(), ops.clock.clone());
+    let throttle = std::sync::Arc::new(crate::openapi::throttle::Throttle::new(
+        crate::openapi::throttle::ThrottleConfig {
+            per_second: args.api_rate,
+            burst: args.api_burst,
+        },
+    ));
+    throttle.spawn_housekeeping();
     let state = AppState {
         leptos_options,
-        ops,
+        ops: ops.clone(),
         demo_mode,
-        nonces: Default::default(),
+        nonces: nonces.clone(),
+        throttle,
         scenario: scenario.clone().map(std::sync::Arc::new),
+        public_url,
     };
     let app = router(state).await?;
     tracing::info!(
         addr = %args.addr,
         ready_ms = started.elapsed().as_millis() as u64,
         demo_mode,
-        "Linkyard console at http://{}/",
-        args.addr
+        "Linkyard console at {shown_url}"
     );
     if let Some(s) = &scenario {
         println!(
-            "Linkyard is serving http://{}/ — sign in with one of the scenario `{}` accounts:",
-            args.addr, s.name
+            "Linkyard is serving {shown_url} — sign in with one of the scenario `{}` accounts:",
+            s.name
         );
         for a in &s.accounts {
             println!("  {}  {}", a.id, a.name);
@@ -235,7 +273,7 @@ pub async fn serve_sealed(
             "  (their passwords are in the scenario file and, for the bundled demo, in the README)"
         );
     } else {
-        println!("Linkyard is serving http://{}/", args.addr);
+        println!("Linkyard is serving {shown_url}");
     }
     // Without TCP_NODELAY the last small chunk of a streamed page waits for the client's delayed
     // ACK (about 40 ms on Linux) on keep-alive connections.
@@ -252,6 +290,9 @@ pub async fn serve_sealed(
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| format!("server error: {e}"))?;
+    if let Err(e) = nonces.flush(&ops.write_pool).await {
+        tracing::warn!(error = %e, "could not save the last signature nonces");
+    }
     tracing::info!("shut down cleanly");
     Ok(())
 }

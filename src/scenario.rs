@@ -18,7 +18,18 @@ pub struct Scenario {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// Accounts that may use every demo tool (zone outages, reset, any account's payment) from a
+    /// browser session they are signed in to. Each must be one of `accounts`.
+    #[serde(default)]
+    pub operators: Vec<String>,
     pub accounts: Vec<ScenarioAccount>,
+}
+
+impl Scenario {
+    /// The ids of the scenario's accounts.
+    pub fn account_ids(&self) -> Vec<String> {
+        self.accounts.iter().map(|a| a.id.clone()).collect()
+    }
 }
 
 /// One account with its keys and inventory.
@@ -146,6 +157,15 @@ pub fn parse(text: &str) -> Result<Scenario, String> {
         toml::from_str(text).map_err(|e| e.message().to_string() + &location(text, e.span()))?;
     if s.accounts.is_empty() {
         return Err("a scenario needs at least one account".into());
+    }
+    if let Some(op) = s
+        .operators
+        .iter()
+        .find(|op| !s.accounts.iter().any(|a| &a.id == *op))
+    {
+        return Err(format!(
+            "operator `{op}` is not one of the scenario's accounts"
+        ));
     }
     Ok(s)
 }
@@ -301,22 +321,112 @@ pub async fn load(ops: &Ops, scenario: &Scenario, reset: bool) -> Result<(), Str
     Ok(())
 }
 
-/// Demo reset: empties the store and loads `scenario` again (demo mode only). Every account's open
-/// pages are told to refresh.
-pub async fn reset(ops: &Ops, ctx: &Ctx, scenario: &Scenario) -> Result<(), ApiError> {
-    ops.require_demo_tools()?;
-    load(ops, scenario, true)
-        .await
-        .map_err(|e| ApiError::new("ScenarioLoadFailed", e).status(500))?;
-    let audience = scenario.accounts.iter().map(|a| a.id.clone()).collect();
-    ops.publish([crate::domain::event::LiveEvent {
-        topic: "demo".into(),
-        action: "ResetDemo".into(),
-        target: scenario.name.clone(),
-        audience,
-    }]);
+/// Demo reset (demo mode, see [`crate::ops::faults::DemoAccess`] for who may): replaces the store's
+/// contents with `scenario` in one transaction, audited as `ResetDemo`. Every account's open pages
+/// are told to refresh.
+pub async fn reset(
+    ops: &Ops,
+    ctx: &Ctx,
+    access: &crate::ops::faults::DemoAccess,
+    scenario: &Scenario,
+) -> Result<(), ApiError> {
+    ops.authorize_demo_global_tool(access)?;
+    replace(ops, scenario, ctx).await.map_err(|e| {
+        tracing::error!(error = %e, scenario = %scenario.name, "demo reset failed");
+        ApiError::new("ScenarioLoadFailed", e).status(500)
+    })?;
     tracing::info!(by = %ctx.account_id, scenario = %scenario.name, "demo reset");
     Ok(())
+}
+
+/// Replaces the store's contents with `scenario` atomically: the scenario is first loaded into a
+/// staging database (a temporary file), then, in one transaction on the single writer
+/// connection, the store is emptied, the staging rows are copied in and the reset is audited
+/// (`ResetDemo` by `ctx`, a row that survives the reset). Readers see the old store until the
+/// commit and the new one after it, never a half-loaded one.
+pub async fn replace(ops: &Ops, scenario: &Scenario, ctx: &Ctx) -> Result<(), String> {
+    let path = std::env::temp_dir().join(format!("linkyard-staging-{}.db", uuid::Uuid::new_v4()));
+    let _cleanup = RemoveOnDrop(path.clone());
+    let staging = store::connect(&format!("sqlite://{}", path.display())).await?;
+    store::migrate(&staging).await?;
+    let mut staging_ops = Ops::new(staging.clone(), crate::events::Bus::new(), 0);
+    staging_ops.clock = ops.clock.clone();
+    // Secrets are sealed while loading: with this server's key, since the rows are copied over.
+    staging_ops.seal = ops.seal.clone();
+    let loaded = load(&staging_ops, scenario, false).await;
+    staging.close().await;
+    loaded?;
+
+    let mut conn = ops.write_pool.acquire().await.map_err(|e| e.to_string())?;
+    sqlx::query::<store::Db>("ATTACH DATABASE $1 AS staging")
+        .bind(path.display().to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| format!("cannot open the staging database: {e}"))?;
+    let copied = copy_from_staging(ops, &mut conn, scenario, ctx).await;
+    // Detach whatever happened (a failed transaction rolls back first).
+    if let Err(e) = sqlx::query::<store::Db>("DETACH DATABASE staging")
+        .execute(&mut *conn)
+        .await
+    {
+        tracing::warn!(error = %e, "could not detach the staging database");
+    }
+    let event = copied.map_err(|e| format!("cannot replace the store: {e}"))?;
+    ops.publish([event]);
+    ops.wake();
+    Ok(())
+}
+
+async fn copy_from_staging(
+    ops: &Ops,
+    conn: &mut sqlx::SqliteConnection,
+    scenario: &Scenario,
+    ctx: &Ctx,
+) -> Result<crate::domain::event::LiveEvent, ApiError> {
+    use sqlx::Connection;
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query::<store::Db>("PRAGMA defer_foreign_keys = ON")
+        .execute(&mut *tx)
+        .await?;
+    store::accounts::wipe(&mut tx).await?;
+    for table in store::accounts::TABLES.iter().rev() {
+        sqlx::query::<store::Db>(&format!(
+            "INSERT INTO main.{table} SELECT * FROM staging.{table}"
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    let event = ops
+        .record(
+            &mut tx,
+            ctx,
+            crate::ops::audit::Change {
+                topic: "demo",
+                action: "ResetDemo",
+                target: &scenario.name,
+                region_id: "",
+                summary: format!("reset the demo to scenario `{}`", scenario.name),
+                before: None,
+                after: None,
+                audience: scenario.account_ids(),
+            },
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(event)
+}
+
+/// Deletes a temporary SQLite file (and its WAL files) when dropped.
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 #[cfg(test)]

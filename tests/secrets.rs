@@ -178,3 +178,32 @@ async fn access_key_secrets_are_sealed_at_rest_and_a_wrong_key_is_refused() {
         "signed requests did not verify after --reset"
     );
 }
+
+#[tokio::test]
+async fn a_demo_reset_seals_with_the_servers_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = db_url(dir.path(), "ly.db");
+    let pool = linkyard::store::connect(&url).await.unwrap();
+    linkyard::store::migrate(&pool).await.unwrap();
+    let mut ops = linkyard::ops::Ops::new(pool, linkyard::events::Bus::new(), 0);
+    ops.seal = linkyard::seal::SealKey::from_bytes([7; 32], "test key");
+    let demo = linkyard::scenario::parse(include_str!("../scenarios/demo.toml")).unwrap();
+    linkyard::scenario::load(&ops, &demo, false).await.unwrap();
+    // The reset loads into a staging database and copies the rows over.
+    let ctx = linkyard::ops::Ctx::new("1000000000000001", linkyard::ops::Source::Console);
+    linkyard::scenario::replace(&ops, &demo, &ctx)
+        .await
+        .unwrap();
+    for (id, secret) in [NORTHWIND, CONTOSO, FABRIKAM] {
+        let key = ops.access_key(id).await.unwrap().unwrap();
+        assert_eq!(key.secret, secret);
+    }
+    let sealed = sqlx::query_scalar::<sqlx::Sqlite, String>("SELECT secret FROM access_keys")
+        .fetch_all(&ops.pool)
+        .await
+        .unwrap();
+    assert!(
+        sealed.iter().all(|s| s.starts_with("sealed:v1:")),
+        "{sealed:?}"
+    );
+}

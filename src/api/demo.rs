@@ -17,6 +17,8 @@ pub struct DemoView {
     pub done_actions: Vec<String>,
     /// A connected endpoint of a signed-in account (the tour's last step), if any.
     pub connected_endpoint: Option<String>,
+    /// Why zone outages and the reset are not available to this session, if they are not.
+    pub global_tools_refused: Option<String>,
 }
 
 /// The demo page's data.
@@ -26,6 +28,7 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
     let state = state()?;
     let (ops, _ctx) = caller().await?;
     let session = session().await?;
+    let access = demo_access_of(&state, &session).await?;
     let signed_in = crate::auth::signed_in(&session).await?;
     let down = ops.zone_outages().await.map_err(fail)?;
     let zones = crate::domain::region::region(&region)
@@ -67,6 +70,7 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
     }
     done_actions.sort();
     done_actions.dedup();
+    let global_tools_refused = access.global_refusal();
     Ok(DemoView {
         demo_mode: state.demo_mode,
         scenario: state.scenario.as_ref().map(|s| s.name.clone()),
@@ -74,7 +78,41 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
         accounts,
         done_actions,
         connected_endpoint,
+        global_tools_refused,
     })
+}
+
+/// Who may use the demo tools from this browser session.
+#[cfg(feature = "ssr")]
+async fn demo_access() -> Result<crate::ops::faults::DemoAccess, ApiError> {
+    use super::context::*;
+    let state = state()?;
+    let session = session().await?;
+    demo_access_of(&state, &session).await
+}
+
+/// [`demo_access`] from an already extracted state and session (no context lookups: the SSR
+/// owner may be gone after the first awaits of a cancelled render).
+#[cfg(feature = "ssr")]
+async fn demo_access_of(
+    state: &crate::server::AppState,
+    session: &tower_sessions::Session,
+) -> Result<crate::ops::faults::DemoAccess, ApiError> {
+    use super::context::fail;
+    let signed_in = crate::auth::signed_in(session)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    let (operators, accounts) = match &state.scenario {
+        Some(s) => (s.operators.clone(), Some(s.account_ids())),
+        None => (Vec::new(), None),
+    };
+    state
+        .ops
+        .demo_access(signed_in, &operators, accounts)
+        .await
+        .map_err(fail)
 }
 
 /// Takes a zone down or brings it back.
@@ -82,7 +120,8 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
 pub async fn zone_outage(zone_id: String, down: bool) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.set_zone_outage(&ctx, &zone_id, down)
+    let access = demo_access().await?;
+    ops.demo_zone_outage(&ctx, &access, &zone_id, down)
         .await
         .map_err(fail)
 }
@@ -92,7 +131,8 @@ pub async fn zone_outage(zone_id: String, down: bool) -> Result<(), ApiError> {
 pub async fn overdue_payment(account_id: String, overdue: bool) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.set_overdue(&ctx, &account_id, overdue)
+    let access = demo_access().await?;
+    ops.demo_overdue(&ctx, &access, &account_id, overdue)
         .await
         .map_err(fail)
 }
@@ -103,6 +143,7 @@ pub async fn reset_demo() -> Result<(), ApiError> {
     use super::context::*;
     let state = state()?;
     let (ops, ctx) = caller().await?;
+    ops.require_demo_tools().map_err(fail)?;
     let Some(s) = state.scenario.clone() else {
         return Err(fail(
             ApiError::new(
@@ -112,5 +153,8 @@ pub async fn reset_demo() -> Result<(), ApiError> {
             .status(403),
         ));
     };
-    crate::scenario::reset(&ops, &ctx, &s).await.map_err(fail)
+    let access = demo_access().await?;
+    crate::scenario::reset(&ops, &ctx, &access, &s)
+        .await
+        .map_err(fail)
 }

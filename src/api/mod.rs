@@ -19,12 +19,27 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
+    /// Bad arguments are the caller's fault (400); the rest is the server's (500). The HTTP
+    /// status of the answer follows `http_status` (see `server::fn_status`).
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        ApiError::new(
-            "RequestFailed",
-            format!("The request could not be completed: {value}"),
-        )
-        .status(500)
+        match value {
+            ServerFnErrorErr::Args(e)
+            | ServerFnErrorErr::Deserialization(e)
+            | ServerFnErrorErr::MissingArg(e) => ApiError::new(
+                "InvalidParameter",
+                format!("The request's arguments could not be read: {e}"),
+            ),
+            ServerFnErrorErr::UnsupportedRequestMethod(m) => ApiError::new(
+                "UnsupportedHTTPMethod",
+                format!("This console function does not accept {m} requests."),
+            )
+            .status(405),
+            other => ApiError::new(
+                "RequestFailed",
+                format!("The request could not be completed: {other}"),
+            )
+            .status(500),
+        }
     }
 }
 
@@ -68,6 +83,28 @@ pub mod context {
                     .unwrap_or(axum::http::StatusCode::BAD_REQUEST),
             );
         }
+    }
+
+    /// Adds a header to the server function's response.
+    pub fn set_header(name: &'static str, value: &str) {
+        if let (Some(opts), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            axum::http::HeaderValue::from_str(value),
+        ) {
+            opts.insert_header(axum::http::HeaderName::from_static(name), v);
+        }
+    }
+
+    /// The caller's IP address (the TCP peer), or `unknown` when the server was not started with
+    /// connection info (tests).
+    pub fn client_address() -> String {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|p| {
+                p.extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|c| c.0.ip().to_string())
+            })
+            .unwrap_or_else(|| "unknown".into())
     }
 
     /// Passes an operation's error through, setting its HTTP status.

@@ -42,14 +42,20 @@ pub async fn sign_in(
     let session = session().await?;
     let account = state
         .ops
-        .authenticate(&account_id, &password)
+        .sign_in(&account_id, &password, &client_address())
         .await
-        .map_err(fail)?;
+        .map_err(|refused| {
+            if let Some(secs) = refused.retry_after_s {
+                set_header("retry-after", &secs.to_string());
+            }
+            fail(refused.error)
+        })?;
     crate::auth::sign_in(&session, account.clone(), state.demo_mode).await?;
     let next = next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| "/".into());
-    leptos_axum::redirect(&next);
+        .as_deref()
+        .and_then(crate::domain::redirect::safe_next)
+        .unwrap_or("/");
+    leptos_axum::redirect(next);
     Ok(account)
 }
 
@@ -84,8 +90,14 @@ pub async fn set_region(region: String) -> Result<(), ApiError> {
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), ApiError> {
     use super::context::*;
+    let state = state()?;
     let session = session().await?;
-    crate::auth::sign_out(&session).await?;
+    let accounts: Vec<String> = crate::auth::sign_out(&session)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    state.ops.sign_out(&accounts).await.map_err(fail)?;
     leptos_axum::redirect("/signin");
     Ok(())
 }

@@ -43,6 +43,43 @@ fn option(args: &[String], flag: &str, env: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// Resident memory of this process in bytes.
+fn rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
+
+/// `--nonces N`: memory and time of N signed requests' replay records (one AccessKey).
+fn nonce_memory(n: usize) {
+    use linkyard::openapi::nonces::NonceCache;
+    let cache = NonceCache::with_cap(n + 1);
+    let before = rss_bytes();
+    let started = Instant::now();
+    for i in 0..n {
+        cache
+            .check_and_insert(
+                "LTAI5tContosoDemo0001",
+                &format!("{i:032x}"),
+                1_000 + i as i64,
+            )
+            .expect("fresh nonce");
+        if i % 4096 == 0 {
+            cache.take_pending();
+        }
+    }
+    cache.take_pending();
+    let took = started.elapsed();
+    let grown = rss_bytes().saturating_sub(before);
+    println!(
+        "nonce cache: {n} signed requests remembered, RSS +{:.1} MB ({:.0} bytes each), {:.0} ns per check",
+        grown as f64 / 1e6,
+        grown as f64 / n as f64,
+        took.as_nanos() as f64 / n as f64
+    );
+}
+
 /// Latencies of one measured operation.
 struct Sample {
     label: String,
@@ -114,6 +151,11 @@ async fn main() {
     let iterations = option(&args, "--iterations", "LINKYARD_BENCH_ITERATIONS", 1000).max(1);
     let endpoints = option(&args, "--endpoints", "LINKYARD_BENCH_ENDPOINTS", 100_000);
     let calls = option(&args, "--calls", "LINKYARD_BENCH_CALLS", 200).max(1);
+    let nonces = option(&args, "--nonces", "LINKYARD_BENCH_NONCES", 0);
+    if nonces > 0 {
+        nonce_memory(nonces);
+        return;
+    }
 
     let dir = std::env::temp_dir().join(format!("linkyard-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create the bench directory");

@@ -11,6 +11,8 @@ pub struct LiveEvent {
     pub action: String,
     /// The id of the changed object.
     pub target: String,
+    /// Only the receiving session's own accounts are sent to a browser (may be empty there).
+    #[serde(default)]
     pub audience: Vec<String>,
 }
 

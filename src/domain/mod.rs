@@ -9,6 +9,7 @@ pub mod gateway;
 pub mod inventory;
 pub mod model;
 pub mod names;
+pub mod redirect;
 pub mod region;
 pub mod status;
 pub mod status_machine;

@@ -22,8 +22,8 @@ use axum::response::Response;
 /// The only API version served.
 pub const VERSION: &str = "2020-04-15";
 
-/// Largest request body read (1 MiB).
-pub const MAX_BODY: usize = 1 << 20;
+/// Largest request body read (the server-wide limit).
+pub const MAX_BODY: usize = crate::server::body_limit::MAX_BODY;
 
 /// Middleware: answers cloud API requests to `/`, passes every other request on unchanged.
 pub async fn intercept(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -43,7 +43,14 @@ pub async fn intercept(State(state): State<AppState>, req: Request, next: Next) 
     let bytes = match to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
-            let e = ApiError::invalid("The request body is larger than 1 MiB.").status(413);
+            let e = ApiError::new(
+                "RequestEntityTooLarge",
+                format!(
+                    "The request body is larger than {} KiB; send less data per request.",
+                    MAX_BODY / 1024
+                ),
+            )
+            .status(413);
             return wire::failure(&request_id, &host_of(&parts.headers), &e);
         }
     };
@@ -72,18 +79,6 @@ async fn serve(
     let query = parts.uri.query().unwrap_or("");
     let form = is_form(&parts.headers).then_some(&body[..]);
     let params = Params::parse(query, form);
-    let action = header_value(&parts.headers, "x-acs-action")
-        .or_else(|| params.string("Action"))
-        .ok_or_else(|| missing("Action"))?;
-    let version = header_value(&parts.headers, "x-acs-version")
-        .or_else(|| params.string("Version"))
-        .ok_or_else(|| missing("Version"))?;
-    if version != VERSION {
-        return Err(ApiError::new(
-            "InvalidVersion",
-            format!("Specified parameter Version \"{version}\" is not valid; use {VERSION}."),
-        ));
-    }
     let signed = SignedRequest {
         method: parts.method.as_str(),
         path: parts.uri.path(),
@@ -92,6 +87,13 @@ async fn serve(
         body,
     };
     let claim = sign::identify(&signed, &params)?;
+    let (action, version) = signed_action_and_version(claim.scheme, &signed, &params)?;
+    if version != VERSION {
+        return Err(ApiError::new(
+            "InvalidVersion",
+            format!("Specified parameter Version \"{version}\" is not valid; use {VERSION}."),
+        ));
+    }
     let key = state
         .ops
         .access_key(&claim.access_key_id)
@@ -100,6 +102,7 @@ async fn serve(
         .ok_or_else(|| sign::unknown_key(&claim.access_key_id))?;
     let now = chrono::Utc::now();
     let verified = sign::verify(&claim, &signed, &params, &key.secret, now)?;
+    state.throttle.check(&verified.access_key_id)?;
     state.nonces.check_and_insert(
         &verified.access_key_id,
         &verified.nonce,
@@ -134,6 +137,44 @@ async fn serve(
         }
         _ => actions::dispatch(&state.ops, &ctx, &action, &params).await,
     }
+}
+
+/// The action and version a request names, taken only from what its signature covers.
+///
+/// V3 signs the `x-acs-action` / `x-acs-version` headers (required in `SignedHeaders`), the query
+/// and the body hash; V1 signs its parameters and no header. So V3 reads the headers and V1 the
+/// `Action` / `Version` parameters, and a request whose other source disagrees (an unsigned
+/// `x-acs-action` header added to a V1 request, an `Action` parameter that contradicts the V3
+/// header) is refused with `IncompleteSignature`. (A V3 request with a body must also sign its
+/// `Content-Type`, which decides whether the body's parameters are read: see `sign::verify`.)
+pub fn signed_action_and_version(
+    scheme: sign::Scheme,
+    req: &SignedRequest,
+    params: &Params,
+) -> Result<(String, String), ApiError> {
+    let v3 = scheme == sign::Scheme::V3;
+    let pick = |header: &str, param: &str| -> Result<String, ApiError> {
+        let from_header = header_value(req.headers, header);
+        let from_param = params.string(param);
+        let (signed, other) = if v3 {
+            (from_header, from_param)
+        } else {
+            (from_param, from_header)
+        };
+        let value = signed.ok_or_else(|| missing(param))?;
+        if other.is_some_and(|o| o != value) {
+            return Err(ApiError::new(
+                "IncompleteSignature",
+                format!(
+                    "The request names {param} twice with different values (the {header} header and the {param} parameter); only the signed one counts, so it is refused."
+                ),
+            ));
+        }
+        Ok(value)
+    };
+    let action = pick("x-acs-action", "Action")?;
+    let version = pick("x-acs-version", "Version")?;
+    Ok((action, version))
 }
 
 /// Parameters of the transport, not of the request: they differ between retries (signature,

@@ -3,8 +3,10 @@
 
 pub mod actions;
 pub mod handler;
+pub mod nonces;
 pub mod params;
 pub mod sign;
+pub mod throttle;
 pub mod wire;
 
 pub use handler::intercept;

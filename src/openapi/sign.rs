@@ -32,16 +32,12 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::Mutex;
 use subtle::ConstantTimeEq;
 
 /// Largest accepted difference between the request time and the server clock (15 minutes).
 pub const MAX_SKEW_SECS: i64 = 15 * 60;
 
-/// How long [`NonceCache`] remembers a nonce: twice [`MAX_SKEW_SECS`]. A request stamped up to
-/// 15 minutes in the future, first seen at `s`, stays acceptable until `s + 30 min`, so a shorter
-/// memory would let it be replayed.
-pub const NONCE_TTL_MS: i64 = 2 * MAX_SKEW_SECS * 1000;
+pub use super::nonces::{NONCE_TTL_MS, NonceCache};
 
 /// The only V3 algorithm accepted (`ACS3-HMAC-SM3` / `ACS3-RSA-SHA256` are rejected).
 pub const V3_ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -175,64 +171,6 @@ pub fn unknown_key(access_key_id: &str) -> ApiError {
         "Specified access key is not found.",
     )
     .status(404)
-}
-
-/// Remembers `(access key, nonce)` pairs for [`NONCE_TTL_MS`] to reject replays. Thread-safe.
-#[derive(Debug, Default)]
-pub struct NonceCache {
-    inner: Mutex<NonceState>,
-}
-
-#[derive(Debug, Default)]
-struct NonceState {
-    /// `(access key id, nonce)` ⇒ first-seen time in Unix milliseconds.
-    seen: HashMap<(String, String), i64>,
-    last_prune_ms: i64,
-}
-
-/// Expired entries are dropped at most this often (they are ignored on lookup anyway).
-const PRUNE_INTERVAL_MS: i64 = 60_000;
-
-impl NonceCache {
-    /// An empty cache.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Records the nonce, or fails with `SignatureNonceUsed` when the same access key used it
-    /// within the last [`NONCE_TTL_MS`]. `now_ms` is Unix time in milliseconds.
-    pub fn check_and_insert(&self, key_id: &str, nonce: &str, now_ms: i64) -> Result<(), ApiError> {
-        let mut state = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if now_ms - state.last_prune_ms >= PRUNE_INTERVAL_MS {
-            state.seen.retain(|_, seen| now_ms - *seen < NONCE_TTL_MS);
-            state.last_prune_ms = now_ms;
-        }
-        let key = (key_id.to_owned(), nonce.to_owned());
-        if let Some(&seen) = state.seen.get(&key)
-            && now_ms - seen < NONCE_TTL_MS
-        {
-            return Err(ApiError::new(
-                "SignatureNonceUsed",
-                "Specified signature nonce was used already.",
-            ));
-        }
-        state.seen.insert(key, now_ms);
-        Ok(())
-    }
-
-    /// Number of remembered nonces (expired ones included until the next prune).
-    pub fn len(&self) -> usize {
-        self.inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .seen
-            .len()
-    }
-
-    /// Whether no nonce is remembered.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,6 +373,13 @@ fn verify_v3(
             "SignedHeaders must include {}.",
             unsigned.join(", ")
         )));
+    }
+    // The content type decides whether the body's parameters are read: unsigned, it could be
+    // flipped to drop (or add) every body parameter of a signed request.
+    if !req.body.is_empty() && !signed.iter().any(|s| s == "content-type") {
+        return Err(incomplete(
+            "A request with a body must list content-type in SignedHeaders.",
+        ));
     }
     let header = |name: &str| {
         req.headers
@@ -1602,13 +1547,14 @@ mod tests {
                 .check_and_insert("ak", "n1", t + NONCE_TTL_MS + 1)
                 .is_err()
         );
-        // Pruning drops expired entries.
+        // Eviction drops expired entries.
         assert_eq!(cache.len(), 3);
         assert!(
             cache
                 .check_and_insert("ak", "n2", t + 3 * NONCE_TTL_MS)
                 .is_ok()
         );
+        cache.evict_expired(t + 3 * NONCE_TTL_MS);
         assert_eq!(cache.len(), 1);
         assert!(!cache.is_empty());
     }

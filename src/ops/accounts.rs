@@ -1,6 +1,8 @@
 //! Accounts, passwords (argon2) and access keys.
 
-use super::Ops;
+use super::audit::Change;
+use super::throttle::{Policy, Throttle};
+use super::{Ctx, Ops, Source};
 use crate::domain::ApiError;
 use crate::domain::account::{AccountView, valid_account_id};
 use crate::store::accounts::{self as q, AccessKeyRow, AccountRow};
@@ -25,6 +27,103 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// A password hash of the same cost as real ones, checked when the account does not exist so an
+/// unknown account id takes as long to refuse as a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("linkyard: no such account"))
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::new(
+        "InvalidCredentials",
+        "The account id or password is incorrect.",
+    )
+    .status(401)
+}
+
+/// `SignInThrottled` (HTTP 429): too many failed sign-ins for the account or from the address.
+fn throttled(secs: i64, until_ms: i64) -> ApiError {
+    ApiError::new(
+        "SignInThrottled",
+        format!(
+            "Too many failed sign-ins for this account or from this address. Try again in {secs} s (after {}).",
+            crate::store::iso(until_ms + 999)
+        ),
+    )
+    .status(429)
+}
+
+/// A refused console sign-in: the error, and for a throttled one the seconds to wait
+/// (the `Retry-After` header).
+#[derive(Debug, Clone)]
+pub struct SignInRefused {
+    pub error: ApiError,
+    pub retry_after_s: Option<u64>,
+}
+
+/// Console sign-in protection: failure counters per account and per client address, and a bound
+/// on concurrent argon2 work (hashing and verifying run on the blocking pool, at most one per CPU).
+#[derive(Debug)]
+pub struct SignInGuard {
+    pub accounts: Throttle,
+    pub clients: Throttle,
+    permits: tokio::sync::Semaphore,
+}
+
+impl Default for SignInGuard {
+    fn default() -> Self {
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let policy = |free| Policy {
+            free,
+            base_ms: 2_000,
+            max_ms: 15 * 60_000,
+            forget_ms: 15 * 60_000,
+        };
+        Self {
+            // 5 free failures per account; 10 per address (offices share one).
+            accounts: Throttle::new(policy(5), 10_000),
+            clients: Throttle::new(policy(10), 10_000),
+            permits: tokio::sync::Semaphore::new(cpus),
+        }
+    }
+}
+
+impl SignInGuard {
+    /// Hashes a password on the blocking pool, within the argon2 concurrency bound.
+    pub async fn hash(&self, password: &str) -> Result<String, ApiError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal())?;
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|_| ApiError::internal())
+    }
+
+    /// Checks `password` against `hash` (against a dummy hash of the same cost when `None`, and
+    /// then always false), on the blocking pool within the concurrency bound.
+    pub async fn verify(&self, password: &str, hash: Option<String>) -> Result<bool, ApiError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal())?;
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || match hash {
+            Some(h) => verify_password(&password, &h),
+            None => {
+                let _ = verify_password(&password, dummy_hash());
+                false
+            }
+        })
+        .await
+        .map_err(|_| ApiError::internal())
+    }
+}
+
 /// What a new account needs.
 pub struct NewAccount<'a> {
     pub id: &'a str,
@@ -45,10 +144,7 @@ impl Ops {
         if a.name.trim().is_empty() {
             return Err(ApiError::missing("AccountName"));
         }
-        let password = a.password.to_string();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|_| ApiError::internal())?;
+        let hash = self.sign_ins.hash(a.password).await?;
         let mut tx = self.write_tx().await?;
         if q::account(&mut tx, a.id).await?.is_some() {
             return Err(ApiError::new(
@@ -106,36 +202,171 @@ impl Ops {
         Ok(())
     }
 
-    /// Checks an account id and password; the console's sign-in.
+    /// Checks an account id and password without throttling or audit (tests, tools). The
+    /// console signs in with [`Ops::sign_in`].
     pub async fn authenticate(
         &self,
         account_id: &str,
         password: &str,
     ) -> Result<AccountView, ApiError> {
-        let bad = || {
-            ApiError::new(
-                "InvalidCredentials",
-                "The account id or password is incorrect.",
-            )
-            .status(401)
-        };
         let mut c = self.pool.acquire().await?;
-        let Some(row) = q::account(&mut c, account_id.trim()).await? else {
-            return Err(bad());
-        };
-        let password = password.to_string();
-        let hash = row.password_hash.clone();
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .unwrap_or(false);
-        if ok {
-            Ok(AccountView {
+        let row = q::account(&mut c, account_id.trim()).await?;
+        drop(c);
+        let hash = row.as_ref().map(|r| r.password_hash.clone());
+        let ok = self.sign_ins.verify(password, hash).await?;
+        match row {
+            Some(row) if ok => Ok(AccountView {
                 id: row.id,
                 name: row.name,
-            })
-        } else {
-            Err(bad())
+            }),
+            _ => Err(invalid_credentials()),
         }
+    }
+
+    /// The console's sign-in: refuses a throttled account or client address (`SignInThrottled`,
+    /// HTTP 429), checks the password (an unknown account costs the same time as a wrong
+    /// password), counts failures per account and per client, and audits the outcome
+    /// (`SignIn` / `SignInFailed`, source console). `client` is the caller's address, or a fixed
+    /// key when it is not known.
+    pub async fn sign_in(
+        &self,
+        account_id: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<AccountView, SignInRefused> {
+        let account_id = account_id.trim();
+        let account_key = format!("account:{account_id}");
+        let client_key = format!("client:{client}");
+        let now = self.clock.now();
+        // Every attempt counts as a failure until it succeeds, so parallel guesses cannot all
+        // slip past the limit.
+        let counted = self
+            .sign_ins
+            .accounts
+            .attempt(&account_key, now)
+            .and_then(|()| {
+                self.sign_ins
+                    .clients
+                    .attempt(&client_key, now)
+                    .inspect_err(|_| self.sign_ins.accounts.forgive(&account_key))
+            });
+        if let Err(ms) = counted {
+            let secs = (ms + 999) / 1000;
+            tracing::warn!(account = %account_id, %client, retry_after_s = secs, "sign-in throttled");
+            return Err(SignInRefused {
+                error: throttled(secs, now + ms),
+                retry_after_s: Some(secs.max(1) as u64),
+            });
+        }
+        let refused = |error: ApiError| SignInRefused {
+            error,
+            retry_after_s: None,
+        };
+        let mut c = self.pool.acquire().await.map_err(|e| refused(e.into()))?;
+        let row = q::account(&mut c, account_id)
+            .await
+            .map_err(|e| refused(e.into()))?;
+        drop(c);
+        let hash = row.as_ref().map(|r| r.password_hash.clone());
+        let ok = self
+            .sign_ins
+            .verify(password, hash)
+            .await
+            .map_err(refused)?;
+        match row {
+            Some(row) if ok => {
+                self.sign_ins.accounts.reset(&account_key);
+                self.sign_ins.clients.forgive(&client_key);
+                let ctx = Ctx::new(row.id.clone(), Source::Console);
+                self.audit_session(
+                    &ctx,
+                    "SignIn",
+                    &row.id,
+                    format!("signed in to the console from {client}"),
+                    vec![row.id.clone()],
+                )
+                .await
+                .map_err(refused)?;
+                Ok(AccountView {
+                    id: row.id,
+                    name: row.name,
+                })
+            }
+            row => {
+                // The id as typed, shortened: it is attacker-controlled text.
+                let target: String = account_id.chars().take(32).collect();
+                let audience = row.map(|r| vec![r.id]).unwrap_or_default();
+                let ctx = Ctx::new(super::ANONYMOUS, Source::Console);
+                self.audit_session(
+                    &ctx,
+                    "SignInFailed",
+                    &target,
+                    format!("failed console sign-in from {client}"),
+                    audience,
+                )
+                .await
+                .map_err(refused)?;
+                Err(refused(invalid_credentials()))
+            }
+        }
+    }
+
+    /// Audits a console sign-out of `accounts` (the accounts the browser session held).
+    pub async fn sign_out(&self, accounts: &[String]) -> Result<(), ApiError> {
+        if accounts.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.write_tx().await?;
+        let mut events = Vec::new();
+        for a in accounts {
+            let ctx = Ctx::new(a.clone(), Source::Console);
+            events.push(
+                self.record(
+                    &mut tx,
+                    &ctx,
+                    Change {
+                        topic: "session",
+                        action: "SignOut",
+                        target: a,
+                        region_id: "",
+                        summary: "signed out of the console".into(),
+                        before: None,
+                        after: None,
+                        audience: vec![a.clone()],
+                    },
+                )
+                .await?,
+            );
+        }
+        tx.commit().await?;
+        self.publish(events);
+        Ok(())
+    }
+
+    async fn audit_session(
+        &self,
+        ctx: &Ctx,
+        action: &str,
+        target: &str,
+        summary: String,
+        audience: Vec<String>,
+    ) -> Result<(), ApiError> {
+        let tx = self.write_tx().await?;
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "session",
+                action,
+                target,
+                region_id: "",
+                summary,
+                before: None,
+                after: None,
+                audience,
+            },
+        )
+        .await
     }
 
     /// The account for an id, if it exists.

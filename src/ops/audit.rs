@@ -45,7 +45,10 @@ impl Ops {
         change: Change<'_>,
     ) -> Result<LiveEvent, ApiError> {
         let mut audience = change.audience;
-        if ctx.account_id != super::SYSTEM && !audience.contains(&ctx.account_id) {
+        if ctx.account_id != super::SYSTEM
+            && ctx.account_id != super::ANONYMOUS
+            && !audience.contains(&ctx.account_id)
+        {
             audience.push(ctx.account_id.clone());
         }
         sqlx::query::<Db>(

@@ -1,6 +1,11 @@
 //! Demo fault injection: a zone outage (its ENIs leave DNS answers until it recovers) and an overdue
 //! payment (the account's services and endpoints become FinancialLocked and their connections drop;
 //! clearing it reconnects them). Available when demo tools are on.
+//!
+//! Who may use them from a browser session ([`DemoAccess`]): a tool aimed at one account (an
+//! overdue payment) needs that account signed in to the session, or an operator account of the
+//! scenario; a tool that affects everyone (a zone outage, the reset) needs an operator account, or,
+//! when the scenario names no operator, every account of the scenario signed in to the session.
 
 use super::audit::Change;
 use super::{Ctx, Ops};
@@ -9,6 +14,54 @@ use crate::domain::region::REGIONS;
 use crate::domain::status_machine::{connection as conn, zone as zst};
 use crate::store::Db;
 use crate::store::endpoints as eq;
+
+/// Who asks for a demo tool: the accounts signed in to the browser session, and the scenario's
+/// operators and accounts.
+#[derive(Debug, Clone, Default)]
+pub struct DemoAccess {
+    pub signed_in: Vec<String>,
+    /// The scenario's `operators`.
+    pub operators: Vec<String>,
+    /// Every account of the scenario (without a scenario: every non-platform account).
+    pub accounts: Vec<String>,
+}
+
+impl DemoAccess {
+    /// True when an operator account is signed in to the session.
+    pub fn has_operator(&self) -> bool {
+        self.signed_in.iter().any(|a| self.operators.contains(a))
+    }
+
+    /// Why the session may not use tools that affect every account, or `None` when it may.
+    pub fn global_refusal(&self) -> Option<String> {
+        if self.has_operator() {
+            return None;
+        }
+        if !self.operators.is_empty() {
+            return Some(format!(
+                "Zone outages and the reset affect every account: sign in to an operator account of the scenario ({}) first.",
+                self.operators.join(", ")
+            ));
+        }
+        let missing: Vec<&str> = self
+            .accounts
+            .iter()
+            .filter(|a| !self.signed_in.contains(a))
+            .map(String::as_str)
+            .collect();
+        if self.signed_in.is_empty() || !missing.is_empty() {
+            return Some(format!(
+                "Zone outages and the reset affect every account: sign in to every account of the scenario (+ Account) first; missing: {}.",
+                missing.join(", ")
+            ));
+        }
+        None
+    }
+}
+
+fn forbidden(message: impl Into<String>) -> ApiError {
+    ApiError::new("Forbidden.DemoTools", message).status(403)
+}
 
 impl Ops {
     /// Refuses unless demo tools are on (demo mode).
@@ -22,6 +75,83 @@ impl Ops {
             )
             .status(403))
         }
+    }
+
+    /// Who may use demo tools: the session's accounts, the scenario's operators and accounts
+    /// (without a scenario, every non-platform account of the store).
+    pub async fn demo_access(
+        &self,
+        signed_in: Vec<String>,
+        operators: &[String],
+        scenario_accounts: Option<Vec<String>>,
+    ) -> Result<DemoAccess, ApiError> {
+        let accounts = match scenario_accounts {
+            Some(a) => a,
+            None => {
+                let mut c = self.pool.acquire().await?;
+                crate::store::accounts::accounts(&mut c)
+                    .await?
+                    .into_iter()
+                    .filter(|a| !a.is_platform)
+                    .map(|a| a.id)
+                    .collect()
+            }
+        };
+        Ok(DemoAccess {
+            signed_in,
+            operators: operators.to_vec(),
+            accounts,
+        })
+    }
+
+    /// Refuses a tool aimed at `account` unless it is signed in to the session or an operator is.
+    pub fn authorize_demo_account_tool(
+        &self,
+        access: &DemoAccess,
+        account: &str,
+    ) -> Result<(), ApiError> {
+        self.require_demo_tools()?;
+        if access.signed_in.iter().any(|a| a == account) || access.has_operator() {
+            Ok(())
+        } else {
+            Err(forbidden(format!(
+                "Demo tools act only on accounts signed in to this browser: sign in to {account} first (+ Account)."
+            )))
+        }
+    }
+
+    /// Refuses a tool that affects every account (zone outage, reset) unless an operator, or (no
+    /// operator named) every scenario account, is signed in to the session.
+    pub fn authorize_demo_global_tool(&self, access: &DemoAccess) -> Result<(), ApiError> {
+        self.require_demo_tools()?;
+        match access.global_refusal() {
+            None => Ok(()),
+            Some(why) => Err(forbidden(why)),
+        }
+    }
+
+    /// A zone outage asked for from the console (see [`DemoAccess`]).
+    pub async fn demo_zone_outage(
+        &self,
+        ctx: &Ctx,
+        access: &DemoAccess,
+        zone_id: &str,
+        down: bool,
+    ) -> Result<(), ApiError> {
+        self.authorize_demo_global_tool(access)?;
+        self.set_zone_outage(ctx, zone_id, down).await
+    }
+
+    /// An overdue payment asked for from the console (see [`DemoAccess`]).
+    pub async fn demo_overdue(
+        &self,
+        ctx: &Ctx,
+        access: &DemoAccess,
+        account_id: &str,
+        overdue: bool,
+    ) -> Result<(), ApiError> {
+        self.authorize_demo_account_tool(access, account_id)?;
+        self.set_overdue(ctx, account_id, overdue).await
     }
 
     /// Takes a zone down (`down = true`) or brings it back.
@@ -219,5 +349,29 @@ impl Ops {
         .await?;
         self.wake();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DemoAccess;
+
+    fn access(signed_in: &[&str], operators: &[&str]) -> DemoAccess {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect();
+        DemoAccess {
+            signed_in: v(signed_in),
+            operators: v(operators),
+            accounts: v(&["a", "b", "c"]),
+        }
+    }
+
+    #[test]
+    fn global_tools_need_an_operator_or_every_account() {
+        assert!(access(&["op"], &["op"]).global_refusal().is_none());
+        assert!(access(&["a", "b", "c"], &["op"]).global_refusal().is_some());
+        assert!(access(&["a", "b", "c"], &[]).global_refusal().is_none());
+        let why = access(&["a", "b"], &[]).global_refusal().unwrap();
+        assert!(why.contains("missing: c"), "{why}");
+        assert!(access(&[], &[]).global_refusal().is_some());
     }
 }

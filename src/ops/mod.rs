@@ -20,6 +20,7 @@ pub mod inventory;
 pub mod reconcile;
 pub mod services;
 pub mod tags;
+pub mod throttle;
 pub mod whitelist;
 
 use crate::domain::ApiError;
@@ -158,6 +159,9 @@ impl Ctx {
 /// The actor recorded for automatic changes.
 pub const SYSTEM: &str = "system";
 
+/// The actor recorded for what nobody signed in did (a failed sign-in).
+pub const ANONYMOUS: &str = "anonymous";
+
 /// The time source: the wall clock, or a manual clock tests can move.
 #[derive(Clone)]
 pub enum Clock {
@@ -196,6 +200,8 @@ pub struct Ops {
     /// Seals AccessKey secrets at rest. [`Ops::new`] starts with an ephemeral key; `serve` and
     /// `scenario load` set the configured one before touching the store.
     pub seal: crate::seal::SealKey,
+    /// Console sign-in throttling and the argon2 concurrency bound.
+    pub sign_ins: Arc<accounts::SignInGuard>,
 }
 
 impl Ops {
@@ -212,6 +218,7 @@ impl Ops {
             demo_tools: false,
             inflight: idempotency::InFlight::default(),
             seal: crate::seal::SealKey::ephemeral(),
+            sign_ins: Arc::default(),
         }
     }
 

@@ -1,8 +1,11 @@
 //! The HTTP server: console (SSR + server functions), SSE, health, metrics, and the layers around them.
 
 pub mod activity_csv;
+pub mod body_limit;
 pub mod csrf;
+pub mod fn_status;
 pub mod metrics;
+pub mod security;
 pub mod sse;
 
 use crate::ops::Ops;
@@ -27,8 +30,12 @@ pub struct AppState {
     pub demo_mode: bool,
     /// Signature nonces seen by the cloud API in the last half hour (replay protection).
     pub nonces: std::sync::Arc<crate::openapi::sign::NonceCache>,
+    /// Per-AccessKey flow control of the cloud API.
+    pub throttle: std::sync::Arc<crate::openapi::throttle::Throttle>,
     /// The scenario the demo resets to.
     pub scenario: Option<std::sync::Arc<crate::scenario::Scenario>>,
+    /// The URL browsers use (`--public-url`); `None`: plain http on the listening address.
+    pub public_url: Option<security::PublicUrl>,
 }
 
 /// Builds the whole application router (used by `serve` and by tests).
@@ -40,8 +47,9 @@ pub async fn router(state: AppState) -> Result<Router, String> {
         .await
         .map_err(|e| format!("cannot prepare the session table: {e}"))?;
     let sessions = SessionManagerLayer::new(store)
-        .with_name("linkyard_session")
-        .with_secure(false)
+        .with_name(security::session_cookie_name(state.public_url.as_ref()))
+        .with_secure(state.public_url.as_ref().is_some_and(|u| u.is_https()))
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_expiry(Expiry::OnInactivity(
@@ -66,13 +74,19 @@ pub async fn router(state: AppState) -> Result<Router, String> {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(axum::middleware::from_fn(fn_status::align))
+        .layer(axum::middleware::from_fn_with_state(
+            state.public_url.clone(),
+            csrf::guard,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::openapi::intercept,
         ))
+        .layer(axum::middleware::from_fn(body_limit::limit))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(security::headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state);

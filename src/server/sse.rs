@@ -1,4 +1,5 @@
-//! `GET /events`: Server-Sent Events carrying the live events the signed-in accounts may see.
+//! `GET /events`: Server-Sent Events carrying the live events the signed-in accounts may see; an
+//! event's `audience` is cut down to the session's own accounts before it is sent.
 
 use super::AppState;
 use crate::auth;
@@ -20,10 +21,12 @@ pub async fn events(State(state): State<AppState>, session: Session) -> Response
         let accounts = accounts.clone();
         async move {
             // A lagging receiver skips events; pages refetch on the next one anyway.
-            let ev = msg.ok()?;
+            let mut ev = msg.ok()?;
             if !ev.audience.iter().any(|a| accounts.contains(a)) {
                 return None;
             }
+            // Name only this session's accounts: the others involved are none of its business.
+            ev.audience.retain(|a| accounts.contains(a));
             Some(Ok::<_, Infallible>(
                 Event::default().event("change").json_data(&ev).ok()?,
             ))

@@ -100,33 +100,36 @@ pub async fn count(c: &mut SqliteConnection) -> sqlx::Result<i64> {
         .await
 }
 
+/// The tables a scenario fills, children before parents (the order [`wipe`] deletes in).
+pub const TABLES: &[&str] = &[
+    "idempotency",
+    "audit_events",
+    "tags",
+    "vpc_dns_links",
+    "bandwidth_requests",
+    "zone_faults",
+    "gateway_endpoint_route_tables",
+    "gateway_endpoints",
+    "connections",
+    "endpoint_zones",
+    "endpoint_security_groups",
+    "endpoints",
+    "service_users",
+    "service_resources",
+    "service_supported_regions",
+    "endpoint_services",
+    "load_balancers",
+    "security_groups",
+    "ip_allocations",
+    "vswitches",
+    "vpcs",
+    "access_keys",
+    "accounts",
+];
+
 /// Deletes every row of every table (scenario reset), leaving the schema in place.
 pub async fn wipe(c: &mut SqliteConnection) -> sqlx::Result<()> {
-    for table in [
-        "idempotency",
-        "audit_events",
-        "tags",
-        "vpc_dns_links",
-        "bandwidth_requests",
-        "zone_faults",
-        "gateway_endpoint_route_tables",
-        "gateway_endpoints",
-        "connections",
-        "endpoint_zones",
-        "endpoint_security_groups",
-        "endpoints",
-        "service_users",
-        "service_resources",
-        "service_supported_regions",
-        "endpoint_services",
-        "load_balancers",
-        "security_groups",
-        "ip_allocations",
-        "vswitches",
-        "vpcs",
-        "access_keys",
-        "accounts",
-    ] {
+    for table in TABLES {
         sqlx::query::<Db>(&format!("DELETE FROM {table}"))
             .execute(&mut *c)
             .await?;

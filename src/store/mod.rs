@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod endpoints;
 pub mod inventory;
 pub mod links;
+pub mod nonces;
 pub mod services;
 pub mod tags;
 

@@ -17,6 +17,17 @@ use leptos_router::path;
 
 /// The whole HTML document rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Every page gets a Content-Security-Policy with this response's nonce (leptos_axum makes a
+    // fresh one per response and puts it on the hydration and streaming scripts).
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(csp) =
+        axum::http::HeaderValue::from_str(&crate::server::security::page_csp(&nonce))
+    {
+        res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, csp);
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -25,7 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 // Apply the saved theme before first paint.
-                <script>
+                <script nonce=leptos::nonce::use_nonce()>
                     "try{if(localStorage.getItem('linkyard-theme')==='dark'){document.documentElement.classList.add('dark')}}catch(e){}"
                 </script>
                 <HydrationScripts options/>

@@ -16,6 +16,19 @@ pub fn Layout() -> impl IntoView {
     let session = Resource::new(move || version.get(), |_| get_session());
     let ctx = SessionCtx { session, version };
     provide_context(ctx);
+    // The live event stream follows who is signed in (opens after sign-in, reopens on changes).
+    let live = crate::ui::live::use_live_state();
+    Effect::new(move |_| {
+        let (Some(live), Some(result)) = (live, ctx.session.get()) else {
+            return;
+        };
+        let who = result.ok().and_then(|s| {
+            let active = s.info.active?.id;
+            let ids = s.info.signed_in.into_iter().map(|a| a.id).collect();
+            Some((ids, active))
+        });
+        live.follow_session(who);
+    });
     let location = use_location();
     view! {
         <Suspense fallback=|| view! { <div class="p-8 text-slate-500">"Loading…"</div> }>
@@ -107,6 +120,7 @@ fn TopBar(session: ConsoleSession) -> impl IntoView {
                 {demo.then(|| view! {
                     <a href="/signin?add=1" class="text-orange-600 dark:text-orange-400 hover:underline" id="add-account">"+ Account"</a>
                 })}
+                <LiveIndicator/>
                 <PendingBadge/>
                 <ThemeToggle/>
                 <button
@@ -136,7 +150,7 @@ impl OrDefaultView for Option<crate::domain::account::AccountView> {
 /// How many endpoint connections wait for the active provider's decision; links to the services.
 #[component]
 fn PendingBadge() -> impl IntoView {
-    let live = crate::ui::live::use_live();
+    let live = crate::ui::live::use_live_for(&["connection", "endpoint", "service", "demo"]);
     let ctx = expect_context::<SessionCtx>();
     let count = Resource::new(
         move || (live.get(), ctx.version.get()),
@@ -154,6 +168,42 @@ fn PendingBadge() -> impl IntoView {
                 })
             })}
         </Transition>
+    }
+}
+
+/// Whether live updates are on: a dot with a word, so a dropped stream is never silent.
+#[component]
+fn LiveIndicator() -> impl IntoView {
+    use crate::ui::live::LiveStatus;
+    let live = crate::ui::live::use_live_state();
+    let status = move || live.map(|l| l.status.get()).unwrap_or(LiveStatus::Off);
+    let (dot, word, title) = (
+        move || match status() {
+            LiveStatus::Live => "inline-block h-2 w-2 rounded-full bg-emerald-500",
+            LiveStatus::Connecting => {
+                "inline-block h-2 w-2 rounded-full bg-amber-500 animate-pulse"
+            }
+            LiveStatus::Off => "inline-block h-2 w-2 rounded-full bg-slate-400",
+        },
+        move || match status() {
+            LiveStatus::Live => "Live",
+            LiveStatus::Connecting => "Reconnecting…",
+            LiveStatus::Off => "Live updates off",
+        },
+        move || match status() {
+            LiveStatus::Live => "Changes appear here as they happen",
+            LiveStatus::Connecting => {
+                "The live update stream dropped; reconnecting. Pages refresh once it is back."
+            }
+            LiveStatus::Off => "Live updates are off: pages show what they loaded",
+        },
+    );
+    view! {
+        <span id="live-status" class="flex items-center gap-1 text-xs text-slate-600 dark:text-slate-300"
+            data-status=move || format!("{:?}", status()).to_lowercase() title=title role="status">
+            <span class=dot aria-hidden="true"></span>
+            <span class="hidden lg:inline">{word}</span>
+        </span>
     }
 }
 

@@ -1,7 +1,7 @@
 //! The Events tab of the detail pages: the audit entries about one service or endpoint. Live.
 
 use crate::api::activity::activity;
-use crate::ui::live::use_live;
+use crate::ui::live::use_live_any;
 use crate::ui::style::{TH, TR};
 use crate::ui::widgets::ErrorBanner;
 use leptos::prelude::*;
@@ -9,7 +9,7 @@ use leptos::prelude::*;
 /// Audit entries whose target is (or contains) `target`, newest first.
 #[component]
 pub fn ResourceEvents(#[prop(into)] target: Signal<String>) -> impl IntoView {
-    let live = use_live();
+    let live = use_live_any();
     let events = Resource::new(
         move || (target.get(), live.get()),
         |(t, _)| {

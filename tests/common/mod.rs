@@ -1,6 +1,8 @@
 //! Test support: a real router over a real SQLite file with the demo scenario, and a tiny HTTP client
-//! that keeps the session cookie.
+//! that keeps the session cookie. `api` signs cloud API requests.
 #![allow(dead_code)]
+
+pub mod api;
 
 use axum::Router;
 use axum::body::Body;
@@ -24,6 +26,11 @@ pub struct TestApp {
 }
 
 pub async fn demo_app() -> TestApp {
+    demo_app_with(|_| {}).await
+}
+
+/// [`demo_app`] with the server state adjusted by `customize` (rate limits, nonce cache …).
+pub async fn demo_app_with(customize: impl FnOnce(&mut AppState)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let pool = store::connect(&url).await.unwrap();
@@ -31,15 +38,60 @@ pub async fn demo_app() -> TestApp {
     let ops = Ops::new(pool, Bus::new(), 0);
     let s = scenario::parse(include_str!("../../scenarios/demo.toml")).unwrap();
     scenario::load(&ops, &s, false).await.unwrap();
+    let router = app_router(&ops, customize).await;
+    TestApp {
+        ops,
+        router,
+        _dir: dir,
+    }
+}
+
+/// How [`app_with`] builds the application (defaults: the bundled demo, demo mode on).
+pub struct AppOptions {
+    pub scenario: String,
+    pub demo_mode: bool,
+    pub public_url: Option<&'static str>,
+    /// A manual clock (unix ms) instead of the wall clock.
+    pub clock: Option<std::sync::Arc<std::sync::atomic::AtomicI64>>,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            scenario: include_str!("../../scenarios/demo.toml").to_string(),
+            demo_mode: true,
+            public_url: None,
+            clock: None,
+        }
+    }
+}
+
+/// Like [`demo_app`], with demo tools following `demo_mode` and the given options.
+pub async fn app_with(o: AppOptions) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let pool = store::connect(&url).await.unwrap();
+    store::migrate(&pool).await.unwrap();
+    let mut ops = Ops::new(pool, Bus::new(), 0);
+    ops.demo_tools = o.demo_mode;
+    if let Some(c) = o.clock {
+        ops.clock = linkyard::ops::Clock::Manual(c);
+    }
+    let s = scenario::parse(&o.scenario).unwrap();
+    scenario::load(&ops, &s, false).await.unwrap();
     let options = leptos::prelude::LeptosOptions::builder()
         .output_name("linkyard")
         .build();
     let router = router(AppState {
         leptos_options: options,
         ops: ops.clone(),
-        demo_mode: true,
+        demo_mode: o.demo_mode,
         nonces: Default::default(),
-        scenario: Some(std::sync::Arc::new(s.clone())),
+        throttle: Default::default(),
+        scenario: Some(std::sync::Arc::new(s)),
+        public_url: o
+            .public_url
+            .map(|u| linkyard::server::security::PublicUrl::parse(u).unwrap()),
     })
     .await
     .unwrap();
@@ -50,15 +102,37 @@ pub async fn demo_app() -> TestApp {
     }
 }
 
+/// A router over `ops` (a second server on the same database, or one after a restart).
+pub async fn app_router(ops: &Ops, customize: impl FnOnce(&mut AppState)) -> Router {
+    let s = scenario::parse(include_str!("../../scenarios/demo.toml")).unwrap();
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("linkyard")
+        .build();
+    let mut state = AppState {
+        leptos_options: options,
+        ops: ops.clone(),
+        demo_mode: true,
+        nonces: Default::default(),
+        throttle: Default::default(),
+        scenario: Some(std::sync::Arc::new(s)),
+        public_url: None,
+    };
+    customize(&mut state);
+    router(state).await.unwrap()
+}
+
 /// A browser-like client: remembers the session cookie.
 pub struct Client {
     router: Router,
     cookie: Option<String>,
+    /// The TCP peer the server sees (`ConnectInfo`); none by default, as with `oneshot`.
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 pub struct Reply {
     pub status: StatusCode,
     pub body: String,
+    pub headers: axum::http::HeaderMap,
 }
 
 impl Reply {
@@ -72,25 +146,50 @@ impl Client {
         Self {
             router: app.router.clone(),
             cookie: None,
+            peer: None,
         }
     }
 
-    pub async fn send(&mut self, mut req: Request<Body>) -> Reply {
+    /// The session cookie as sent (`name=value`).
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie.clone()
+    }
+
+    /// Replaces the session cookie (`name=value`), e.g. to plant or replay one.
+    pub fn set_cookie(&mut self, cookie: Option<String>) {
+        self.cookie = cookie;
+    }
+
+    /// Sends `req` with the cookie and returns the response unread (streams, headers).
+    pub async fn open(&mut self, mut req: Request<Body>) -> axum::response::Response {
         if let Some(c) = &self.cookie {
             req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
         }
-        req.headers_mut()
-            .insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
+        if !req.headers().contains_key(header::HOST) {
+            req.headers_mut()
+                .insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
+        }
+        if let Some(peer) = self.peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         if let Some(set) = res.headers().get(header::SET_COOKIE) {
             let v = set.to_str().unwrap();
             self.cookie = Some(v.split(';').next().unwrap().to_string());
         }
+        res
+    }
+
+    pub async fn send(&mut self, req: Request<Body>) -> Reply {
+        let res = self.open(req).await;
         let status = res.status();
+        let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         Reply {
             status,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            headers,
         }
     }
 

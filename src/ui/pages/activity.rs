@@ -1,14 +1,14 @@
 //! Activity: the audit log with filters (account, action, resource, time) and CSV export. Live.
 
 use crate::api::activity::activity;
-use crate::ui::live::use_live;
+use crate::ui::live::use_live_any;
 use crate::ui::style::*;
 use crate::ui::widgets::ErrorBanner;
 use leptos::prelude::*;
 
 #[component]
 pub fn ActivityPage() -> impl IntoView {
-    let live = use_live();
+    let live = use_live_any();
     let actor = RwSignal::new(String::new());
     let action = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());

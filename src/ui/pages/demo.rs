@@ -4,7 +4,7 @@
 use crate::api::bandwidth::{DecideBandwidthRequest, pending_bandwidth_requests};
 use crate::api::demo::*;
 use crate::ui::app::use_region;
-use crate::ui::live::use_live;
+use crate::ui::live::{use_live_any, use_live_for};
 use crate::ui::style::*;
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
@@ -49,7 +49,7 @@ const TOUR: &[(&str, &str, &str, &str)] = &[
 
 #[component]
 pub fn DemoPage() -> impl IntoView {
-    let live = use_live();
+    let live = use_live_any();
     let region = use_region();
     let reset = ServerAction::<ResetDemo>::new();
     let outage = ServerAction::<ZoneOutage>::new();
@@ -78,6 +78,7 @@ pub fn DemoPage() -> impl IntoView {
                     Err(e) => return view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
                 };
                 let done = d.done_actions.clone();
+                let refused = d.global_tools_refused.clone();
                 let last = d.connected_endpoint.clone();
                 let has_last = last.is_some();
                 view! {
@@ -104,6 +105,7 @@ pub fn DemoPage() -> impl IntoView {
                     <section class="mt-6 rounded-lg border border-slate-200 dark:border-slate-800 p-4 text-sm" id="faults">
                         <h2 class="font-semibold">"Fault injection"</h2>
                         <p class="text-slate-500">"Take a zone down and watch its address leave the endpoint's DNS answer; bring it back and watch it return."</p>
+                        {refused.map(|why| view! { <p id="demo-access" class="mt-2 text-amber-700 dark:text-amber-300">{why}</p> })}
                         <div class="mt-2 flex flex-wrap gap-2">
                             {d.zones.into_iter().map(|(zone, down)| {
                                 let z = zone.clone();
@@ -153,7 +155,7 @@ pub fn DemoPage() -> impl IntoView {
 /// The operator's desk: bandwidth increase requests waiting for a grant or a denial.
 #[component]
 fn OperatorBandwidthDesk() -> impl IntoView {
-    let live = use_live();
+    let live = use_live_for(&["endpoint", "connection"]);
     let decide = ServerAction::<DecideBandwidthRequest>::new();
     notify(decide, |_| "Bandwidth request decided".to_string());
     let pending = Resource::new(move || live.get(), |_| pending_bandwidth_requests());

@@ -9,7 +9,7 @@ use crate::api::inventory::get_inventory;
 use crate::domain::ApiError;
 use crate::domain::model::EndpointView;
 use crate::ui::app::use_region;
-use crate::ui::live::use_live;
+use crate::ui::live::use_live_for;
 use crate::ui::resource_events::ResourceEvents;
 use crate::ui::style::*;
 use crate::ui::tabs::{TabList, TabPanel, TabSpec, use_tab};
@@ -39,7 +39,7 @@ const ENDPOINT_TABS: &[TabSpec] = &[
 pub fn EndpointDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Signal::derive(move || params.with(|p| p.get("id").unwrap_or_default()));
-    let live = use_live();
+    let live = use_live_for(&["endpoint", "connection", "service", "demo"]);
     let detail: EndpointDetail = Resource::new(
         move || (id.get(), live.get()),
         |(id, _)| endpoint_detail(id),
@@ -239,7 +239,7 @@ fn PolicyEditor(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl Int
 /// Ask the operator for more per-zone bandwidth than the maximum, and the requests made so far.
 #[component]
 fn BandwidthRequests(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl IntoView {
-    let live = use_live();
+    let live = use_live_for(&["endpoint", "connection"]);
     let ask = ServerAction::<RequestBandwidth>::new();
     notify(ask, |r| {
         format!("Asked for {} Mbit/s per zone; the operator decides", r.mbps)
@@ -306,7 +306,7 @@ fn BandwidthRequests(detail: EndpointDetail, endpoint_id: Signal<String>) -> imp
 /// For endpoints with private DNS: the other VPCs that may resolve the service's custom domain.
 #[component]
 fn CustomDomainResolvers(endpoint_id: Signal<String>) -> impl IntoView {
-    let live = use_live();
+    let live = use_live_for(&["endpoint", "inventory"]);
     let region = use_region();
     let link = ServerAction::<SetVpcDnsLink>::new();
     notify(link, |_| "VPC DNS link changed".to_string());

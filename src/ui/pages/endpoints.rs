@@ -5,7 +5,7 @@ use crate::api::endpoints::*;
 use crate::api::inventory::get_inventory;
 use crate::domain::model::EndpointView;
 use crate::ui::app::use_region;
-use crate::ui::live::use_live;
+use crate::ui::live::use_live_for;
 use crate::ui::style::*;
 use crate::ui::table::{FilterBox, ListView, Pager, SortHeader};
 use crate::ui::toast::notify;
@@ -16,7 +16,7 @@ use leptos_router::components::A;
 /// The active account's endpoints and the create form.
 #[component]
 pub fn EndpointsPage() -> impl IntoView {
-    let live = use_live();
+    let live = use_live_for(&["endpoint", "connection", "service", "demo"]);
     let region = use_region();
     let create = ServerAction::<CreateEndpoint>::new();
     notify(create, |e| {

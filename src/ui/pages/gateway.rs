@@ -6,7 +6,7 @@ use crate::api::inventory::get_inventory;
 use crate::domain::ApiError;
 use crate::domain::gateway::{GatewayEndpointView, oss_gateway_service};
 use crate::ui::app::use_region;
-use crate::ui::live::use_live;
+use crate::ui::live::use_live_for;
 use crate::ui::resource_events::ResourceEvents;
 use crate::ui::style::*;
 use crate::ui::toast::notify;
@@ -18,7 +18,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 /// The active account's gateway endpoints and the create form.
 #[component]
 pub fn GatewayEndpointsPage() -> impl IntoView {
-    let live = use_live();
+    let live = use_live_for(&["gateway", "inventory"]);
     let region = use_region();
     let create = ServerAction::<CreateGatewayEndpoint>::new();
     notify(create, |g| format!("Gateway endpoint {} created", g.id));
@@ -155,7 +155,7 @@ fn CreateGatewayForm(create: ServerAction<CreateGatewayEndpoint>) -> impl IntoVi
 pub fn GatewayEndpointDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Signal::derive(move || params.with(|p| p.get("id").unwrap_or_default()));
-    let live = use_live();
+    let live = use_live_for(&["gateway", "inventory"]);
     let detail = Resource::new(
         move || (id.get(), live.get()),
         |(id, _)| gateway_endpoint(id),
@@ -209,7 +209,7 @@ type GatewayDetail = Resource<Result<GatewayEndpointView, ApiError>>;
 fn GatewayRouteTables(gateway_id: Signal<String>) -> impl IntoView {
     let change = ServerAction::<SetGatewayRouteTable>::new();
     notify(change, |_| "Route table association changed".to_string());
-    let live = use_live();
+    let live = use_live_for(&["gateway", "inventory"]);
     let tables = Resource::new(
         move || (gateway_id.get(), live.get()),
         |(id, _)| async move {

@@ -7,7 +7,7 @@ use crate::domain::ApiError;
 use crate::domain::inventory::{InventoryView, VpcView};
 use crate::domain::region::region as region_info;
 use crate::ui::app::use_region;
-use crate::ui::live::use_live;
+use crate::ui::live::use_live_for;
 use crate::ui::style::*;
 use crate::ui::toast::notify;
 use crate::ui::widgets::{ActionButton, ConfirmButton, CopyButton, ErrorBanner};
@@ -47,7 +47,7 @@ struct InventoryDrafts {
 /// The inventory page.
 #[component]
 pub fn InventoryPage() -> impl IntoView {
-    let live = use_live();
+    let live = use_live_for(&["inventory", "endpoint", "gateway", "service"]);
     let region = use_region();
     let drafts = InventoryDrafts::default();
     drafts.lb_type.set("nlb".into());

@@ -2,14 +2,14 @@
 
 use crate::api::inventory::{get_inventory, recent_activity};
 use crate::ui::app::SessionCtx;
-use crate::ui::live::use_live;
+use crate::ui::live::{use_live_any, use_live_for};
 use crate::ui::widgets::ErrorBanner;
 use leptos::prelude::*;
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let ctx = expect_context::<SessionCtx>();
-    let live = use_live();
+    let live = use_live_for(&["inventory", "endpoint", "gateway", "service"]);
     let region = move || {
         ctx.session
             .get()
@@ -18,7 +18,8 @@ pub fn OverviewPage() -> impl IntoView {
             .unwrap_or_default()
     };
     let inventory = Resource::new(move || (region(), live.get()), |(r, _)| get_inventory(r));
-    let activity = Resource::new(move || live.get(), |_| recent_activity(10));
+    let any = use_live_any();
+    let activity = Resource::new(move || any.get(), |_| recent_activity(10));
     view! {
         <h1 class="text-xl font-semibold">"Overview"</h1>
         <p class="text-sm text-slate-500">{move || format!("Region {}", region())}</p>

@@ -5,7 +5,7 @@ use crate::api::services::*;
 use crate::domain::ApiError;
 use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MAX, CONNECT_BANDWIDTH_MIN};
 use crate::domain::model::{ServiceView, WhitelistView};
-use crate::ui::live::use_live;
+use crate::ui::live::use_live_for;
 use crate::ui::pages::connection_queue::ConnectionQueue;
 use crate::ui::resource_events::ResourceEvents;
 use crate::ui::style::*;
@@ -33,7 +33,7 @@ const SERVICE_TABS: &[TabSpec] = &[
 pub fn ServiceDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Signal::derive(move || params.with(|p| p.get("id").unwrap_or_default()));
-    let live = use_live();
+    let live = use_live_for(&["endpoint", "connection", "service", "demo"]);
     let detail: ServiceDetail =
         Resource::new(move || (id.get(), live.get()), |(id, _)| service_detail(id));
     let tab = use_tab("overview");

@@ -4,7 +4,7 @@ use crate::api::inventory::get_inventory;
 use crate::api::services::{CreateService, list_my_services};
 use crate::domain::model::ServiceView;
 use crate::ui::app::use_region;
-use crate::ui::live::use_live;
+use crate::ui::live::use_live_for;
 use crate::ui::style::*;
 use crate::ui::table::{FilterBox, ListView, Pager, SortHeader};
 use crate::ui::toast::notify;
@@ -15,7 +15,7 @@ use leptos_router::components::A;
 /// Endpoint services of the active account, and a form to publish one.
 #[component]
 pub fn ServicesPage() -> impl IntoView {
-    let live = use_live();
+    let live = use_live_for(&["service", "connection", "endpoint"]);
     let region = use_region();
     let create = ServerAction::<CreateService>::new();
     notify(create, |s| {

@@ -9,6 +9,14 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
+    // Nobody is signed in on this page (or another account is being added): no event stream
+    // until the layout reports the new session.
+    let live = crate::ui::live::use_live_state();
+    Effect::new(move |_| {
+        if let Some(live) = live {
+            live.follow_session(None);
+        }
+    });
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next")).unwrap_or_else(|| "/".into());
     let adding = move || query.with(|q| q.get("add")).is_some();
