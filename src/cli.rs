@@ -3,6 +3,7 @@
 
 use crate::events::Bus;
 use crate::ops::Ops;
+use crate::seal::SealKey;
 use crate::server::{AppState, router};
 use crate::{scenario, store};
 use clap::{Parser, Subcommand};
@@ -30,6 +31,11 @@ pub struct Cli {
     /// Log filter (error, warn, info, debug, trace, or a tracing filter expression).
     #[arg(long, global = true, env = "LINKYARD_LOG", default_value = "info")]
     pub log_level: String,
+    /// File with the server key that seals AccessKey secrets at rest (32 bytes, base64); created
+    /// with mode 0600 when missing. Default: the database file's path plus `.key`. The key can
+    /// also be given itself, in base64, in LINKYARD_SEAL_KEY (which then takes precedence).
+    #[arg(long, global = true, env = "LINKYARD_SEAL_KEY_FILE")]
+    pub seal_key_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -133,7 +139,14 @@ async fn run(cli: Cli) -> Result<(), String> {
             command: ScenarioCommand::Load { file, reset },
         } => {
             let s = scenario::read(&file)?;
-            let ops = Ops::new(open(&cli.database_url).await?, Bus::new(), 0);
+            let mut ops = Ops::new(open(&cli.database_url).await?, Bus::new(), 0);
+            ops.seal = SealKey::configured(&cli.database_url, cli.seal_key_file.as_deref())?;
+            // With --reset the AccessKeys are replaced: another key is no reason to stop.
+            if let Err(e) = ops.seal_secrets().await
+                && !reset
+            {
+                return Err(e);
+            }
             scenario::load(&ops, &s, reset).await?;
             println!(
                 "scenario `{}` loaded into {} ({} accounts)",
@@ -143,12 +156,24 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Serve(args) => serve(&cli.database_url, args).await,
+        Command::Serve(args) => {
+            serve_sealed(&cli.database_url, cli.seal_key_file.as_deref(), args).await
+        }
     }
 }
 
-/// Starts the server and runs until SIGINT/SIGTERM.
+/// Starts the server and runs until SIGINT/SIGTERM, with the seal key from the environment or
+/// next to the database.
 pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+    serve_sealed(database_url, None, args).await
+}
+
+/// [`serve`] with the seal key read from `seal_key_file` (unless `LINKYARD_SEAL_KEY` is set).
+pub async fn serve_sealed(
+    database_url: &str,
+    seal_key_file: Option<&std::path::Path>,
+    args: ServeArgs,
+) -> Result<(), String> {
     let started = Instant::now();
     let scenario = args.scenario.as_deref().map(scenario::read).transpose()?;
     let public_url = args
@@ -167,6 +192,19 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     let demo_mode = args.demo.unwrap_or(scenario.is_some());
     let mut ops = Ops::new(pool, Bus::new(), args.transition_delay_ms as i64);
     ops.demo_tools = demo_mode;
+    // Secrets at rest: seal what is still plaintext; a wrong key stops here, with one line.
+    ops.seal = SealKey::configured(database_url, seal_key_file)?;
+    let sealed = match ops.seal_secrets().await {
+        // The scenario is about to replace every AccessKey: another key is no reason to stop.
+        Err(e) if args.reset && scenario.is_some() => {
+            tracing::warn!("{e}; continuing, since --reset replaces the AccessKeys");
+            0
+        }
+        r => r?,
+    };
+    if sealed > 0 {
+        tracing::info!(sealed, key = %ops.seal.source, "sealed AccessKey secrets stored in plaintext");
+    }
     ops.ensure_catalogue()
         .await
         .map_err(|e| format!("cannot create the managed-service catalogue: {e}"))?;
@@ -229,8 +267,11 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
             s.name
         );
         for a in &s.accounts {
-            println!("  {}  password {:<18} {}", a.id, a.password, a.name);
+            println!("  {}  {}", a.id, a.name);
         }
+        println!(
+            "  (their passwords are in the scenario file and, for the bundled demo, in the README)"
+        );
     } else {
         println!("Linkyard is serving {shown_url}");
     }

@@ -22,6 +22,8 @@ pub mod ops;
 #[cfg(feature = "ssr")]
 pub mod scenario;
 #[cfg(feature = "ssr")]
+pub mod seal;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;

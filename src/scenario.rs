@@ -183,8 +183,9 @@ fn location(text: &str, span: Option<std::ops::Range<usize>>) -> String {
 /// Loads `scenario` into the store. Refuses a non-empty store unless `reset` is set, in which case
 /// everything is deleted first.
 pub async fn load(ops: &Ops, scenario: &Scenario, reset: bool) -> Result<(), String> {
-    let mut c = ops.pool.acquire().await.map_err(|e| e.to_string())?;
-    let existing = store::accounts::count(&mut c)
+    // The check and the wipe go through the writer, in one transaction.
+    let mut tx = ops.write_tx().await.map_err(|e| e.message)?;
+    let existing = store::accounts::count(&mut tx)
         .await
         .map_err(|e| e.to_string())?;
     if existing > 0 && !reset {
@@ -194,11 +195,11 @@ pub async fn load(ops: &Ops, scenario: &Scenario, reset: bool) -> Result<(), Str
         ));
     }
     if existing > 0 {
-        store::accounts::wipe(&mut c)
+        store::accounts::wipe(&mut tx)
             .await
             .map_err(|e| e.to_string())?;
     }
-    drop(c);
+    tx.commit().await.map_err(|e| e.to_string())?;
     ops.ensure_catalogue().await.map_err(|e| e.to_string())?;
     let fail = |what: String| move |e: ApiError| format!("{what}: {} ({})", e.message, e.code);
     for a in &scenario.accounts {
@@ -350,6 +351,8 @@ pub async fn replace(ops: &Ops, scenario: &Scenario, ctx: &Ctx) -> Result<(), St
     store::migrate(&staging).await?;
     let mut staging_ops = Ops::new(staging.clone(), crate::events::Bus::new(), 0);
     staging_ops.clock = ops.clock.clone();
+    // Secrets are sealed while loading: with this server's key, since the rows are copied over.
+    staging_ops.seal = ops.seal.clone();
     let loaded = load(&staging_ops, scenario, false).await;
     staging.close().await;
     loaded?;

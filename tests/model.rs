@@ -860,6 +860,74 @@ async fn a_restart_finishes_pending_transitions() {
 }
 
 #[tokio::test]
+async fn the_reconciler_goes_on_past_a_failing_item_and_publishes_each_step() {
+    let app = demo_app().await;
+    let ops = &app.ops;
+    let service = |lb: &str, zone: &str| NewService {
+        region_id: "cn-hangzhou".into(),
+        resource_type: Some("slb".into()),
+        resources: vec![NewResource {
+            resource_id: lb.into(),
+            resource_type: Some("slb".into()),
+            zone_id: Some(zone.into()),
+        }],
+        ..Default::default()
+    };
+    // Two services are due; the first one's step fails (a database refusal).
+    let a = ops
+        .create_service(
+            &ctx(PROVIDER),
+            service("lb-bp1northwind00000002", "cn-hangzhou-i"),
+        )
+        .await
+        .unwrap();
+    let b = ops
+        .create_service(
+            &ctx(PROVIDER),
+            service("lb-bp1northwind00000001", "cn-hangzhou-h"),
+        )
+        .await
+        .unwrap();
+    sqlx::query(&format!(
+        "CREATE TRIGGER fail_one BEFORE UPDATE ON endpoint_services WHEN OLD.id = '{}'
+         BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+        a.id
+    ))
+    .execute(&ops.pool)
+    .await
+    .unwrap();
+    let mut events = ops.bus.subscribe();
+    let err = ops.advance_due().await.unwrap_err();
+    assert_eq!(err.code, "InternalError");
+    let status =
+        |id: String| async move { ops.get_service(&ctx(PROVIDER), &id).await.unwrap().status };
+    assert_eq!(
+        status(a.id.clone()).await,
+        "Creating",
+        "left for the next round"
+    );
+    assert_eq!(
+        status(b.id.clone()).await,
+        "Active",
+        "the next item went on"
+    );
+    let ev = events
+        .try_recv()
+        .expect("the committed step's event was published");
+    assert_eq!(
+        (ev.action.as_str(), ev.target.as_str()),
+        ("Reconcile", b.id.as_str())
+    );
+    // Once the cause is gone, the next round finishes the item.
+    sqlx::query("DROP TRIGGER fail_one")
+        .execute(&ops.pool)
+        .await
+        .unwrap();
+    assert_eq!(ops.advance_due().await.unwrap(), 1);
+    assert_eq!(status(a.id.clone()).await, "Active");
+}
+
+#[tokio::test]
 async fn lists_count_all_matches_and_requests_stay_in_their_region() {
     let app = demo_app().await;
     let ops = &app.ops;

@@ -255,24 +255,31 @@ async fn a_token_runs_once_even_when_retries_race() {
         let ops = app.ops.clone();
         let me = me.clone();
         async move {
-            ops.idempotent(&me, "CreateVpcEndpointService", "tok-1", "same", || async {
-                let s = ops
-                    .create_service(
-                        &me,
-                        NewService {
-                            region_id: "cn-hangzhou".into(),
-                            resource_type: Some("slb".into()),
-                            resources: vec![linkyard::ops::services::NewResource {
-                                resource_id: "lb-bp1northwind00000001".into(),
+            let runner = ops.clone();
+            ops.idempotent(
+                &me,
+                "CreateVpcEndpointService",
+                "tok-1",
+                "same",
+                |me| async move {
+                    let s = runner
+                        .create_service(
+                            &me,
+                            NewService {
+                                region_id: "cn-hangzhou".into(),
                                 resource_type: Some("slb".into()),
-                                zone_id: Some("cn-hangzhou-h".into()),
-                            }],
-                            ..Default::default()
-                        },
-                    )
-                    .await?;
-                Ok(serde_json::json!({"ServiceId": s.id}))
-            })
+                                resources: vec![linkyard::ops::services::NewResource {
+                                    resource_id: "lb-bp1northwind00000001".into(),
+                                    resource_type: Some("slb".into()),
+                                    zone_id: Some("cn-hangzhou-h".into()),
+                                }],
+                                ..Default::default()
+                            },
+                        )
+                        .await?;
+                    Ok(serde_json::json!({"ServiceId": s.id}))
+                },
+            )
             .await
         }
     };
@@ -297,7 +304,7 @@ async fn a_token_runs_once_even_when_retries_race() {
             "CreateVpcEndpointService",
             "tok-1",
             "other",
-            || async { Ok(serde_json::json!({})) },
+            |_| async { Ok(serde_json::json!({})) },
         )
         .await
         .unwrap_err();
@@ -309,11 +316,149 @@ async fn a_token_runs_once_even_when_retries_race() {
             "CreateVpcEndpointService",
             "bad token",
             "x",
-            || async { Ok(serde_json::json!({})) },
+            |_| async { Ok(serde_json::json!({})) },
         )
         .await
         .unwrap_err();
     assert_eq!(err.code, "IllegalParamFormat.ClientToken");
+}
+
+/// A service create with a ClientToken, as the cloud API runs it.
+fn orders_like(lb: &str, zone: &str) -> NewService {
+    NewService {
+        region_id: "cn-hangzhou".into(),
+        resource_type: Some("slb".into()),
+        resources: vec![linkyard::ops::services::NewResource {
+            resource_id: lb.into(),
+            resource_type: Some("slb".into()),
+            zone_id: Some(zone.into()),
+        }],
+        ..Default::default()
+    }
+}
+
+async fn token_rows(app: &common::TestApp) -> Vec<(String, String, String)> {
+    sqlx::query_as::<sqlx::Sqlite, (String, String, String)>(
+        "SELECT token, response, request_id FROM idempotency ORDER BY token",
+    )
+    .fetch_all(&app.ops.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_token_commits_with_the_change_and_a_retry_after_a_crash_does_not_run_it_again() {
+    let app = demo_app().await;
+    let me = ctx(PROVIDER.0);
+    // The first attempt: the change commits with the token's row, then the server dies before
+    // the response is stored (the operation ran under the claim, nothing stored the response).
+    let first = me.with_client_token("CreateVpcEndpointService", "crash-1", "fp");
+    let created = app
+        .ops
+        .create_service(
+            &first,
+            orders_like("lb-bp1northwind00000002", "cn-hangzhou-i"),
+        )
+        .await
+        .unwrap();
+    let rows = token_rows(&app).await;
+    assert_eq!(
+        rows,
+        vec![("crash-1".into(), String::new(), first.request_id.clone())],
+        "the token's row is committed with the change, without a response yet"
+    );
+    // The retry (a new request id) must not run the create again: it answers the first
+    // request's outcome from the row and the audit log.
+    let retry = ctx(PROVIDER.0);
+    let answer = app
+        .ops
+        .idempotent(
+            &retry,
+            "CreateVpcEndpointService",
+            "crash-1",
+            "fp",
+            |_| async { panic!("the change ran twice") },
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer["ServiceId"], created.id);
+    let services = app
+        .ops
+        .list_services(&me, "cn-hangzhou", &Default::default(), None, 50)
+        .await
+        .unwrap();
+    assert_eq!(services.total, 2, "the orders service and the one created");
+    // The recovered answer is now stored; the parameters are still checked.
+    let rows = token_rows(&app).await;
+    assert_eq!(rows[0].1, answer.to_string());
+    let err = app
+        .ops
+        .idempotent(
+            &retry,
+            "CreateVpcEndpointService",
+            "crash-1",
+            "other",
+            |_| async { panic!("the change ran twice") },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, "IdempotentParameterMismatch");
+}
+
+#[tokio::test]
+async fn a_token_is_written_once_per_request_and_failures_are_not_remembered() {
+    let app = demo_app().await;
+    let me = ctx(PROVIDER.0);
+    let ops = app.ops.clone();
+    // A refused create leaves no row: the retry runs (and may succeed).
+    let err = app
+        .ops
+        .idempotent(&me, "CreateVpcEndpointService", "t-2", "fp", |me| {
+            let ops = ops.clone();
+            async move {
+                ops.create_service(
+                    &me,
+                    orders_like("lb-bp1nosuchbalancer0001", "cn-hangzhou-i"),
+                )
+                .await?;
+                Ok(serde_json::json!({}))
+            }
+        })
+        .await
+        .unwrap_err();
+    assert!(!err.code.is_empty());
+    assert!(token_rows(&app).await.is_empty());
+    // A success stores its response; the audit row and the token's row share the request id.
+    let answer = app
+        .ops
+        .idempotent(&me, "CreateVpcEndpointService", "t-2", "fp", |me| {
+            let ops = ops.clone();
+            async move {
+                let s = ops
+                    .create_service(&me, orders_like("lb-bp1northwind00000002", "cn-hangzhou-i"))
+                    .await?;
+                Ok(serde_json::json!({"ServiceId": s.id}))
+            }
+        })
+        .await
+        .unwrap();
+    let rows = token_rows(&app).await;
+    assert_eq!(
+        rows,
+        vec![("t-2".into(), answer.to_string(), me.request_id.clone())]
+    );
+    let log = app
+        .ops
+        .audit_log(
+            PROVIDER.0,
+            &AuditFilter {
+                action: Some("CreateVpcEndpointService".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(log.iter().any(|a| a.request_id == me.request_id));
 }
 
 #[tokio::test]

@@ -114,15 +114,20 @@ async fn serve(
         request_id: request_id.to_owned(),
         dry_run: params.bool("DryRun")?.unwrap_or(false),
         region_id: params.string("RegionId"),
+        idempotency: None,
     };
     match params.get("ClientToken") {
         Some(token) if actions::changes_state(&action) && !ctx.dry_run => {
             let replayed = state
                 .ops
-                .idempotent(&ctx, &action, token, &fingerprint(&params), || async {
-                    actions::dispatch(&state.ops, &ctx, &action, &params)
-                        .await
-                        .map(serde_json::Value::Object)
+                .idempotent(&ctx, &action, token, &fingerprint(&params), |claimed| {
+                    // The ClientToken's row commits with the change (see `ops::idempotency`).
+                    let (action, params) = (&action, &params);
+                    async move {
+                        actions::dispatch(&state.ops, &claimed, action, params)
+                            .await
+                            .map(serde_json::Value::Object)
+                    }
                 })
                 .await?;
             match replayed {

@@ -145,15 +145,15 @@ impl Ops {
             return Err(ApiError::missing("AccountName"));
         }
         let hash = self.sign_ins.hash(a.password).await?;
-        let mut c = self.pool.acquire().await?;
-        if q::account(&mut c, a.id).await?.is_some() {
+        let mut tx = self.write_tx().await?;
+        if q::account(&mut tx, a.id).await?.is_some() {
             return Err(ApiError::new(
                 "AccountExist",
                 format!("The account {} already exists.", a.id),
             ));
         }
         q::insert_account(
-            &mut c,
+            &mut tx,
             &AccountRow {
                 id: a.id.into(),
                 name: a.name.into(),
@@ -164,6 +164,7 @@ impl Ops {
             },
         )
         .await?;
+        tx.commit().await?;
         Ok(AccountView {
             id: a.id.into(),
             name: a.name.into(),
@@ -183,8 +184,8 @@ impl Ops {
                 "AccessKey id and secret need at least 8 characters",
             ));
         }
-        let mut c = self.pool.acquire().await?;
-        if q::access_key(&mut c, id).await?.is_some() {
+        let mut tx = self.write_tx().await?;
+        if q::access_key(&mut tx, id).await?.is_some() {
             return Err(ApiError::new(
                 "AccessKeyExist",
                 format!("The AccessKey {id} already exists."),
@@ -192,11 +193,12 @@ impl Ops {
         }
         let key = AccessKeyRow {
             id: id.into(),
-            secret: secret.into(),
+            secret: self.seal.seal(id, secret),
             account_id: account.into(),
             enabled: true,
         };
-        q::insert_access_key(&mut c, &key, self.clock.now()).await?;
+        q::insert_access_key(&mut tx, &key, self.clock.now()).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -376,10 +378,73 @@ impl Ops {
         }))
     }
 
-    /// The secret and owner of an enabled access key.
+    /// The owner, status and plaintext secret of an access key (opened from its sealed form).
     pub async fn access_key(&self, id: &str) -> Result<Option<AccessKeyRow>, ApiError> {
         let mut c = self.pool.acquire().await?;
-        Ok(q::access_key(&mut c, id).await?)
+        let Some(mut row) = q::access_key(&mut c, id).await? else {
+            return Ok(None);
+        };
+        row.secret = self.seal.open(&row.id, &row.secret).map_err(|_| {
+            tracing::error!(access_key = %row.id, "the AccessKey secret does not open with the seal key");
+            ApiError::internal()
+        })?;
+        Ok(Some(row))
+    }
+
+    /// Start-up step: seals every AccessKey secret still stored in plaintext and checks that
+    /// every sealed one opens with this server's key. Returns how many were sealed now; a key
+    /// that opens none of them is refused with one line naming where the key came from.
+    pub async fn seal_secrets(&self) -> Result<usize, String> {
+        let db = |e: sqlx::Error| format!("cannot read the AccessKeys: {e}");
+        let mut tx = self.write_tx().await.map_err(|e| e.message)?;
+        let rows = sqlx::query_as::<crate::store::Db, (String, String)>(
+            "SELECT id, secret FROM access_keys ORDER BY id",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        let mut sealed = 0;
+        // Overwrite the plaintext in the page, not just unlink it (this connection only).
+        sqlx::query("PRAGMA secure_delete = ON")
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        for (id, secret) in rows {
+            if crate::seal::is_sealed(&secret) {
+                if self.seal.open(&id, &secret).is_err() {
+                    return Err(format!(
+                        "the seal key ({}) does not open the AccessKey secrets in this database \
+                         (AccessKey {id}): start with the key the database was sealed with \
+                         (LINKYARD_SEAL_KEY or --seal-key-file), or replace the data with \
+                         `serve --scenario FILE --reset`",
+                        self.seal.source
+                    ));
+                }
+                continue;
+            }
+            sqlx::query::<crate::store::Db>("UPDATE access_keys SET secret = $2 WHERE id = $1")
+                .bind(&id)
+                .bind(self.seal.seal(&id, &secret))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            sealed += 1;
+        }
+        tx.commit().await.map_err(db)?;
+        let mut c = self.write_pool.acquire().await.map_err(db)?;
+        sqlx::query("PRAGMA secure_delete = OFF")
+            .execute(&mut *c)
+            .await
+            .map_err(db)?;
+        if sealed > 0 {
+            // Copy the sealed pages into the database file and empty the WAL, so no frame with
+            // the plaintext stays behind.
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&mut *c)
+                .await
+                .map_err(db)?;
+        }
+        Ok(sealed)
     }
 }
 

@@ -36,7 +36,8 @@ pub struct Change<'a> {
 
 impl Ops {
     /// Writes the audit row inside the caller's transaction and returns the live event to publish
-    /// once the transaction commits.
+    /// once the transaction commits. The first row of a request that runs under a ClientToken
+    /// also writes the token's row, so the token and the change commit together.
     pub async fn record(
         &self,
         c: &mut SqliteConnection,
@@ -65,8 +66,9 @@ impl Ops {
         .bind(change.after.map(|v| v.to_string()))
         .bind(&ctx.request_id)
         .bind(format!(",{},", audience.join(",")))
-        .execute(c)
+        .execute(&mut *c)
         .await?;
+        self.write_claim(c, ctx).await?;
         Ok(LiveEvent {
             topic: change.topic.into(),
             action: change.action.into(),

@@ -6,6 +6,7 @@
 use super::audit::Change;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
+use crate::domain::event::LiveEvent;
 use crate::domain::gateway::{
     GatewayEndpointView, is_gateway_service, oss_gateway_service, oss_prefix, system_route_table,
 };
@@ -459,49 +460,54 @@ impl Ops {
         }
     }
 
-    /// Reconciler step: finishes due gateway endpoint transitions; returns how many advanced.
-    pub(crate) async fn advance_gateways(&self, now: i64) -> Result<usize, ApiError> {
+    /// One due gateway endpoint (Creating → Active, Deleting → gone), in its own transaction;
+    /// `None` when it is no longer due or in `expected`.
+    pub(crate) async fn settle_gateway(
+        &self,
+        id: &str,
+        expected: &str,
+        now: i64,
+    ) -> Result<Option<LiveEvent>, ApiError> {
         let mut tx = self.write_tx().await?;
-        let due = sqlx::query_as::<Db, (String, String, String, String)>(
-            "SELECT id, status, region_id, account_id FROM gateway_endpoints WHERE due_at <= $1 ORDER BY due_at",
+        let row = sqlx::query_as::<Db, (String, String, String)>(
+            "SELECT status, region_id, account_id FROM gateway_endpoints WHERE id = $1 AND due_at <= $2",
         )
+        .bind(id)
         .bind(now)
-        .fetch_all(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        let mut events = Vec::new();
-        for (id, status, region_id, owner) in &due {
-            let (sql, summary) = if status == "Deleting" {
-                (
-                    "DELETE FROM gateway_endpoints WHERE id = $1",
-                    "gateway endpoint deleted",
-                )
-            } else {
-                (
-                    "UPDATE gateway_endpoints SET status = 'Active', due_at = NULL WHERE id = $1",
-                    "gateway endpoint Active",
-                )
-            };
-            sqlx::query::<Db>(sql).bind(id).execute(&mut *tx).await?;
-            events.push(
-                self.record(
-                    &mut tx,
-                    &Ctx::system(),
-                    Change {
-                        topic: "gateway",
-                        action: "Reconcile",
-                        target: id,
-                        region_id,
-                        summary: summary.into(),
-                        before: Some(json!({"status": status})),
-                        after: None,
-                        audience: vec![owner.clone()],
-                    },
-                )
-                .await?,
-            );
-        }
+        let Some((status, region_id, owner)) = row.filter(|(s, _, _)| s == expected) else {
+            return Ok(None);
+        };
+        let (sql, summary) = if status == "Deleting" {
+            (
+                "DELETE FROM gateway_endpoints WHERE id = $1",
+                "gateway endpoint deleted",
+            )
+        } else {
+            (
+                "UPDATE gateway_endpoints SET status = 'Active', due_at = NULL WHERE id = $1",
+                "gateway endpoint Active",
+            )
+        };
+        sqlx::query::<Db>(sql).bind(id).execute(&mut *tx).await?;
+        let ev = self
+            .record(
+                &mut tx,
+                &Ctx::system(),
+                Change {
+                    topic: "gateway",
+                    action: "Reconcile",
+                    target: id,
+                    region_id: &region_id,
+                    summary: summary.into(),
+                    before: Some(json!({"status": status})),
+                    after: None,
+                    audience: vec![owner],
+                },
+            )
+            .await?;
         tx.commit().await?;
-        self.publish(events);
-        Ok(due.len())
+        Ok(Some(ev))
     }
 }

@@ -1,12 +1,21 @@
 //! ClientToken idempotency: a write retried with the same token within 24 hours gets the first
 //! response again instead of running twice. Only successes are remembered, so a request that
 //! failed can be retried with its token. Concurrent requests with one token run one at a time.
+//!
+//! The token's row is written in the same transaction as the change it guards: [`Ops::idempotent`]
+//! puts a [`Claim`] on the request's [`Ctx`], and the first audit row of the request
+//! ([`Ops::record`]) inserts the row, without a response yet, next to it. Once the operation has
+//! returned, its response is stored into the row. A crash between the commit and storing the
+//! response leaves a row without a response: a retry then answers from the row and the audit log
+//! (the id of what the first request created) and never runs the change again.
 
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::store::Db;
+use sqlx::SqliteConnection;
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// How long a token is remembered.
@@ -14,6 +23,16 @@ pub const TOKEN_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Longest accepted token.
 pub const MAX_TOKEN_LEN: usize = 64;
+
+/// The stored response of a row whose change committed but whose response was not stored yet.
+const PENDING: &str = "";
+
+/// The id field each create action answers with, filled from the audit log when a retry finds a
+/// committed change without a stored response.
+const CREATED_ID_FIELDS: [(&str, &str); 2] = [
+    ("CreateVpcEndpointService", "ServiceId"),
+    ("CreateVpcEndpoint", "EndpointId"),
+];
 
 /// Requests in flight per (account, action, token), so a retry waits for the first attempt.
 #[derive(Clone, Default)]
@@ -33,6 +52,44 @@ impl InFlight {
     }
 }
 
+/// A request's ClientToken: written by the first audit row of the request, in its transaction.
+#[derive(Debug)]
+pub struct Claim {
+    pub action: String,
+    pub token: String,
+    /// The request's business parameters (a reuse with others is refused).
+    pub fingerprint: String,
+    /// Set once the row was inserted in one of the request's transactions.
+    written: AtomicBool,
+}
+
+impl Claim {
+    pub fn new(action: &str, token: &str, fingerprint: &str) -> Self {
+        Self {
+            action: action.into(),
+            token: token.into(),
+            fingerprint: fingerprint.into(),
+            written: AtomicBool::new(false),
+        }
+    }
+
+    /// True once a transaction of the request inserted the token's row.
+    pub fn written(&self) -> bool {
+        self.written.load(Ordering::SeqCst)
+    }
+}
+
+impl Ctx {
+    /// This context running under ClientToken `token` of `action` (what [`Ops::idempotent`]
+    /// hands to the operation).
+    pub fn with_client_token(&self, action: &str, token: &str, fingerprint: &str) -> Ctx {
+        Ctx {
+            idempotency: Some(Arc::new(Claim::new(action, token, fingerprint))),
+            ..self.clone()
+        }
+    }
+}
+
 /// A ClientToken must be printable ASCII of at most 64 characters.
 pub fn check_token(token: &str) -> Result<(), ApiError> {
     if token.len() > MAX_TOKEN_LEN || !token.bytes().all(|b| b.is_ascii_graphic()) {
@@ -48,6 +105,9 @@ impl Ops {
     /// Runs `run` once per (caller, `action`, `token`): a repeat within 24 hours with the same
     /// `fingerprint` (the request's business parameters) returns the remembered response; with
     /// another fingerprint it is refused with `IdempotentParameterMismatch`.
+    ///
+    /// `run` gets the caller's context with the token's [`Claim`]: the operation must use it, so
+    /// that its audit row writes the token's row in the same transaction as the change.
     pub async fn idempotent<F, Fut>(
         &self,
         ctx: &Ctx,
@@ -57,7 +117,7 @@ impl Ops {
         run: F,
     ) -> Result<serde_json::Value, ApiError>
     where
-        F: FnOnce() -> Fut,
+        F: FnOnce(Ctx) -> Fut,
         Fut: Future<Output = Result<serde_json::Value, ApiError>>,
     {
         check_token(token)?;
@@ -82,12 +142,15 @@ impl Ops {
         run: F,
     ) -> Result<serde_json::Value, ApiError>
     where
-        F: FnOnce() -> Fut,
+        F: FnOnce(Ctx) -> Fut,
         Fut: Future<Output = Result<serde_json::Value, ApiError>>,
     {
+        if ctx.dry_run {
+            return run(ctx.clone()).await;
+        }
         let now = self.clock.now();
-        let seen = sqlx::query_as::<Db, (String, String)>(
-            "SELECT response, fingerprint FROM idempotency
+        let seen = sqlx::query_as::<Db, (String, String, String)>(
+            "SELECT response, fingerprint, request_id FROM idempotency
              WHERE account_id = $1 AND action = $2 AND token = $3 AND created_at > $4",
         )
         .bind(&ctx.account_id)
@@ -96,38 +159,178 @@ impl Ops {
         .bind(now - TOKEN_TTL_MS)
         .fetch_optional(&self.pool)
         .await?;
-        if let Some((response, first)) = seen {
+        if let Some((response, first, first_request)) = seen {
             if first != fingerprint {
                 return Err(ApiError::new(
                     "IdempotentParameterMismatch",
                     "The ClientToken was already used with other parameters.",
                 ));
             }
-            return serde_json::from_str(&response).map_err(|_| ApiError::internal());
+            if response != PENDING {
+                return serde_json::from_str(&response).map_err(|_| ApiError::internal());
+            }
+            // The first request's change committed, its response was never stored (the server
+            // stopped in between): answer what it did, from the audit log, and keep that answer.
+            let answer = self.recovered_answer(action, &first_request).await?;
+            tracing::info!(
+                action,
+                first_request,
+                "ClientToken retry after an interrupted request: answering from the audit log"
+            );
+            self.store_response(ctx, action, token, &first_request, &answer)
+                .await;
+            return Ok(answer);
         }
-        let response = run().await?;
-        if ctx.dry_run {
-            return Ok(response);
+        let claimed = ctx.with_client_token(action, token, fingerprint);
+        let claim = claimed.idempotency.clone().expect("claim just set");
+        match run(claimed).await {
+            Ok(response) => {
+                let stored = if claim.written() {
+                    self.store_response(ctx, action, token, &ctx.request_id, &response)
+                        .await
+                } else {
+                    Some(0)
+                };
+                if stored == Some(0) {
+                    // No row to complete: the operation changed nothing (no audit row), or the
+                    // transaction that wrote the row was rolled back and another one made the
+                    // change. Remember the answer anyway, so a retry replays it and a reuse of
+                    // the token with other parameters is still refused.
+                    let mut tx = self.write_tx().await?;
+                    insert_row(&mut tx, ctx, &claim, &response.to_string(), now).await?;
+                    tx.commit().await?;
+                }
+                Ok(response)
+            }
+            Err(e) => {
+                if claim.written() {
+                    // Failures are not remembered: a row a committed step of this request wrote
+                    // must not turn the retry into a success.
+                    let mut tx = self.write_tx().await?;
+                    sqlx::query::<Db>(
+                        "DELETE FROM idempotency WHERE account_id = $1 AND action = $2 AND token = $3
+                         AND request_id = $4 AND response = $5",
+                    )
+                    .bind(&ctx.account_id)
+                    .bind(action)
+                    .bind(token)
+                    .bind(&ctx.request_id)
+                    .bind(PENDING)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                }
+                Err(e)
+            }
         }
-        let mut c = self.pool.acquire().await?;
-        sqlx::query::<Db>("DELETE FROM idempotency WHERE created_at <= $1")
-            .bind(now - TOKEN_TTL_MS)
-            .execute(&mut *c)
+    }
+
+    /// Writes the token's row of `ctx`'s claim, without a response, in the caller's transaction
+    /// (once per request). Called by [`Ops::record`].
+    pub(crate) async fn write_claim(
+        &self,
+        c: &mut SqliteConnection,
+        ctx: &Ctx,
+    ) -> Result<(), ApiError> {
+        let Some(claim) = &ctx.idempotency else {
+            return Ok(());
+        };
+        if claim.written.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        insert_row(c, ctx, claim, PENDING, self.clock.now()).await
+    }
+
+    /// Stores the response of a token's row (after the change committed); how many rows took
+    /// it, `None` when the store failed. A failure here loses nothing: a retry finds the row
+    /// without a response and answers from the audit log.
+    async fn store_response(
+        &self,
+        ctx: &Ctx,
+        action: &str,
+        token: &str,
+        request_id: &str,
+        response: &serde_json::Value,
+    ) -> Option<u64> {
+        let stored = async {
+            let mut tx = self.write_tx().await?;
+            let n = sqlx::query::<Db>(
+                "UPDATE idempotency SET response = $5
+                 WHERE account_id = $1 AND action = $2 AND token = $3 AND request_id = $4",
+            )
+            .bind(&ctx.account_id)
+            .bind(action)
+            .bind(token)
+            .bind(request_id)
+            .bind(response.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            Ok::<_, ApiError>(n)
+        };
+        match stored.await {
+            Ok(n) => Some(n),
+            Err(e) => {
+                tracing::warn!(code = %e.code, action, "could not store a ClientToken response");
+                None
+            }
+        }
+    }
+
+    /// What a committed request answered, rebuilt from the audit log: the id of the object a
+    /// create made (other actions answer with no fields).
+    async fn recovered_answer(
+        &self,
+        action: &str,
+        request_id: &str,
+    ) -> Result<serde_json::Value, ApiError> {
+        let mut answer = serde_json::Map::new();
+        if let Some((_, field)) = CREATED_ID_FIELDS.iter().find(|(a, _)| *a == action) {
+            let target = sqlx::query_scalar::<Db, String>(
+                "SELECT target FROM audit_events WHERE request_id = $1 AND action = $2
+                 ORDER BY id LIMIT 1",
+            )
+            .bind(request_id)
+            .bind(action)
+            .fetch_optional(&self.pool)
             .await?;
-        sqlx::query::<Db>(
-            "INSERT INTO idempotency (account_id, action, token, response, fingerprint, created_at)
-             VALUES ($1,$2,$3,$4,$5,$6)
-             ON CONFLICT (account_id, action, token) DO UPDATE
-             SET response = excluded.response, fingerprint = excluded.fingerprint, created_at = excluded.created_at",
-        )
-        .bind(&ctx.account_id)
-        .bind(action)
-        .bind(token)
-        .bind(response.to_string())
-        .bind(fingerprint)
-        .bind(now)
+            if let Some(target) = target {
+                answer.insert((*field).into(), serde_json::Value::String(target));
+            }
+        }
+        Ok(serde_json::Value::Object(answer))
+    }
+}
+
+/// Inserts (or replaces an expired) token row, and drops expired rows.
+async fn insert_row(
+    c: &mut SqliteConnection,
+    ctx: &Ctx,
+    claim: &Claim,
+    response: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    let expired = now - TOKEN_TTL_MS;
+    sqlx::query::<Db>("DELETE FROM idempotency WHERE created_at <= $1")
+        .bind(expired)
         .execute(&mut *c)
         .await?;
-        Ok(response)
-    }
+    sqlx::query::<Db>(
+        "INSERT INTO idempotency (account_id, action, token, response, fingerprint, request_id, created_at)
+         VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (account_id, action, token) DO UPDATE
+         SET response = excluded.response, fingerprint = excluded.fingerprint,
+             request_id = excluded.request_id, created_at = excluded.created_at",
+    )
+    .bind(&ctx.account_id)
+    .bind(&claim.action)
+    .bind(&claim.token)
+    .bind(response)
+    .bind(&claim.fingerprint)
+    .bind(&ctx.request_id)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
 }

@@ -127,6 +127,9 @@ pub struct Ctx {
     /// The region the request addresses (the API's `RegionId`). When set, services and endpoints of
     /// other regions read as not found; the console addresses objects by id and leaves it unset.
     pub region_id: Option<String>,
+    /// The ClientToken this request runs under (set by [`Ops::idempotent`]): the first audit row
+    /// of the request writes the token's row in the same transaction (see [`Ops::record`]).
+    pub idempotency: Option<Arc<idempotency::Claim>>,
 }
 
 impl Ctx {
@@ -138,6 +141,7 @@ impl Ctx {
             request_id: ids::request_id(),
             dry_run: false,
             region_id: None,
+            idempotency: None,
         }
     }
 
@@ -193,6 +197,9 @@ pub struct Ops {
     pub demo_tools: bool,
     /// ClientToken requests being served, so a retry waits for the first attempt.
     pub inflight: idempotency::InFlight,
+    /// Seals AccessKey secrets at rest. [`Ops::new`] starts with an ephemeral key; `serve` and
+    /// `scenario load` set the configured one before touching the store.
+    pub seal: crate::seal::SealKey,
     /// Console sign-in throttling and the argon2 concurrency bound.
     pub sign_ins: Arc<accounts::SignInGuard>,
 }
@@ -210,6 +217,7 @@ impl Ops {
             waker: Arc::new(tokio::sync::Notify::new()),
             demo_tools: false,
             inflight: idempotency::InFlight::default(),
+            seal: crate::seal::SealKey::ephemeral(),
             sign_ins: Arc::default(),
         }
     }

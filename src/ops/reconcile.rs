@@ -11,274 +11,382 @@ use crate::store::services as sq;
 use crate::store::{Db, inventory as inv};
 use std::time::Duration;
 
+/// How long the reconciler waits before retrying after a step failed (milliseconds).
+const RETRY_AFTER_FAILURE_MS: i64 = 500;
+
+/// What one pass of the reconciler did.
+#[derive(Debug, Default)]
+struct Pass {
+    changed: usize,
+    /// The first step that failed (the others went on).
+    failed: Option<ApiError>,
+}
+
+impl Pass {
+    /// Counts a step: publishes its event (its transaction has committed), or logs its failure
+    /// and leaves the item for the next round.
+    fn step(&mut self, ops: &Ops, kind: &str, id: &str, r: Result<Option<LiveEvent>, ApiError>) {
+        match r {
+            Ok(Some(ev)) => {
+                ops.publish([ev]);
+                self.changed += 1;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(kind, id, code = %e.code, error = %e, "reconciler step failed; retrying next round");
+                self.failed.get_or_insert(e);
+            }
+        }
+    }
+}
+
 impl Ops {
     /// Advances every transition that is due now; returns how many objects changed.
+    ///
+    /// Each due item settles in its own transaction, which first checks that the item is still
+    /// due and still in the state it was listed in (an operation may have moved it meanwhile),
+    /// and its live event is published right after that commit. An item that fails is logged and
+    /// left for the next round while the others go on; the pass then answers the first failure.
     pub async fn advance_due(&self) -> Result<usize, ApiError> {
         let now = self.clock.now();
-        let mut changed = 0;
-        let mut events: Vec<LiveEvent> = Vec::new();
-        let ctx = Ctx::system();
+        let mut pass = Pass::default();
 
         // Services: Creating/Pending → Active; Deleting → gone (its endpoints' connections → ServiceDeleted).
-        let due: Vec<String> = sqlx::query_scalar::<Db, String>(
-            "SELECT id FROM endpoint_services WHERE due_at <= $1 ORDER BY due_at",
+        let due = sqlx::query_as::<Db, (String, String)>(
+            "SELECT id, status FROM endpoint_services WHERE due_at <= $1 ORDER BY due_at",
         )
         .bind(now)
         .fetch_all(&self.pool)
         .await?;
-        for id in due {
-            let mut tx = self.write_tx().await?;
-            let Some(mut s) = sq::get(&mut tx, &id).await? else {
-                continue;
-            };
-            let audience = self.service_audience(&mut tx, &s.id).await?;
-            let mut audience_all = audience.clone();
-            audience_all.push(s.account_id.clone());
-            if let Some(next) = st::settle(&s.status) {
-                s.status = next.into();
-                s.due_at = None;
-                sq::update(&mut tx, &s).await?;
-            } else if s.status == st::DELETING {
-                sqlx::query::<Db>("UPDATE connections SET status = 'ServiceDeleted', due_at = NULL, modified_at = $2 WHERE service_id = $1 AND status <> 'Deleting'")
-                    .bind(&s.id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                // Zones being removed keep going: their ENIs and addresses are released when due.
-                sqlx::query::<Db>("UPDATE endpoint_zones SET status = 'Disconnected', due_at = NULL WHERE status <> 'Deleting' AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $1)")
-                    .bind(&s.id)
-                    .execute(&mut *tx)
-                    .await?;
-                sq::delete(&mut tx, &s.id).await?;
-            } else {
-                s.due_at = None;
-                sq::update(&mut tx, &s).await?;
-            }
-            let summary = if s.status == st::DELETING {
-                "service deleted".to_string()
-            } else {
-                format!("service is {}", s.status)
-            };
-            events.push(
-                self.record(
-                    &mut tx,
-                    &ctx,
-                    Change {
-                        topic: "service",
-                        action: "Reconcile",
-                        target: &s.id,
-                        region_id: &s.region_id,
-                        summary,
-                        before: None,
-                        after: None,
-                        audience: audience_all,
-                    },
-                )
-                .await?,
-            );
-            tx.commit().await?;
-            changed += 1;
+        for (id, status) in due {
+            let r = self.settle_service(&id, &status, now).await;
+            pass.step(self, "service", &id, r);
         }
 
         // Connections first, so zones see the settled connection status.
-        let due: Vec<String> = sqlx::query_scalar::<Db, String>(
-            "SELECT endpoint_id FROM connections WHERE due_at <= $1 ORDER BY due_at",
+        let due = sqlx::query_as::<Db, (String, String)>(
+            "SELECT endpoint_id, status FROM connections WHERE due_at <= $1 ORDER BY due_at",
         )
         .bind(now)
         .fetch_all(&self.pool)
         .await?;
-        for id in due {
-            let mut tx = self.write_tx().await?;
-            let Some(mut k) = eq::connection(&mut tx, &id).await? else {
-                continue;
-            };
-            k.status = conn::settle(&k.status)
-                .unwrap_or(k.status.as_str())
-                .to_string();
-            k.due_at = None;
-            k.modified_at = now;
-            eq::update_connection(&mut tx, &k).await?;
-            let region = eq::get(&mut tx, &id)
-                .await?
-                .map(|e| e.region_id)
-                .unwrap_or_default();
-            events.push(
-                self.record(
-                    &mut tx,
-                    &ctx,
-                    Change {
-                        topic: "connection",
-                        action: "Reconcile",
-                        target: &id,
-                        region_id: &region,
-                        summary: format!("connection is {}", k.status),
-                        before: None,
-                        after: None,
-                        audience: vec![k.endpoint_owner_id.clone(), k.service_owner_id.clone()],
-                    },
-                )
-                .await?,
-            );
-            tx.commit().await?;
-            changed += 1;
+        for (id, status) in due {
+            let r = self.settle_connection(&id, &status, now).await;
+            pass.step(self, "connection", &id, r);
         }
 
         // Endpoint zones.
-        let due: Vec<(String, String)> = sqlx::query_as::<Db, (String, String)>(
-            "SELECT endpoint_id, zone_id FROM endpoint_zones WHERE due_at <= $1 ORDER BY due_at",
+        let due = sqlx::query_as::<Db, (String, String, String)>(
+            "SELECT endpoint_id, zone_id, status FROM endpoint_zones WHERE due_at <= $1 ORDER BY due_at",
         )
         .bind(now)
         .fetch_all(&self.pool)
         .await?;
-        for (ep, zone) in due {
-            let mut tx = self.write_tx().await?;
-            let Some(z) = eq::zones(&mut tx, &ep)
-                .await?
-                .into_iter()
-                .find(|z| z.zone_id == zone)
-            else {
-                continue;
-            };
-            let k = eq::connection(&mut tx, &ep).await?;
-            let k_status = k
-                .as_ref()
-                .map_or(conn::SERVICE_DELETED, |k| k.status.as_str())
-                .to_string();
-            match z.status.as_str() {
-                zst::DELETING => {
-                    eq::delete_zone(&mut tx, &ep, &zone).await?;
-                    inv::release_ips(&mut tx, &z.eni_id).await?;
-                }
-                zst::CREATING | zst::CONNECTING => {
-                    match k_status.as_str() {
-                        conn::CONNECTED | conn::PENDING => {
-                            eq::set_zone_status(&mut tx, &ep, &zone, zst::CONNECTED, None).await?
-                        }
-                        // Still connecting: check again when the connection settles.
-                        conn::CONNECTING => {
-                            eq::set_zone_status(
-                                &mut tx,
-                                &ep,
-                                &zone,
-                                zst::CONNECTING,
-                                k.as_ref().and_then(|k| k.due_at).or(Some(now + 50)),
-                            )
-                            .await?
-                        }
-                        conn::SERVICE_DELETED => {
-                            eq::set_zone_status(&mut tx, &ep, &zone, zst::DISCONNECTED, None)
-                                .await?
-                        }
-                        _ => eq::set_zone_status(&mut tx, &ep, &zone, zst::WAIT, None).await?,
-                    }
-                }
-                zst::DISCONNECTING => {
-                    // A single-zone disable leaves the zone Disconnected; a whole-connection
-                    // disconnect puts it back to Wait.
-                    let to = if k_status == conn::CONNECTED {
-                        zst::DISCONNECTED
-                    } else {
-                        zst::WAIT
-                    };
-                    eq::set_zone_status(&mut tx, &ep, &zone, to, None).await?;
-                }
-                _ => eq::set_zone_status(&mut tx, &ep, &zone, &z.status, None).await?,
-            }
-            let audience = k
-                .map(|k| vec![k.endpoint_owner_id, k.service_owner_id])
-                .unwrap_or_default();
-            events.push(
-                self.record(
-                    &mut tx,
-                    &ctx,
-                    Change {
-                        topic: "endpoint",
-                        action: "Reconcile",
-                        target: &ep,
-                        region_id: "",
-                        summary: format!("zone {zone} settled"),
-                        before: None,
-                        after: None,
-                        audience,
-                    },
-                )
-                .await?,
-            );
-            tx.commit().await?;
-            changed += 1;
+        for (ep, zone, status) in due {
+            let r = self.settle_zone(&ep, &zone, &status, now).await;
+            pass.step(self, "endpoint zone", &format!("{ep}/{zone}"), r);
         }
 
-        // Endpoint security groups: Attaching → Attached, Detaching → gone.
-        sqlx::query::<Db>("UPDATE endpoint_security_groups SET status = 'Attached', due_at = NULL WHERE status = 'Attaching' AND due_at <= $1").bind(now).execute(&self.pool).await?;
+        // Endpoint security groups: Attaching → Attached, Detaching → gone (no event).
+        let r = self.settle_security_groups(now).await;
+        pass.step(self, "endpoint security groups", "", r);
+
+        // Endpoints: Creating/Pending → Active; Deleting → gone with its zones, ENIs and connection.
+        let due = sqlx::query_as::<Db, (String, String)>(
+            "SELECT id, status FROM endpoints WHERE due_at <= $1 ORDER BY due_at",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        for (id, status) in due {
+            let r = self.settle_endpoint(&id, &status, now).await;
+            pass.step(self, "endpoint", &id, r);
+        }
+
+        let due = sqlx::query_as::<Db, (String, String)>(
+            "SELECT id, status FROM gateway_endpoints WHERE due_at <= $1 ORDER BY due_at",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        for (id, status) in due {
+            let r = self.settle_gateway(&id, &status, now).await;
+            pass.step(self, "gateway endpoint", &id, r);
+        }
+        match pass.failed {
+            Some(e) => Err(e),
+            None => Ok(pass.changed),
+        }
+    }
+
+    /// One due service, in its own transaction; `None` when it is no longer due or in `expected`.
+    async fn settle_service(
+        &self,
+        id: &str,
+        expected: &str,
+        now: i64,
+    ) -> Result<Option<LiveEvent>, ApiError> {
+        let mut tx = self.write_tx().await?;
+        let Some(mut s) = sq::get(&mut tx, id).await? else {
+            return Ok(None);
+        };
+        if s.status != expected || s.due_at.is_none_or(|d| d > now) {
+            return Ok(None);
+        }
+        let audience = self.service_audience(&mut tx, &s.id).await?;
+        let mut audience_all = audience.clone();
+        audience_all.push(s.account_id.clone());
+        if let Some(next) = st::settle(&s.status) {
+            s.status = next.into();
+            s.due_at = None;
+            sq::update(&mut tx, &s).await?;
+        } else if s.status == st::DELETING {
+            sqlx::query::<Db>("UPDATE connections SET status = 'ServiceDeleted', due_at = NULL, modified_at = $2 WHERE service_id = $1 AND status <> 'Deleting'")
+                .bind(&s.id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            // Zones being removed keep going: their ENIs and addresses are released when due.
+            sqlx::query::<Db>("UPDATE endpoint_zones SET status = 'Disconnected', due_at = NULL WHERE status <> 'Deleting' AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $1)")
+                .bind(&s.id)
+                .execute(&mut *tx)
+                .await?;
+            sq::delete(&mut tx, &s.id).await?;
+        } else {
+            s.due_at = None;
+            sq::update(&mut tx, &s).await?;
+        }
+        let summary = if s.status == st::DELETING {
+            "service deleted".to_string()
+        } else {
+            format!("service is {}", s.status)
+        };
+        let ev = self
+            .record(
+                &mut tx,
+                &Ctx::system(),
+                Change {
+                    topic: "service",
+                    action: "Reconcile",
+                    target: &s.id,
+                    region_id: &s.region_id,
+                    summary,
+                    before: None,
+                    after: None,
+                    audience: audience_all,
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(Some(ev))
+    }
+
+    /// One due connection, in its own transaction.
+    async fn settle_connection(
+        &self,
+        id: &str,
+        expected: &str,
+        now: i64,
+    ) -> Result<Option<LiveEvent>, ApiError> {
+        let mut tx = self.write_tx().await?;
+        let Some(mut k) = eq::connection(&mut tx, id).await? else {
+            return Ok(None);
+        };
+        if k.status != expected || k.due_at.is_none_or(|d| d > now) {
+            return Ok(None);
+        }
+        k.status = conn::settle(&k.status)
+            .unwrap_or(k.status.as_str())
+            .to_string();
+        k.due_at = None;
+        k.modified_at = now;
+        eq::update_connection(&mut tx, &k).await?;
+        let region = eq::get(&mut tx, id)
+            .await?
+            .map(|e| e.region_id)
+            .unwrap_or_default();
+        let ev = self
+            .record(
+                &mut tx,
+                &Ctx::system(),
+                Change {
+                    topic: "connection",
+                    action: "Reconcile",
+                    target: id,
+                    region_id: &region,
+                    summary: format!("connection is {}", k.status),
+                    before: None,
+                    after: None,
+                    audience: vec![k.endpoint_owner_id.clone(), k.service_owner_id.clone()],
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(Some(ev))
+    }
+
+    /// One due endpoint zone, in its own transaction.
+    async fn settle_zone(
+        &self,
+        ep: &str,
+        zone: &str,
+        expected: &str,
+        now: i64,
+    ) -> Result<Option<LiveEvent>, ApiError> {
+        let mut tx = self.write_tx().await?;
+        let Some(z) = eq::zones(&mut tx, ep)
+            .await?
+            .into_iter()
+            .find(|z| z.zone_id == zone)
+        else {
+            return Ok(None);
+        };
+        if z.status != expected || z.due_at.is_none_or(|d| d > now) {
+            return Ok(None);
+        }
+        let k = eq::connection(&mut tx, ep).await?;
+        let k_status = k
+            .as_ref()
+            .map_or(conn::SERVICE_DELETED, |k| k.status.as_str())
+            .to_string();
+        match z.status.as_str() {
+            zst::DELETING => {
+                eq::delete_zone(&mut tx, ep, zone).await?;
+                inv::release_ips(&mut tx, &z.eni_id).await?;
+            }
+            zst::CREATING | zst::CONNECTING => {
+                match k_status.as_str() {
+                    conn::CONNECTED | conn::PENDING => {
+                        eq::set_zone_status(&mut tx, ep, zone, zst::CONNECTED, None).await?
+                    }
+                    // Still connecting: check again when the connection settles.
+                    conn::CONNECTING => {
+                        eq::set_zone_status(
+                            &mut tx,
+                            ep,
+                            zone,
+                            zst::CONNECTING,
+                            k.as_ref().and_then(|k| k.due_at).or(Some(now + 50)),
+                        )
+                        .await?
+                    }
+                    conn::SERVICE_DELETED => {
+                        eq::set_zone_status(&mut tx, ep, zone, zst::DISCONNECTED, None).await?
+                    }
+                    _ => eq::set_zone_status(&mut tx, ep, zone, zst::WAIT, None).await?,
+                }
+            }
+            zst::DISCONNECTING => {
+                // A single-zone disable leaves the zone Disconnected; a whole-connection
+                // disconnect puts it back to Wait.
+                let to = if k_status == conn::CONNECTED {
+                    zst::DISCONNECTED
+                } else {
+                    zst::WAIT
+                };
+                eq::set_zone_status(&mut tx, ep, zone, to, None).await?;
+            }
+            _ => eq::set_zone_status(&mut tx, ep, zone, &z.status, None).await?,
+        }
+        let audience = k
+            .map(|k| vec![k.endpoint_owner_id, k.service_owner_id])
+            .unwrap_or_default();
+        let ev = self
+            .record(
+                &mut tx,
+                &Ctx::system(),
+                Change {
+                    topic: "endpoint",
+                    action: "Reconcile",
+                    target: ep,
+                    region_id: "",
+                    summary: format!("zone {zone} settled"),
+                    before: None,
+                    after: None,
+                    audience,
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(Some(ev))
+    }
+
+    /// Endpoint security groups that are due, in one transaction (no audit row, no event).
+    async fn settle_security_groups(&self, now: i64) -> Result<Option<LiveEvent>, ApiError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query::<Db>("UPDATE endpoint_security_groups SET status = 'Attached', due_at = NULL WHERE status = 'Attaching' AND due_at <= $1")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query::<Db>(
             "DELETE FROM endpoint_security_groups WHERE status = 'Detaching' AND due_at <= $1",
         )
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
+        Ok(None)
+    }
 
-        // Endpoints: Creating/Pending → Active; Deleting → gone with its zones, ENIs and connection.
-        let due: Vec<String> = sqlx::query_scalar::<Db, String>(
-            "SELECT id FROM endpoints WHERE due_at <= $1 ORDER BY due_at",
-        )
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
-        for id in due {
-            let mut tx = self.write_tx().await?;
-            let Some(mut e) = eq::get(&mut tx, &id).await? else {
-                continue;
-            };
-            let provider = eq::connection(&mut tx, &id)
-                .await?
-                .map(|k| k.service_owner_id);
-            if let Some(next) = st::settle(&e.status) {
-                e.status = next.into();
-                e.due_at = None;
-                eq::update(&mut tx, &e).await?;
-            } else if e.status == st::DELETING {
-                for z in eq::zones(&mut tx, &id).await? {
-                    inv::release_ips(&mut tx, &z.eni_id).await?;
-                }
-                sqlx::query::<Db>("DELETE FROM tags WHERE resource_id = $1")
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
-                eq::delete(&mut tx, &id).await?;
-            } else {
-                e.due_at = None;
-                eq::update(&mut tx, &e).await?;
-            }
-            let mut audience = vec![e.account_id.clone()];
-            audience.extend(provider);
-            let summary = if e.status == st::DELETING {
-                "endpoint deleted".to_string()
-            } else {
-                format!("endpoint is {}", e.status)
-            };
-            events.push(
-                self.record(
-                    &mut tx,
-                    &ctx,
-                    Change {
-                        topic: "endpoint",
-                        action: "Reconcile",
-                        target: &id,
-                        region_id: &e.region_id,
-                        summary,
-                        before: None,
-                        after: None,
-                        audience,
-                    },
-                )
-                .await?,
-            );
-            tx.commit().await?;
-            changed += 1;
+    /// One due endpoint, in its own transaction.
+    async fn settle_endpoint(
+        &self,
+        id: &str,
+        expected: &str,
+        now: i64,
+    ) -> Result<Option<LiveEvent>, ApiError> {
+        let mut tx = self.write_tx().await?;
+        let Some(mut e) = eq::get(&mut tx, id).await? else {
+            return Ok(None);
+        };
+        if e.status != expected || e.due_at.is_none_or(|d| d > now) {
+            return Ok(None);
         }
-        self.publish(events);
-        changed += self.advance_gateways(now).await?;
-        Ok(changed)
+        let provider = eq::connection(&mut tx, id)
+            .await?
+            .map(|k| k.service_owner_id);
+        if let Some(next) = st::settle(&e.status) {
+            e.status = next.into();
+            e.due_at = None;
+            eq::update(&mut tx, &e).await?;
+        } else if e.status == st::DELETING {
+            for z in eq::zones(&mut tx, id).await? {
+                inv::release_ips(&mut tx, &z.eni_id).await?;
+            }
+            sqlx::query::<Db>("DELETE FROM tags WHERE resource_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            eq::delete(&mut tx, id).await?;
+        } else {
+            e.due_at = None;
+            eq::update(&mut tx, &e).await?;
+        }
+        let mut audience = vec![e.account_id.clone()];
+        audience.extend(provider);
+        let summary = if e.status == st::DELETING {
+            "endpoint deleted".to_string()
+        } else {
+            format!("endpoint is {}", e.status)
+        };
+        let ev = self
+            .record(
+                &mut tx,
+                &Ctx::system(),
+                Change {
+                    topic: "endpoint",
+                    action: "Reconcile",
+                    target: id,
+                    region_id: &e.region_id,
+                    summary,
+                    before: None,
+                    after: None,
+                    audience,
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(Some(ev))
     }
 
     /// When the next transition is due (unix ms), if any.
@@ -300,11 +408,16 @@ impl Ops {
         let ops = self.clone();
         tokio::spawn(async move {
             loop {
-                if let Err(e) = ops.advance_due().await {
-                    tracing::warn!(error = %e, "reconciler pass failed");
-                }
+                // After a failed step, wait a while before trying it again.
+                let floor = match ops.advance_due().await {
+                    Ok(_) => 0,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "reconciler pass incomplete");
+                        RETRY_AFTER_FAILURE_MS
+                    }
+                };
                 let wait = match ops.next_due().await {
-                    Ok(Some(t)) => (t - ops.clock.now()).clamp(0, 1000) as u64,
+                    Ok(Some(t)) => (t - ops.clock.now()).clamp(floor, 1000) as u64,
                     _ => 1000,
                 };
                 if wait > 0 {
@@ -315,5 +428,96 @@ impl Ops {
                 }
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::services::{NewResource, NewService};
+    use crate::ops::{Clock, Source};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    async fn status(ops: &Ops, id: &str) -> (String, Option<i64>) {
+        sqlx::query_as::<Db, (String, Option<i64>)>(
+            "SELECT status, due_at FROM endpoint_services WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&ops.pool)
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_step_checks_its_item_is_still_due_and_in_the_listed_state() {
+        let clock = Arc::new(AtomicI64::new(1_800_000_000_000));
+        let mut ops = Ops::new(
+            crate::store::memory().await,
+            crate::events::Bus::new(),
+            1_000,
+        );
+        ops.clock = Clock::Manual(clock.clone());
+        let demo = crate::scenario::parse(include_str!("../../scenarios/demo.toml")).unwrap();
+        crate::scenario::load(&ops, &demo, false).await.unwrap();
+        let me = Ctx::new("1000000000000001", Source::Api);
+        let s = ops
+            .create_service(
+                &me,
+                NewService {
+                    region_id: "cn-hangzhou".into(),
+                    resource_type: Some("slb".into()),
+                    resources: vec![NewResource {
+                        resource_id: "lb-bp1northwind00000002".into(),
+                        resource_type: Some("slb".into()),
+                        zone_id: Some("cn-hangzhou-i".into()),
+                    }],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let now = clock.fetch_add(1_000, Ordering::SeqCst) + 1_000;
+        let set = |sql: &'static str| {
+            let ops = ops.clone();
+            let id = s.id.clone();
+            async move {
+                sqlx::query::<Db>(sql)
+                    .bind(&id)
+                    .bind(now)
+                    .execute(&ops.pool)
+                    .await
+                    .unwrap();
+            }
+        };
+        // Listed as due, then rescheduled by an operation before its step ran: left alone.
+        set("UPDATE endpoint_services SET due_at = $2 + 5000 WHERE id = $1").await;
+        assert!(
+            ops.settle_service(&s.id, "Creating", now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            status(&ops, &s.id).await,
+            ("Creating".into(), Some(now + 5000))
+        );
+        // Listed as Creating, moved to Pending meanwhile: left alone too.
+        set("UPDATE endpoint_services SET status = 'Pending', due_at = $2 WHERE id = $1").await;
+        assert!(
+            ops.settle_service(&s.id, "Creating", now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(status(&ops, &s.id).await.0, "Pending");
+        // In the state it was listed in and due: it settles, and says what to publish.
+        let ev = ops
+            .settle_service(&s.id, "Pending", now)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(ev.target, s.id);
+        assert_eq!(status(&ops, &s.id).await, ("Active".into(), None));
     }
 }

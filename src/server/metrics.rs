@@ -2,7 +2,7 @@
 
 use axum::body::Body;
 use axum::extract::MatchedPath;
-use axum::http::Request;
+use axum::http::{Method, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -30,28 +30,75 @@ pub async fn render() -> String {
 }
 
 /// Records `http_requests_total` and `http_request_duration_seconds` by route, method and status.
+///
+/// Every label takes a bounded set of values, whatever clients send: the route is the matched
+/// route pattern (never the request path; unmatched paths are `other`, static files `/pkg/*`),
+/// the method one of the standard ones or `other`, the status a number.
 pub async fn track(req: Request<Body>, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| {
-            if req.uri().path().starts_with("/pkg/") {
-                "/pkg/*".into()
-            } else {
-                "other".into()
-            }
-        });
-    let method = req.method().to_string();
+    let route = route_label(
+        req.extensions()
+            .get::<MatchedPath>()
+            .map(MatchedPath::as_str),
+        req.uri().path(),
+    );
+    let method = method_label(req.method());
     let start = Instant::now();
     let res = next.run(req).await;
     let labels = [
         ("route", route),
-        ("method", method),
+        ("method", method.to_string()),
         ("status", res.status().as_u16().to_string()),
     ];
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels)
         .record(start.elapsed().as_secs_f64());
     res
+}
+
+/// The route label: a route pattern of the router, `/pkg/*` for the site's static files, or
+/// `other` (the fallback and anything unmatched).
+fn route_label(matched: Option<&str>, path: &str) -> String {
+    match matched {
+        // axum names its catch-all fallback with a private wildcard: that is not a route.
+        Some(p) if !p.contains("__private__") => p.to_string(),
+        _ if path.starts_with("/pkg/") => "/pkg/*".into(),
+        _ => "other".into(),
+    }
+}
+
+/// The method label: a standard method, or `other` (HTTP allows any token as a method).
+fn method_label(m: &Method) -> &'static str {
+    match *m {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_bounded() {
+        assert_eq!(
+            route_label(Some("/services/{id}"), "/services/x"),
+            "/services/{id}"
+        );
+        assert_eq!(
+            route_label(Some("/{*__private__axum_fallback}"), "/a/b"),
+            "other"
+        );
+        assert_eq!(route_label(None, "/pkg/linkyard.js"), "/pkg/*");
+        assert_eq!(route_label(None, "/random"), "other");
+        assert_eq!(method_label(&Method::from_bytes(b"XFOO").unwrap()), "other");
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+    }
 }
