@@ -76,6 +76,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 step "Release build (cargo leptos build --release)"
 start=$EPOCHREALTIME
 cargo leptos build --release
+node scripts/precompress.mjs target/site/pkg
 build_s=$(seconds_since "$start")
 [[ $(tree_state) == "$commit" ]] || commit="$commit (changed to $(tree_state) during the build)"
 

@@ -12,6 +12,8 @@ step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
 step "Building server and WASM (cargo leptos build)"
 cargo leptos build
+step "Compressing the site's assets once (brotli, gzip)"
+node scripts/precompress.mjs target/site/pkg
 
 # Same flags and LEPTOS_* values as cargo-leptos' debug build, so the tests reuse its artifacts.
 export RUSTFLAGS="--cfg erase_components"

@@ -22,10 +22,74 @@ pub struct Scenario {
     /// browser session they are signed in to. Each must be one of `accounts`.
     #[serde(default)]
     pub operators: Vec<String>,
+    /// Who plays which part in the Demo page's guided tour (picked from the data when absent).
+    #[serde(default)]
+    pub tour: Option<ScenarioTour>,
     pub accounts: Vec<ScenarioAccount>,
 }
 
+/// The accounts the guided tour talks about, by id.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioTour {
+    /// Publishes the service.
+    pub provider: String,
+    /// Is whitelisted and connects.
+    pub consumer: String,
+    /// Is not whitelisted (optional).
+    pub outsider: Option<String>,
+}
+
 impl Scenario {
+    /// The tour's cast: the scenario's `[tour]` table, or picked from the data — the provider owns
+    /// load balancers (the first that publishes a service, else the first with any), the consumer
+    /// is another account that a provider's service whitelists (else the first other account with
+    /// a VPC), the outsider is an account that is neither. `None` when no account can publish.
+    pub fn tour_cast(&self) -> Option<crate::api::demo::TourCast> {
+        use crate::api::demo::{TourAccount, TourCast};
+        let named = |id: &str| {
+            self.accounts
+                .iter()
+                .find(|a| a.id == id)
+                .map(|a| TourAccount {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                })
+        };
+        if let Some(t) = &self.tour {
+            return Some(TourCast {
+                provider: named(&t.provider)?,
+                consumer: named(&t.consumer)?,
+                outsider: t.outsider.as_deref().and_then(named),
+            });
+        }
+        let provider = self
+            .accounts
+            .iter()
+            .find(|a| !a.services.is_empty())
+            .or_else(|| self.accounts.iter().find(|a| !a.load_balancers.is_empty()))?;
+        let whitelisted: Vec<&str> = provider
+            .services
+            .iter()
+            .flat_map(|s| {
+                s.whitelist
+                    .iter()
+                    .map(|w| w.trim_start_matches("acs:ram:*:").trim_end_matches(":*"))
+            })
+            .collect();
+        let others = || self.accounts.iter().filter(|a| a.id != provider.id);
+        let consumer = others()
+            .find(|a| whitelisted.contains(&a.id.as_str()))
+            .or_else(|| others().find(|a| !a.vpcs.is_empty()))?;
+        let outsider =
+            others().find(|a| a.id != consumer.id && !whitelisted.contains(&a.id.as_str()));
+        Some(TourCast {
+            provider: named(&provider.id)?,
+            consumer: named(&consumer.id)?,
+            outsider: outsider.and_then(|a| named(&a.id)),
+        })
+    }
+
     /// The ids of the scenario's accounts.
     pub fn account_ids(&self) -> Vec<String> {
         self.accounts.iter().map(|a| a.id.clone()).collect()
@@ -157,6 +221,16 @@ pub fn parse(text: &str) -> Result<Scenario, String> {
         toml::from_str(text).map_err(|e| e.message().to_string() + &location(text, e.span()))?;
     if s.accounts.is_empty() {
         return Err("a scenario needs at least one account".into());
+    }
+    if let Some(t) = &s.tour
+        && let Some(id) = [Some(&t.provider), Some(&t.consumer), t.outsider.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|id| !s.accounts.iter().any(|a| &a.id == *id))
+    {
+        return Err(format!(
+            "tour account `{id}` is not one of the scenario's accounts"
+        ));
     }
     if let Some(op) = s
         .operators
@@ -442,6 +516,49 @@ mod tests {
                 .unwrap_err()
                 .contains("at least one account")
         );
+    }
+
+    #[test]
+    fn the_tour_cast_comes_from_the_data_or_the_tour_table() {
+        let demo = parse(include_str!("../scenarios/demo.toml")).unwrap();
+        let cast = demo.tour_cast().unwrap();
+        assert_eq!(cast.provider.name, "Northwind Data");
+        assert_eq!(cast.consumer.name, "Contoso Retail");
+        assert_eq!(cast.outsider.unwrap().name, "Fabrikam Labs");
+
+        let other = r#"
+name = "other"
+[[accounts]]
+id = "2000000000000001"
+name = "Acme Shop"
+password = "x"
+vpcs = [{ id = "vpc-bp1acme00000000000001", region = "cn-hangzhou", cidr = "10.1.0.0/16" }]
+[[accounts]]
+id = "2000000000000002"
+name = "Globex Data"
+password = "x"
+vpcs = [{ id = "vpc-bp1globex0000000001", region = "cn-hangzhou", cidr = "10.2.0.0/16" }]
+load_balancers = [{ id = "nlb-bp1globex000000001", vpc = "vpc-bp1globex0000000001", type = "nlb", zones = ["cn-hangzhou-h"] }]
+"#;
+        let s = parse(other).unwrap();
+        let cast = s.tour_cast().unwrap();
+        assert_eq!(cast.provider.name, "Globex Data");
+        assert_eq!(cast.consumer.name, "Acme Shop");
+        assert!(cast.outsider.is_none());
+
+        let named = other.replace(
+            "name = \"other\"\n",
+            "name = \"other\"\ntour = { provider = \"2000000000000002\", consumer = \"2000000000000001\" }\n",
+        );
+        assert_eq!(
+            parse(&named).unwrap().tour_cast().unwrap().consumer.id,
+            "2000000000000001"
+        );
+        let wrong = other.replace(
+            "name = \"other\"\n",
+            "name = \"other\"\ntour = { provider = \"9\", consumer = \"2000000000000001\" }\n",
+        );
+        assert!(parse(&wrong).unwrap_err().contains("tour account `9`"));
     }
 
     #[test]

@@ -19,6 +19,23 @@ pub struct DemoView {
     pub connected_endpoint: Option<String>,
     /// Why zone outages and the reset are not available to this session, if they are not.
     pub global_tools_refused: Option<String>,
+    /// Who plays which part in the guided tour (from the scenario), if it has a provider.
+    pub tour: Option<TourCast>,
+}
+
+/// An account the guided tour names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TourAccount {
+    pub id: String,
+    pub name: String,
+}
+
+/// The guided tour's provider, consumer and (optionally) outsider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TourCast {
+    pub provider: TourAccount,
+    pub consumer: TourAccount,
+    pub outsider: Option<TourAccount>,
 }
 
 /// The demo page's data.
@@ -79,6 +96,7 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
         done_actions,
         connected_endpoint,
         global_tools_refused,
+        tour: state.scenario.as_ref().and_then(|s| s.tour_cast()),
     })
 }
 

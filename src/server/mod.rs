@@ -7,6 +7,7 @@ pub mod fn_status;
 pub mod metrics;
 pub mod security;
 pub mod sse;
+pub mod static_files;
 
 use crate::ops::Ops;
 use crate::ui::app::{App, shell};
@@ -58,7 +59,9 @@ pub async fn router(state: AppState) -> Result<Router, String> {
 
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
-    let app = Router::new()
+    let pkg_dir =
+        std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
+    let app = static_files::with_pkg(Router::new(), &pkg_dir)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics::render))

@@ -13,39 +13,60 @@ use crate::ui::widgets::{
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The tour: (title, what to do, where, the action that completes it).
-const TOUR: &[(&str, &str, &str, &str)] = &[
-    (
-        "Publish a service",
-        "As Northwind, publish a service from a load balancer.",
-        "/services",
-        "CreateVpcEndpointService",
-    ),
-    (
-        "Whitelist a consumer",
-        "Open the service and add Contoso's account id 1000000000000002 to its whitelist.",
-        "/services",
-        "AddUserToVpcEndpointService",
-    ),
-    (
-        "Request a connection",
-        "Add Contoso (+ Account), switch to it, and create an endpoint to the service by its name.",
-        "/endpoints",
-        "CreateVpcEndpoint",
-    ),
-    (
-        "Accept it",
-        "Switch back to Northwind; the request waits in the service's Connections. Accept it with a bandwidth.",
-        "/services",
-        "EnableVpcEndpointConnection",
-    ),
-    (
-        "Set the bandwidth",
-        "Change the connected endpoint's limit with the bandwidth editor.",
-        "/services",
-        "UpdateVpcEndpointConnectionAttribute",
-    ),
-];
+/// The tour: (title, what to do, where, the action that completes it), in the words of the
+/// scenario's cast (its provider and consumer by name).
+fn tour_steps(cast: Option<&TourCast>) -> Vec<(&'static str, String, &'static str, &'static str)> {
+    let (provider, consumer, consumer_id) = match cast {
+        Some(c) => (
+            c.provider.name.clone(),
+            c.consumer.name.clone(),
+            c.consumer.id.clone(),
+        ),
+        None => (
+            "the provider".into(),
+            "the consumer".into(),
+            "the consumer's account id".into(),
+        ),
+    };
+    vec![
+        (
+            "Publish a service",
+            format!("As {provider}, publish a service from a load balancer."),
+            "/services",
+            "CreateVpcEndpointService",
+        ),
+        (
+            "Whitelist a consumer",
+            format!(
+                "Open the service and add {consumer}'s account id {consumer_id} to its whitelist."
+            ),
+            "/services",
+            "AddUserToVpcEndpointService",
+        ),
+        (
+            "Request a connection",
+            format!(
+                "Add {consumer} (+ Account), switch to it, and create an endpoint to the service by its name."
+            ),
+            "/endpoints",
+            "CreateVpcEndpoint",
+        ),
+        (
+            "Accept it",
+            format!(
+                "Switch back to {provider}; the request waits in the service's Connections. Accept it with a bandwidth."
+            ),
+            "/services",
+            "EnableVpcEndpointConnection",
+        ),
+        (
+            "Set the bandwidth",
+            "Change the connected endpoint's limit with the bandwidth editor.".to_string(),
+            "/services",
+            "UpdateVpcEndpointConnectionAttribute",
+        ),
+    ]
+}
 
 #[component]
 pub fn DemoPage() -> impl IntoView {
@@ -85,13 +106,13 @@ pub fn DemoPage() -> impl IntoView {
                     <section class="mt-4 rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4" id="tour">
                         <h2 class="font-semibold">"Guided tour"</h2>
                         <ol class="mt-2 space-y-2 text-sm">
-                            {TOUR.iter().enumerate().map(|(i, (title, what, href, action))| {
+                            {tour_steps(d.tour.as_ref()).into_iter().enumerate().map(|(i, (title, what, href, action))| {
                                 let ok = done.iter().any(|a| a == action);
                                 view! {
                                     <li class="flex items-start gap-2" data-step=i data-done=ok.to_string()>
                                         <span class=if ok { "text-emerald-600" } else { "text-slate-400" }>{if ok { "✔" } else { "○" }}</span>
-                                        <span><strong>{format!("{}. {title}", i + 1)}</strong>" — "{*what}" "
-                                            <A href=*href attr:class="text-orange-700 dark:text-orange-300 hover:underline">"Go"</A></span>
+                                        <span><strong>{format!("{}. {title}", i + 1)}</strong>" — "{what}" "
+                                            <A href=href attr:class="text-orange-700 dark:text-orange-300 hover:underline">"Go"</A></span>
                                     </li>
                                 }
                             }).collect_view()}
