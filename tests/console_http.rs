@@ -150,3 +150,50 @@ async fn live_events_need_a_session() {
     let mut c = Client::new(&app);
     assert_eq!(c.get("/events").await.status, StatusCode::UNAUTHORIZED);
 }
+
+/// Building a router (another test's server, a restart) while this one renders pages must not
+/// stall the pages: generating the route list suppresses resource loading process-wide in leptos,
+/// and a resource first polled meanwhile used to wait forever (leptos#4773), which hung
+/// `pages_render_on_the_server` about once in 20 runs. Here a second thread builds routers without
+/// pause while 50 pages render; each render must finish (`within` fails the test after a timeout).
+/// Before the route list was generated once per process, this failed 10 runs out of 10.
+#[tokio::test]
+async fn pages_render_while_other_routers_are_built() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let app = demo_app().await;
+    let mut c = Client::new(&app);
+    c.sign_in(PROVIDER).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let built = Arc::new(AtomicUsize::new(0));
+    let builder = std::thread::spawn({
+        let (ops, stop, built) = (app.ops.clone(), stop.clone(), built.clone());
+        move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                while !stop.load(Ordering::Relaxed) {
+                    drop(app_router(&ops, |_| {}).await);
+                    built.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        }
+    });
+    while built.load(Ordering::Relaxed) == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    for path in ["/inventory", "/", "/services", "/endpoints", "/activity"].repeat(10) {
+        let page = c.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(
+            page.body.contains("Northwind Data"),
+            "{path}: {}",
+            page.body
+        );
+    }
+    stop.store(true, Ordering::Relaxed);
+    builder.join().unwrap();
+    assert!(built.load(Ordering::Relaxed) > 0);
+}

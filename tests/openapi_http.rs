@@ -113,14 +113,20 @@ async fn send(app: &TestApp, req: Request<Body>) -> Answer {
     let mut req = req;
     req.headers_mut()
         .insert(header::HOST, HeaderValue::from_static(HOST));
-    let res = app.router.clone().oneshot(req).await.unwrap();
+    let what = format!("{} {}", req.method(), req.uri().path());
+    let res = common::within(&what, app.router.clone().oneshot(req))
+        .await
+        .unwrap();
     let status = res.status();
     let content_type = res
         .headers()
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let bytes = common::within(&what, res.into_body().collect())
+        .await
+        .unwrap()
+        .to_bytes();
     let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     Answer {
         status,

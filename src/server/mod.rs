@@ -16,7 +16,8 @@ use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use leptos::prelude::LeptosOptions;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::sync::OnceLock;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
@@ -57,7 +58,7 @@ pub async fn router(state: AppState) -> Result<Router, String> {
             tower_sessions::cookie::time::Duration::hours(12),
         ));
 
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let leptos_options = state.leptos_options.clone();
     let pkg_dir =
         std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
@@ -94,6 +95,23 @@ pub async fn router(state: AppState) -> Result<Router, String> {
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     Ok(app)
+}
+
+/// The console's routes, generated once per process.
+///
+/// Generating runs the whole app once with resource loading switched off through a
+/// *process-wide* flag (leptos_router's `RouteList::generate` holds leptos_server's
+/// `SuppressResourceLoad`). A resource whose fetch is first polled while that flag is up — on any
+/// thread, e.g. a page being rendered by a router built earlier — parks on a future that never
+/// wakes, so that page's response never ends (leptos#4773). Every router used to generate the list
+/// again, so building a second router in a process that serves pages (each integration test builds
+/// its own, tests run in parallel) hung a render now and then. Generated once, before the first
+/// router exists, the flag can never be up while a page renders: a thread that could render must
+/// have passed through here, and `OnceLock` makes concurrent first callers wait for the one that
+/// generates.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Ready when the database answers.

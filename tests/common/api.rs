@@ -130,14 +130,20 @@ pub fn v1_request(
 pub async fn send(router: &Router, mut req: Request<Body>) -> Answer {
     req.headers_mut()
         .insert(header::HOST, HeaderValue::from_static(HOST));
-    let res = router.clone().oneshot(req).await.unwrap();
+    let what = format!("{} {}", req.method(), req.uri().path());
+    let res = super::within(&what, router.clone().oneshot(req))
+        .await
+        .unwrap();
     let status = res.status();
     let content_type = res
         .headers()
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let bytes = super::within(&what, res.into_body().collect())
+        .await
+        .unwrap()
+        .to_bytes();
     let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     Answer {
         status,

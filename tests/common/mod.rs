@@ -121,6 +121,72 @@ pub async fn app_router(ops: &Ops, customize: impl FnOnce(&mut AppState)) -> Rou
     router(state).await.unwrap()
 }
 
+/// How long one request through the router (or the reading of its body) may take before the test
+/// fails: far above what any request needs, even on a loaded 2-core CI machine, but a hang fails
+/// the test with the request's name instead of stalling the whole run. `LINKYARD_TEST_REQUEST_TIMEOUT_S`
+/// overrides it.
+pub fn request_timeout() -> std::time::Duration {
+    let secs = std::env::var("LINKYARD_TEST_REQUEST_TIMEOUT_S")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    std::time::Duration::from_secs(secs)
+}
+
+/// Awaits `fut` for at most [`request_timeout`], panicking with `what` when it takes longer.
+///
+/// Two guards: the tokio timeout ends an await that never wakes (a future parked forever), and a
+/// watchdog thread ends the process when the test's runtime thread itself is blocked (then no
+/// timer can fire), printing `what` either way.
+pub async fn within<F: std::future::Future>(what: &str, fut: F) -> F::Output {
+    let limit = request_timeout();
+    let _watchdog = Watchdog::arm(what, limit + std::time::Duration::from_secs(15));
+    match tokio::time::timeout(limit, fut).await {
+        Ok(out) => out,
+        Err(_) => panic!(
+            "{what} did not finish within {} s: the request hangs (see `within` in tests/common)",
+            limit.as_secs()
+        ),
+    }
+}
+
+/// Ends the process with a message when it is not disarmed (dropped) before `limit`.
+struct Watchdog {
+    done: std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+}
+
+impl Watchdog {
+    fn arm(what: &str, limit: std::time::Duration) -> Self {
+        let done = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+        let watched = done.clone();
+        let what = what.to_string();
+        std::thread::spawn(move || {
+            let (lock, cvar) = &*watched;
+            let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+            let (guard, _) = cvar
+                .wait_timeout_while(guard, limit, |done| !*done)
+                .unwrap_or_else(|e| e.into_inner());
+            if !*guard {
+                eprintln!(
+                    "{what} is still running after {} s and its runtime thread does not respond: \
+                     aborting the test process",
+                    limit.as_secs()
+                );
+                std::process::exit(101);
+            }
+        });
+        Self { done }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        let (lock, cvar) = &*self.done;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        cvar.notify_one();
+    }
+}
+
 /// A browser-like client: remembers the session cookie.
 pub struct Client {
     router: Router,
@@ -173,7 +239,10 @@ impl Client {
             req.extensions_mut()
                 .insert(axum::extract::ConnectInfo(peer));
         }
-        let res = self.router.clone().oneshot(req).await.unwrap();
+        let what = format!("{} {}", req.method(), req.uri());
+        let res = within(&what, self.router.clone().oneshot(req))
+            .await
+            .unwrap();
         if let Some(set) = res.headers().get(header::SET_COOKIE) {
             let v = set.to_str().unwrap();
             self.cookie = Some(v.split(';').next().unwrap().to_string());
@@ -182,10 +251,14 @@ impl Client {
     }
 
     pub async fn send(&mut self, req: Request<Body>) -> Reply {
+        let what = format!("{} {} (reading the body)", req.method(), req.uri());
         let res = self.open(req).await;
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let bytes = within(&what, res.into_body().collect())
+            .await
+            .unwrap()
+            .to_bytes();
         Reply {
             status,
             body: String::from_utf8_lossy(&bytes).into_owned(),
