@@ -91,14 +91,14 @@ pub fn DemoPage() -> impl IntoView {
                                     <li class="flex items-start gap-2" data-step=i data-done=ok.to_string()>
                                         <span class=if ok { "text-emerald-600" } else { "text-slate-400" }>{if ok { "✔" } else { "○" }}</span>
                                         <span><strong>{format!("{}. {title}", i + 1)}</strong>" — "{*what}" "
-                                            <A href=*href attr:class="text-orange-700 dark:text-orange-300 hover:underline">"Go"</A></span>
+                                            <A href=*href attr:class="text-orange-700 dark:text-orange-300 underline">"Go"</A></span>
                                     </li>
                                 }
                             }).collect_view()}
                             <li class="flex items-start gap-2" data-step="5" data-done=has_last.to_string()>
                                 <span class=if has_last { "text-emerald-600" } else { "text-slate-400" }>{if has_last { "✔" } else { "○" }}</span>
                                 <span><strong>"6. Resolve the domain"</strong>" — open the connected endpoint and see what its domain resolves to. "
-                                    {last.map(|id| view! { <A href=format!("/endpoints/{id}") attr:class="text-orange-700 dark:text-orange-300 hover:underline">"Open it"</A> })}</span>
+                                    {last.map(|id| view! { <A href=format!("/endpoints/{id}") attr:class="text-orange-700 dark:text-orange-300 underline">"Open it"</A> })}</span>
                             </li>
                         </ol>
                     </section>
