@@ -16,6 +16,10 @@ export function watchErrors(page: Page): string[] {
     if (m.type() === "error") errors.push(`console: ${m.text()} (${page.url()})`);
   });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message} (${page.url()})`));
+  // Name the failing request too (the console message only says "Failed to load resource").
+  page.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
   return errors;
 }
 

@@ -8,7 +8,7 @@ use crate::ui::live::{use_live_any, use_live_for};
 use crate::ui::style::*;
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
-    ActionButton, ConfirmButton, ErrorBanner, RequestStatusBadge, StatusBadge,
+    ActionButton, ConfirmButton, EmptyState, ErrorBanner, RequestStatusBadge, StatusBadge,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -167,7 +167,7 @@ fn OperatorBandwidthDesk() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match pending.await {
                         Err(e) => view! { <div class="mt-2"><ErrorBanner error=e/></div> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="mt-2 text-slate-500">"Nothing waiting."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <EmptyState name="operator-requests" title="No bandwidth requests waiting" hint="Consumers ask on an endpoint's Bandwidth tab; their requests wait here for a decision."/> }.into_any(),
                         Ok(list) => view! {
                             <table class="mt-2 w-full"><thead class="text-left text-slate-500"><tr>
                                 <th class=TH>"Endpoint"</th><th class=TH>"Account"</th><th class=TH>"Mbit/s per zone"</th><th class=TH>"Reason"</th><th class=TH>"Status"</th><th class=TH><span class="sr-only">"Decision"</span></th>
