@@ -1,10 +1,11 @@
 import { test, expect, Page } from "@playwright/test";
 import * as fs from "node:fs";
-import { CONSUMER, PROVIDER } from "./helpers";
+import { CONSUMER, PROVIDER, STRANGER } from "./helpers";
 import { ORDERS, api, createConnectedEndpoint, deleteEndpoint, open, signInByHand, watchErrors } from "./pages";
 
 // WCAG 2.1 A/AA: axe-core runs on every main page, in the light and the dark theme, and the test
 // fails on any violation (each printed with its rule id, target and summary) or console error.
+// Before this spec: 100 violating elements in the light theme and 252 in the dark (contrast).
 
 // Pages carry a strict CSP (scripts need the response's nonce), which blocks an inline <script>
 // such as page.addScriptTag({ path }) adds; page.evaluate runs through DevTools, outside the CSP.
@@ -59,6 +60,9 @@ for (const theme of ["light", "dark"] as const) {
     } finally {
       deleteEndpoint(endpoint);
     }
+    // Empty tables (Fabrikam has no services, endpoints, gateway endpoints or load balancers).
+    await signInByHand(page, STRANGER);
+    for (const url of ["/services", "/endpoints", "/gateway-endpoints", "/inventory"]) await check(url);
 
     console.log(`${found.length} axe violation(s) in the ${theme} theme`);
     for (const line of found) console.log(`  ${line}`);
