@@ -19,7 +19,7 @@ test("consumer requests, provider accepts live, consumer sees Connected", async 
   await provider.screenshot({ path: `${ARTIFACTS}/service-detail.png`, fullPage: true });
   await provider.getByRole("tab", { name: "Connections" }).click();
   await expect(provider).toHaveURL(/\?tab=connections$/);
-  await expect(provider.locator("#service-connections")).toContainText("No endpoint has connected yet.");
+  await expect(provider.locator("#service-connections")).toContainText("No endpoint connections yet");
 
   const consumer = await signedInPage(browser, CONSUMER);
   await consumer.goto("/endpoints");

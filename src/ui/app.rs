@@ -35,9 +35,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                // Apply the saved theme before first paint.
+                // Apply the theme before first paint: the one picked with the toggle (localStorage),
+                // else the system's preference, followed while it changes.
                 <script nonce=leptos::nonce::use_nonce()>
-                    "try{if(localStorage.getItem('linkyard-theme')==='dark'){document.documentElement.classList.add('dark')}}catch(e){}"
+                    "try{var m=matchMedia('(prefers-color-scheme: dark)'),f=function(){var t=localStorage.getItem('linkyard-theme');document.documentElement.classList.toggle('dark',t?t==='dark':m.matches)};f();m.addEventListener('change',f)}catch(e){}"
                 </script>
                 <HydrationScripts options/>
                 <MetaTags/>

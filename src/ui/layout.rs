@@ -39,9 +39,9 @@ pub fn Layout() -> impl IntoView {
                         view! {
                             <div class="min-h-screen flex flex-col">
                                 <TopBar session=s/>
-                                <div class="flex flex-1">
+                                <div class="flex flex-1 min-w-0">
                                     <Nav session=s2/>
-                                    <main class="flex-1 p-6 max-w-7xl" id="main">
+                                    <main class="flex-1 min-w-0 p-4 lg:p-6 max-w-7xl" id="main">
                                         <Outlet/>
                                     </main>
                                 </div>
@@ -62,6 +62,7 @@ pub fn Layout() -> impl IntoView {
 
 #[component]
 fn TopBar(session: ConsoleSession) -> impl IntoView {
+    let live = crate::ui::live::use_live_state();
     let ctx = expect_context::<SessionCtx>();
     let set_region = ServerAction::<SetRegion>::new();
     let switch = ServerAction::<SwitchAccount>::new();
@@ -77,11 +78,11 @@ fn TopBar(session: ConsoleSession) -> impl IntoView {
     let accounts = session.info.signed_in.clone();
     let demo = session.info.demo_mode;
     view! {
-        <header class="h-14 flex items-center gap-4 px-4 border-b border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
-            <a href="/" class="font-semibold text-lg tracking-tight text-orange-600 dark:text-orange-400">"Linkyard"</a>
-            <span class="text-xs text-slate-500 hidden md:inline">"PrivateLink console"</span>
-            <label class="ml-6 text-sm flex items-center gap-2">
-                <span class="text-slate-500">"Region"</span>
+        <header class="min-h-14 flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2 border-b border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
+            <a href="/" class="font-semibold text-lg tracking-tight text-orange-700 dark:text-orange-400">"Linkyard"</a>
+            <span class="text-xs text-slate-500 hidden xl:inline">"PrivateLink console"</span>
+            <label class="lg:ml-6 text-sm flex items-center gap-2">
+                <span class="text-slate-500 sr-only lg:not-sr-only">"Region"</span>
                 <select
                     id="region-picker"
                     class="rounded border border-slate-300 dark:border-slate-700 bg-transparent px-2 py-1"
@@ -98,12 +99,12 @@ fn TopBar(session: ConsoleSession) -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <div class="ml-auto flex items-center gap-3 text-sm">
-                <label class="flex items-center gap-2">
-                    <span class="text-slate-500">"Account"</span>
+            <div class="ml-auto flex flex-wrap items-center gap-3 text-sm">
+                <label class="flex min-w-0 items-center gap-2">
+                    <span class="text-slate-500 sr-only lg:not-sr-only">"Account"</span>
                     <select
                         id="account-switcher"
-                        class="rounded border border-slate-300 dark:border-slate-700 bg-transparent px-2 py-1"
+                        class="max-w-56 rounded border border-slate-300 dark:border-slate-700 bg-transparent px-2 py-1 xl:max-w-none"
                         on:change=move |ev| {
                             switch.dispatch(SwitchAccount { account_id: event_target_value(&ev) });
                         }
@@ -118,14 +119,22 @@ fn TopBar(session: ConsoleSession) -> impl IntoView {
                     </select>
                 </label>
                 {demo.then(|| view! {
-                    <a href="/signin?add=1" class="text-orange-600 dark:text-orange-400 hover:underline" id="add-account">"+ Account"</a>
+                    <a href="/signin?add=1" class="text-orange-700 dark:text-orange-400 hover:underline" id="add-account">"+ Account"</a>
                 })}
                 <LiveIndicator/>
                 <PendingBadge/>
                 <ThemeToggle/>
                 <button
-                    class="rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
-                    on:click=move |_| { sign_out.dispatch(SignOut {}); }
+                    id="sign-out"
+                    class="whitespace-nowrap rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+                    on:click=move |_| {
+                        // Stop live updates first: the sign-out's own event must not make open
+                        // pages refetch with a session that is already gone.
+                        if let Some(live) = live {
+                            live.follow_session(None);
+                        }
+                        sign_out.dispatch(SignOut {});
+                    }
                 >
                     "Sign out"
                 </button>
@@ -244,14 +253,14 @@ fn ThemeToggle() -> impl IntoView {
 fn Nav(session: ConsoleSession) -> impl IntoView {
     let link = "block rounded px-3 py-2 text-sm hover:bg-slate-100 dark:hover:bg-slate-800 aria-[current=page]:bg-orange-50 aria-[current=page]:text-orange-700 dark:aria-[current=page]:bg-slate-800 dark:aria-[current=page]:text-orange-300";
     view! {
-        <nav class="w-56 shrink-0 border-r border-slate-200 dark:border-slate-800 p-3 space-y-1 bg-white dark:bg-slate-900" aria-label="Main">
+        <nav class="w-40 lg:w-56 shrink-0 border-r border-slate-200 dark:border-slate-800 p-3 space-y-1 bg-white dark:bg-slate-900" aria-label="Main">
             <A href="/" exact=true attr:class=link>"Overview"</A>
-            <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-400">"Provider"</p>
+            <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">"Provider"</p>
             <A href="/services" attr:class=link>"Endpoint services"</A>
-            <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-400">"Consumer"</p>
+            <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">"Consumer"</p>
             <A href="/endpoints" attr:class=link>"Endpoints"</A>
             <A href="/gateway-endpoints" attr:class=link>"Gateway endpoints"</A>
-            <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-400">"Network"</p>
+            <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">"Network"</p>
             <A href="/inventory" attr:class=link>"Inventory"</A>
             <A href="/activity" attr:class=link>"Activity"</A>
             {session.info.demo_mode.then(|| view! { <A href="/demo" attr:class=link>"Demo"</A> })}

@@ -3,7 +3,7 @@
 use crate::api::activity::activity;
 use crate::ui::live::use_live_any;
 use crate::ui::style::{TH, TR};
-use crate::ui::widgets::ErrorBanner;
+use crate::ui::widgets::{EmptyState, ErrorBanner};
 use leptos::prelude::*;
 
 /// Audit entries whose target is (or contains) `target`, newest first.
@@ -27,7 +27,7 @@ pub fn ResourceEvents(#[prop(into)] target: Signal<String>) -> impl IntoView {
             {move || Suspend::new(async move {
                 match events.await {
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-                    Ok(rows) if rows.is_empty() => view! { <p class="text-sm text-slate-500">"Nothing recorded yet."</p> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <EmptyState name="events" title="No events recorded yet" hint="Every change to it, from the console or the API, appears here as it happens."/> }.into_any(),
                     Ok(rows) => view! {
                         <table class="w-full text-sm" data-events="">
                             <thead class="text-left text-slate-500"><tr>

@@ -7,7 +7,7 @@ pub const TR: &str = "border-t border-slate-200 dark:border-slate-800";
 /// Text inputs and selects.
 pub const INPUT: &str = "rounded border border-slate-300 dark:border-slate-700 bg-transparent px-2 py-1 focus-visible:outline-2 focus-visible:outline-orange-500";
 /// Primary action button.
-pub const BUTTON: &str = "rounded bg-orange-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-orange-700 disabled:opacity-60 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-500";
+pub const BUTTON: &str = "rounded bg-orange-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-orange-800 disabled:opacity-60 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-500";
 /// Secondary action button.
 pub const BUTTON_QUIET: &str = "rounded border border-slate-300 dark:border-slate-700 px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800 disabled:opacity-60 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-500";
 /// A button that starts something destructive (delete, disconnect); it asks first.

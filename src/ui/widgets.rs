@@ -192,3 +192,63 @@ pub fn ConfirmButton(
         </span>
     }
 }
+
+/// What an empty table shows instead of itself: what is missing, in words ("No load balancers in
+/// cn-hangzhou"), and the action that adds one — a button that takes the keyboard focus to the
+/// form on this page (`focus`: the id of its first control) or a link to another page (`href`).
+#[component]
+pub fn EmptyState(
+    /// Kept in `data-empty`, for tests.
+    name: &'static str,
+    #[prop(into)] title: String,
+    /// One sentence on what fills the table.
+    #[prop(optional, into)]
+    hint: Option<String>,
+    /// The action's label.
+    #[prop(optional, into)]
+    action: Option<String>,
+    /// The id of the form control the action focuses.
+    #[prop(optional)]
+    focus: Option<&'static str>,
+    /// Or the page the action opens.
+    #[prop(optional, into)]
+    href: Option<String>,
+) -> impl IntoView {
+    let button = match (action, focus, href) {
+        (Some(label), _, Some(href)) => Some(
+            view! { <a href=href class=format!("mt-3 inline-block {BUTTON_QUIET}") data-empty-action="">{label}</a> }
+                .into_any(),
+        ),
+        (Some(label), Some(target), None) => Some(
+            view! {
+                <button type="button" class=format!("mt-3 {BUTTON_QUIET}") data-empty-action="" aria-controls=target
+                    on:click=move |_| focus_control(target)>{label}</button>
+            }
+            .into_any(),
+        ),
+        _ => None,
+    };
+    view! {
+        <div class="mt-3 rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm dark:border-slate-700" data-empty=name>
+            <p class="font-medium">{title}</p>
+            {hint.map(|h| view! { <p class="mt-1 text-slate-500">{h}</p> })}
+            {button}
+        </div>
+    }
+}
+
+/// Scrolls to the control with this id and gives it the keyboard focus.
+fn focus_control(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document().get_element_by_id(id) {
+            el.scroll_into_view();
+            if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}

@@ -3,7 +3,7 @@
 use crate::api::activity::activity;
 use crate::ui::live::use_live_any;
 use crate::ui::style::*;
-use crate::ui::widgets::{CopyButton, ErrorBanner};
+use crate::ui::widgets::{CopyButton, EmptyState, ErrorBanner};
 use leptos::prelude::*;
 
 #[component]
@@ -70,9 +70,10 @@ pub fn ActivityPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match rows.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="mt-4 text-sm text-slate-500">"No activity matches."</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <EmptyState name="activity" title="No activity matches these filters" hint="Changes by this account, from the console or the API, are recorded here. Widen or clear the filters above." action="Change the filters" focus="filter-actor"/> }.into_any(),
                     Ok(list) => view! {
-                        <table class="mt-4 w-full text-sm" id="activity-log">
+                        // Wide: scrolls inside its own box at narrow widths, not the page.
+                        <div class="mt-4 overflow-x-auto"><table class="w-full text-sm" id="activity-log">
                             <thead class="text-left text-slate-500"><tr>
                                 <th class=TH>"Time (UTC)"</th><th class=TH>"Who"</th><th class=TH>"What happened"</th>
                                 <th class=TH>"Resource"</th><th class=TH>"Request id"</th>
@@ -94,7 +95,7 @@ pub fn ActivityPage() -> impl IntoView {
                                     <td class="pr-4"><IdCell id=r.request_id/></td>
                                 </tr>
                             }}).collect_view()}</tbody>
-                        </table>
+                        </table></div>
                     }.into_any(),
                 }
             })}

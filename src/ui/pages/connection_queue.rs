@@ -9,7 +9,7 @@ use crate::ui::pages::service_detail::ServiceDetail;
 use crate::ui::style::*;
 use crate::ui::table::RowDrafts;
 use crate::ui::toast::{ToastBody, notify, use_toasts};
-use crate::ui::widgets::{ActionButton, ConfirmButton, ErrorBanner, StatusBadge};
+use crate::ui::widgets::{ActionButton, ConfirmButton, EmptyState, ErrorBanner, StatusBadge};
 use leptos::prelude::*;
 
 /// The single-connection actions every row uses.
@@ -88,7 +88,7 @@ pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> imp
                 {move || Suspend::new(async move {
                     let Ok(d) = detail.await else { return ().into_any() };
                     if d.connections.is_empty() {
-                        return view! { <p class="text-sm text-slate-500">"No endpoint has connected yet."</p> }.into_any();
+                        return view! { <EmptyState name="connections" title="No endpoint connections yet" hint="Accounts on the whitelist connect by creating an endpoint with this service's name (Overview)." action="Manage the whitelist" href="?tab=whitelist"/> }.into_any();
                     }
                     let waiting: Vec<String> = d.connections.iter()
                         .filter(|k| k.status == "Disconnected")
@@ -98,7 +98,7 @@ pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> imp
                     let selectable = waiting.clone();
                     view! {
                         <BatchBar service_id=service_id waiting=selectable default_bandwidth=d.service.connect_bandwidth batch=batch state=state/>
-                        <table class="mt-3 w-full text-sm">
+                        <div class="mt-3 overflow-x-auto"><table class="w-full text-sm">
                             <thead class="text-left text-slate-500"><tr>
                                 <th class="py-2 pr-2"><SelectAll waiting=waiting state=state/></th>
                                 <th class=TH>"Consumer account"</th><th class=TH>"Endpoint"</th><th class=TH>"Zones"</th><th class=TH>"Age"</th>
@@ -107,7 +107,7 @@ pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> imp
                             <tbody>{d.connections.into_iter().map(|k| view! {
                                 <ConnectionRow connection=k now=now.clone() service_id=service_id actions=actions state=state/>
                             }).collect_view()}</tbody>
-                        </table>
+                        </table></div>
                     }.into_any()
                 })}
             </Transition>

@@ -8,7 +8,7 @@ use crate::ui::live::{use_live_any, use_live_for};
 use crate::ui::style::*;
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
-    ActionButton, ConfirmButton, ErrorBanner, RequestStatusBadge, StatusBadge,
+    ActionButton, ConfirmButton, EmptyState, ErrorBanner, RequestStatusBadge, StatusBadge,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -112,14 +112,14 @@ pub fn DemoPage() -> impl IntoView {
                                     <li class="flex items-start gap-2" data-step=i data-done=ok.to_string()>
                                         <span class=if ok { "text-emerald-600" } else { "text-slate-400" }>{if ok { "✔" } else { "○" }}</span>
                                         <span><strong>{format!("{}. {title}", i + 1)}</strong>" — "{what}" "
-                                            <A href=href attr:class="text-orange-700 dark:text-orange-300 hover:underline">"Go"</A></span>
+                                            <A href=href attr:class="text-orange-700 dark:text-orange-300 underline">"Go"</A></span>
                                     </li>
                                 }
                             }).collect_view()}
                             <li class="flex items-start gap-2" data-step="5" data-done=has_last.to_string()>
                                 <span class=if has_last { "text-emerald-600" } else { "text-slate-400" }>{if has_last { "✔" } else { "○" }}</span>
                                 <span><strong>"6. Resolve the domain"</strong>" — open the connected endpoint and see what its domain resolves to. "
-                                    {last.map(|id| view! { <A href=format!("/endpoints/{id}") attr:class="text-orange-700 dark:text-orange-300 hover:underline">"Open it"</A> })}</span>
+                                    {last.map(|id| view! { <A href=format!("/endpoints/{id}") attr:class="text-orange-700 dark:text-orange-300 underline">"Open it"</A> })}</span>
                             </li>
                         </ol>
                     </section>
@@ -188,7 +188,7 @@ fn OperatorBandwidthDesk() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match pending.await {
                         Err(e) => view! { <div class="mt-2"><ErrorBanner error=e/></div> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="mt-2 text-slate-500">"Nothing waiting."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <EmptyState name="operator-requests" title="No bandwidth requests waiting" hint="Consumers ask on an endpoint's Bandwidth tab; their requests wait here for a decision."/> }.into_any(),
                         Ok(list) => view! {
                             <table class="mt-2 w-full"><thead class="text-left text-slate-500"><tr>
                                 <th class=TH>"Endpoint"</th><th class=TH>"Account"</th><th class=TH>"Mbit/s per zone"</th><th class=TH>"Reason"</th><th class=TH>"Status"</th><th class=TH><span class="sr-only">"Decision"</span></th>

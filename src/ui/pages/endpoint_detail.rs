@@ -16,7 +16,8 @@ use crate::ui::tabs::{TabList, TabPanel, TabSpec, use_tab};
 use crate::ui::tags::{TagForm, TagsEditor};
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
-    ActionButton, ConfirmButton, CopyButton, ErrorBanner, RequestStatusBadge, StatusBadge,
+    ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner, RequestStatusBadge,
+    StatusBadge,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -149,6 +150,9 @@ fn ZonesAndEnis(detail: EndpointDetail) -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(d) = detail.await else { return ().into_any() };
+                if d.zones.is_empty() {
+                    return view! { <EmptyState name="zones" title="No zones" hint="The endpoint has no ENI left; it is being deleted or its zones were removed."/> }.into_any();
+                }
                 view! {
                     <table class="w-full text-sm" id="endpoint-zones-table"><thead class="text-left text-slate-500"><tr>
                         <th class=TH>"Zone"</th><th class=TH>"vSwitch"</th><th class=TH>"ENI / IP"</th><th class=TH>"Status"</th><th class=TH>"Health"</th><th class=TH>"Serving resource"</th>
@@ -177,7 +181,7 @@ fn EndpointSecurityGroups(detail: EndpointDetail) -> impl IntoView {
             {move || Suspend::new(async move {
                 let Ok(d) = detail.await else { return ().into_any() };
                 if d.security_groups.is_empty() {
-                    return view! { <p class="text-sm text-slate-500">"No security group (not needed for this endpoint type)."</p> }.into_any();
+                    return view! { <EmptyState name="security-groups" title="No security groups" hint="This endpoint type needs none."/> }.into_any();
                 }
                 view! {
                     <table class="w-full text-sm" id="endpoint-sgs-table"><thead class="text-left text-slate-500"><tr>
@@ -283,7 +287,7 @@ fn BandwidthRequests(detail: EndpointDetail, endpoint_id: Signal<String>) -> imp
                 {move || Suspend::new(async move {
                     match requests.await {
                         Err(e) => view! { <div class="mt-3"><ErrorBanner error=e/></div> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="mt-3 text-slate-500">"No requests yet."</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <EmptyState name="bandwidth-requests" title="No bandwidth requests yet" hint="Ask for more per-zone bandwidth with the form above." action="Request more bandwidth" focus="bandwidth-request-mbps"/> }.into_any(),
                         Ok(list) => view! {
                             <table class="mt-3 w-full" id="bandwidth-request-list"><thead class="text-left text-slate-500"><tr>
                                 <th class=TH>"Asked"</th><th class=TH>"Mbit/s per zone"</th><th class=TH>"Reason"</th><th class=TH>"Status"</th><th class=TH>"Decided"</th>

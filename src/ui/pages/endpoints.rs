@@ -9,7 +9,7 @@ use crate::ui::live::use_live_for;
 use crate::ui::style::*;
 use crate::ui::table::{FilterBox, ListView, Pager, SortHeader};
 use crate::ui::toast::notify;
-use crate::ui::widgets::{ActionButton, ErrorBanner, StatusBadge};
+use crate::ui::widgets::{ActionButton, EmptyState, ErrorBanner, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -41,7 +41,7 @@ pub fn EndpointsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match endpoints.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(all) if all.is_empty() => view! { <p class="mt-4 text-sm text-slate-500">"No endpoints in this region yet. Create one below."</p> }.into_any(),
+                    Ok(all) if all.is_empty() => view! { <EmptyState name="endpoints" title=format!("No endpoints in {}", region()) hint="Create one to reach a provider's service from your VPC." action="Create an endpoint" focus="endpoint-service"/> }.into_any(),
                     Ok(all) => view! { <EndpointsTable endpoints=all list=list/> }.into_any(),
                 }
             })}

@@ -10,7 +10,9 @@ use crate::ui::live::use_live_for;
 use crate::ui::resource_events::ResourceEvents;
 use crate::ui::style::*;
 use crate::ui::toast::notify;
-use crate::ui::widgets::{ActionButton, ConfirmButton, CopyButton, ErrorBanner, StatusBadge};
+use crate::ui::widgets::{
+    ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner, StatusBadge,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -33,7 +35,7 @@ pub fn GatewayEndpointsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(all) if all.is_empty() => view! { <p class="mt-4 text-sm text-slate-500">"No gateway endpoints in this region yet. Create one below."</p> }.into_any(),
+                    Ok(all) if all.is_empty() => view! { <EmptyState name="gateway-endpoints" title=format!("No gateway endpoints in {}", region()) hint="Create one to reach OSS from a VPC without the internet." action="Create a gateway endpoint" focus="gateway-name"/> }.into_any(),
                     Ok(all) => view! {
                         <table class="mt-4 w-full text-sm" id="gateway-endpoints-table">
                             <thead class="text-left text-slate-500"><tr>
@@ -224,6 +226,9 @@ fn GatewayRouteTables(gateway_id: Signal<String>) -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let Ok((all, associated_tables)) = tables.await else { return ().into_any() };
+                    if all.is_empty() {
+                        return view! { <EmptyState name="route-tables" title="No route tables in this VPC" hint="Route tables come with the VPC's vSwitches." action="Open the inventory" href="/inventory"/> }.into_any();
+                    }
                     view! {
                         <table class="mt-2 w-full text-sm"><thead class="text-left text-slate-500"><tr>
                             <th class=TH>"Route table"</th><th class=TH>"Associated"</th><th class=TH><span class="sr-only">"Actions"</span></th>

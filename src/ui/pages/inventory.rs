@@ -10,7 +10,7 @@ use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
 use crate::ui::style::*;
 use crate::ui::toast::notify;
-use crate::ui::widgets::{ActionButton, ConfirmButton, CopyButton, ErrorBanner};
+use crate::ui::widgets::{ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner};
 use leptos::prelude::*;
 
 /// The create actions, the shared delete action and which item the last delete was about.
@@ -166,6 +166,9 @@ fn VpcSection(
     view! {
         <section class="mt-8">
             <h2 class="text-lg font-semibold">"VPCs"</h2>
+            {if vpcs.is_empty() {
+                view! { <EmptyState name="vpcs" title=format!("No VPCs in {}", use_region()()) hint="A VPC is the private network your vSwitches, load balancers and endpoints live in." action="Create a VPC" focus="vpc-name"/> }.into_any()
+            } else { view! {
             <table class="mt-2 w-full text-sm" id="vpcs">
                 <thead class="text-left text-slate-500"><tr>
                     <th class=TH>"Name / id"</th><th class=TH>"IPv4 CIDR"</th><th class=TH>"IPv6 CIDR"</th><th class=TH><span class="sr-only">"Actions"</span></th>
@@ -181,6 +184,7 @@ fn VpcSection(
                     }).collect_view()}
                 </tbody>
             </table>
+            }.into_any() }}
             <div class=format!("mt-3 {CARD} flex flex-wrap items-end gap-3 text-sm") id="create-vpc">
                 <label class="flex flex-col gap-1">"Name"<input class=INPUT id="vpc-name" placeholder="staging" prop:value=drafts.vpc_name on:input=move |ev| drafts.vpc_name.set(event_target_value(&ev))/></label>
                 <label class="flex flex-col gap-1">"IPv4 CIDR"<input class=INPUT id="vpc-cidr" placeholder="10.20.0.0/16" prop:value=drafts.vpc_cidr on:input=move |ev| drafts.vpc_cidr.set(event_target_value(&ev))/></label>
@@ -208,6 +212,9 @@ fn VSwitchSection(
     view! {
         <section class="mt-8">
             <h2 class="text-lg font-semibold">"vSwitches"</h2>
+            {if inv.vswitches.is_empty() {
+                view! { <EmptyState name="vswitches" title=format!("No vSwitches in {}", use_region()()) hint="Endpoints place one ENI per zone in a vSwitch; create one in each zone you need." action="Create a vSwitch" focus="vsw-vpc"/> }.into_any()
+            } else { view! {
             <table class="mt-2 w-full text-sm" id="vswitches">
                 <thead class="text-left text-slate-500"><tr>
                     <th class=TH>"Name / id"</th><th class=TH>"Zone"</th><th class=TH>"CIDR"</th>
@@ -226,6 +233,7 @@ fn VSwitchSection(
                     }).collect_view()}
                 </tbody>
             </table>
+            }.into_any() }}
             <div class=format!("mt-3 {CARD} flex flex-wrap items-end gap-3 text-sm") id="create-vswitch">
                 <VpcPicker vpcs=inv.vpcs chosen=drafts.vsw_vpc id="vsw-vpc"/>
                 <label class="flex flex-col gap-1">"Zone"
@@ -256,6 +264,9 @@ fn SecurityGroupSection(
     view! {
         <section class="mt-8">
             <h2 class="text-lg font-semibold">"Security groups"</h2>
+            {if inv.security_groups.is_empty() {
+                view! { <EmptyState name="security-groups" title=format!("No security groups in {}", use_region()()) hint="Endpoints need a security group for their ENIs." action="Create a security group" focus="sg-vpc"/> }.into_any()
+            } else { view! {
             <table class="mt-2 w-full text-sm" id="security-groups">
                 <thead class="text-left text-slate-500"><tr>
                     <th class=TH>"Name / id"</th><th class=TH>"Type"</th><th class=TH>"VPC"</th><th class=TH><span class="sr-only">"Actions"</span></th>
@@ -271,6 +282,7 @@ fn SecurityGroupSection(
                     }).collect_view()}
                 </tbody>
             </table>
+            }.into_any() }}
             <div class=format!("mt-3 {CARD} flex flex-wrap items-end gap-3 text-sm") id="create-security-group">
                 <VpcPicker vpcs=inv.vpcs chosen=drafts.sg_vpc id="sg-vpc"/>
                 <label class="flex flex-col gap-1">"Name"<input class=INPUT id="sg-name" prop:value=drafts.sg_name on:input=move |ev| drafts.sg_name.set(event_target_value(&ev))/></label>
@@ -298,6 +310,9 @@ fn LoadBalancerSection(
     view! {
         <section class="mt-6">
             <h2 class="text-lg font-semibold">"Load balancers"</h2>
+            {if inv.load_balancers.is_empty() {
+                view! { <EmptyState name="load-balancers" title=format!("No load balancers in {}", use_region()()) hint="Endpoint services are published from load balancers (NLB, ALB, CLB, GWLB)." action="Create a load balancer" focus="lb-type"/> }.into_any()
+            } else { view! {
             <table class="mt-2 w-full text-sm" id="load-balancers">
                 <thead class="text-left text-slate-500"><tr>
                     <th class=TH>"Name / id"</th><th class=TH>"Type"</th><th class=TH>"Zones"</th>
@@ -317,6 +332,7 @@ fn LoadBalancerSection(
                     }).collect_view()}
                 </tbody>
             </table>
+            }.into_any() }}
             <div class=format!("mt-3 {CARD} flex flex-wrap items-end gap-3 text-sm") id="create-load-balancer">
                 <label class="flex flex-col gap-1">"Type"
                     <select class=INPUT id="lb-type" on:change=move |ev| drafts.lb_type.set(event_target_value(&ev))>

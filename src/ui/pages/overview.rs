@@ -3,7 +3,7 @@
 use crate::api::inventory::{get_inventory, recent_activity};
 use crate::ui::app::SessionCtx;
 use crate::ui::live::{use_live_any, use_live_for};
-use crate::ui::widgets::ErrorBanner;
+use crate::ui::widgets::{EmptyState, ErrorBanner};
 use leptos::prelude::*;
 
 #[component]
@@ -42,7 +42,7 @@ pub fn OverviewPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match activity.await {
-                    Ok(rows) if rows.is_empty() => view! { <p class="text-sm text-slate-500">"Nothing yet."</p> }.into_any(),
+                    Ok(rows) if rows.is_empty() => view! { <EmptyState name="recent-activity" title="No activity yet" hint="Create something to get started." action="Open the inventory" href="/inventory"/> }.into_any(),
                     Ok(rows) => view! {
                         <table class="mt-2 w-full text-sm" id="activity-table">
                             <thead class="text-left text-slate-500">

@@ -12,7 +12,9 @@ use crate::ui::style::*;
 use crate::ui::tabs::{TabList, TabPanel, TabSpec, use_tab};
 use crate::ui::tags::{TagForm, TagsEditor};
 use crate::ui::toast::notify;
-use crate::ui::widgets::{ActionButton, ConfirmButton, CopyButton, ErrorBanner, StatusBadge};
+use crate::ui::widgets::{
+    ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner, StatusBadge,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -209,6 +211,9 @@ fn WhitelistPanel(detail: ServiceDetail, service_id: Signal<String>) -> impl Int
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let Ok(d) = detail.await else { return ().into_any() };
+                    if d.whitelist.is_empty() {
+                        return view! { <EmptyState name="whitelist" title="No accounts on the whitelist" hint="Only your own account may connect. Add the account ids that may create endpoints to this service." action="Add an account" focus="whitelist-subject"/> }.into_any();
+                    }
                     view! {
                         <table class="mt-2 w-full text-sm"><thead class="text-left text-slate-500"><tr>
                             <th class=TH>"Account"</th><th class=TH>"Label"</th><th class=TH>"Added by"</th><th class=TH>"Added"</th><th class=TH><span class="sr-only">"Actions"</span></th>

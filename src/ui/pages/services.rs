@@ -8,7 +8,7 @@ use crate::ui::live::use_live_for;
 use crate::ui::style::*;
 use crate::ui::table::{FilterBox, ListView, Pager, SortHeader};
 use crate::ui::toast::notify;
-use crate::ui::widgets::{ActionButton, ErrorBanner, StatusBadge};
+use crate::ui::widgets::{ActionButton, EmptyState, ErrorBanner, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -35,7 +35,7 @@ pub fn ServicesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match services.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(all) if all.is_empty() => view! { <p class="mt-4 text-sm text-slate-500">"No endpoint services in this region yet. Publish one below."</p> }.into_any(),
+                    Ok(all) if all.is_empty() => view! { <EmptyState name="services" title=format!("No endpoint services in {}", region()) hint="Publish one from your load balancers so that other accounts reach it privately." action="Publish a service" focus="lb-type-nlb"/> }.into_any(),
                     Ok(all) => view! { <ServicesTable services=all list=list/> }.into_any(),
                 }
             })}
@@ -136,7 +136,7 @@ fn PublishForm(create: ServerAction<CreateService>) -> impl IntoView {
             <div class="mt-3 flex gap-4 text-sm" role="radiogroup" aria-label="Load balancer type">
                 {["nlb", "alb", "clb", "gwlb"].into_iter().map(|t| view! {
                     <label class="flex items-center gap-1">
-                        <input type="radio" name="lb_type" value=t checked=move || lb_type.get() == t
+                        <input type="radio" name="lb_type" value=t id=format!("lb-type-{t}") checked=move || lb_type.get() == t
                             on:change=move |_| { lb_type.set(t.to_string()); chosen.set(vec![]); }/>
                         {t.to_uppercase()}
                     </label>

@@ -23,7 +23,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <main class="min-h-screen flex items-center justify-center p-6">
             <div class="w-full max-w-sm rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-6 shadow-sm">
-                <h1 class="text-2xl font-semibold text-orange-600 dark:text-orange-400">"Linkyard"</h1>
+                <h1 class="text-2xl font-semibold text-orange-700 dark:text-orange-400">"Linkyard"</h1>
                 <p class="mt-1 text-sm text-slate-500">
                     {move || if adding() { "Sign in to another account; you can switch between them from the top bar." } else { "Sign in with your account id and password." }}
                 </p>
@@ -55,7 +55,7 @@ pub fn SignInPage() -> impl IntoView {
                     <button
                         type="submit"
                         id="sign-in"
-                        class="w-full rounded bg-orange-600 px-3 py-2 font-medium text-white hover:bg-orange-700 disabled:opacity-60"
+                        class="w-full rounded bg-orange-700 px-3 py-2 font-medium text-white hover:bg-orange-800 disabled:opacity-60"
                         disabled=move || action.pending().get()
                     >
                         {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}

@@ -1,0 +1,63 @@
+import { Page, expect } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { hydrated } from "./helpers";
+
+// Shared by the accessibility and layout specs: error watching, sign-in by hand, SDK calls.
+
+export const ORDERS = "epsrv-bp1northwindorders01";
+const ROOT = path.resolve(__dirname, "../..");
+const BASE = process.env.LINKYARD_URL ?? "http://127.0.0.1:3000";
+
+/** Collects console errors and uncaught exceptions of `page`; check it with `expect(errors).toEqual([])`. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()} (${page.url()})`);
+  });
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message} (${page.url()})`));
+  // Name the failing request too (the console message only says "Failed to load resource").
+  page.on("response", (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  return errors;
+}
+
+/** Signs in on the sign-in page as a person does. */
+export async function signInByHand(page: Page, who: { id: string; password: string }) {
+  await page.goto("/signin");
+  await hydrated(page);
+  await page.fill("#account_id", who.id);
+  await page.fill("#password", who.password);
+  await page.click("#sign-in");
+  await expect(page.locator("#account-switcher")).toBeVisible();
+}
+
+/** Opens `url` and waits until it hydrated and nothing reads "Loading…" any more. */
+export async function open(page: Page, url: string) {
+  await page.goto(url);
+  await hydrated(page);
+  await expect(page.getByText("Loading…")).toHaveCount(0);
+}
+
+/** Calls a cloud API action through the official SDK (tests/sdk/call.py) and returns its body. */
+export function api(who: "northwind" | "contoso" | "fabrikam", action: string, params: Record<string, unknown>) {
+  const out = execFileSync(path.join(ROOT, ".venv/bin/python"), [path.join(ROOT, "tests/sdk/call.py"), who, action, JSON.stringify(params)], {
+    env: { ...process.env, LINKYARD_API: new URL(BASE).host },
+    encoding: "utf8",
+  });
+  return JSON.parse(out).Body;
+}
+
+/** Contoso's endpoint to Northwind's orders service (accepted), for pages that need one; delete it after. */
+export function createConnectedEndpoint(name: string): string {
+  const created = api("contoso", "CreateVpcEndpoint", {
+    RegionId: "cn-hangzhou", ServiceId: ORDERS, VpcId: "vpc-bp1contoso0000000001", EndpointName: name,
+    SecurityGroupId: ["sg-bp1contoso00000000001"], Zone: [{ ZoneId: "cn-hangzhou-h", VSwitchId: "vsw-bp1contoso000000000h" }],
+  });
+  return created.EndpointId;
+}
+
+export function deleteEndpoint(id: string) {
+  api("contoso", "DeleteVpcEndpoint", { RegionId: "cn-hangzhou", EndpointId: id });
+}
