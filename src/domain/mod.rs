@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod bandwidth;
+pub mod catalogue;
 pub mod error;
 pub mod event;
 pub mod gateway;
