@@ -113,7 +113,11 @@ async fn each_account_sees_the_services_it_may_use() {
     let r = p
         .call(
             "add_whitelist",
-            &[("service_id", ORDERS), ("subject", STRANGER.0), ("label", "")],
+            &[
+                ("service_id", ORDERS),
+                ("subject", STRANGER.0),
+                ("label", ""),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -162,7 +166,10 @@ async fn the_catalogue_is_searched_and_paged_on_the_server() {
     for n in 1..=3 {
         let page = catalogue(&mut c, "", &n.to_string(), "1").await.json();
         assert_eq!(page["total"], 3);
-        assert_eq!((page["page"].as_u64(), page["page_size"].as_u64()), (Some(n), Some(1)));
+        assert_eq!(
+            (page["page"].as_u64(), page["page_size"].as_u64()),
+            (Some(n), Some(1))
+        );
         paged.extend(ids(&page));
     }
     assert_eq!(paged, all);
@@ -177,7 +184,12 @@ async fn the_catalogue_is_searched_and_paged_on_the_server() {
         ("x", "10", "InvalidParameter"),
     ] {
         let r = catalogue(&mut c, "", page, size).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{page} {size}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{page} {size}: {}",
+            r.body
+        );
         assert_eq!(r.json()["code"], code);
     }
 }
@@ -324,9 +336,16 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
         .find(|k| k["endpoint_id"] == eid.as_str())
         .unwrap()
         .clone();
-    assert_eq!((k["status"].as_str(), k["awaiting_decision"].as_bool()), (Some("Disconnected"), Some(true)));
+    assert_eq!(
+        (k["status"].as_str(), k["awaiting_decision"].as_bool()),
+        (Some("Disconnected"), Some(true))
+    );
     let word = |v: &Value, status: &str| {
-        connection_status(v[status].as_str().unwrap(), v["awaiting_decision"].as_bool().unwrap()).0
+        connection_status(
+            v[status].as_str().unwrap(),
+            v["awaiting_decision"].as_bool().unwrap(),
+        )
+        .0
     };
     assert_eq!(word(&created, "connection_status"), PENDING_ACCEPTANCE);
     assert_eq!(word(&k, "status"), PENDING_ACCEPTANCE);

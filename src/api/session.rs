@@ -37,9 +37,7 @@ pub async fn get_session() -> Result<ConsoleSession, ApiError> {
 pub const REGIONS_KEY: &str = "linkyard.regions";
 
 #[cfg(feature = "ssr")]
-async fn regions(
-    session: &tower_sessions::Session,
-) -> std::collections::BTreeMap<String, String> {
+async fn regions(session: &tower_sessions::Session) -> std::collections::BTreeMap<String, String> {
     session
         .get(REGIONS_KEY)
         .await

@@ -101,19 +101,20 @@ fn CatalogueTable(page: CataloguePage, pager: RwSignal<u32>) -> impl IntoView {
     let first = (page.page.saturating_sub(1) as u64) * u64::from(page.page_size) + 1;
     let last = first + page.items.len() as u64 - 1;
     let (current, pages, total) = (page.page, page.pages(), page.total);
+    let (at_first, at_last) = (current <= 1, current >= pages);
     view! {
         <table class="mt-4 w-full text-sm" id="catalogue-table">
             <thead class="text-left text-slate-500"><tr>
                 <th class=TH>"Service"</th><th class=TH>"Provider"</th><th class=TH>"Type"</th>
-                <th class=TH>"Zones"</th><th class=TH>"Connections"</th><th class=TH>"IP version"</th><th class=TH><span class="sr-only">"Action"</span></th>
+                <th class=TH>"Zones"</th><th class=TH>"Acceptance"</th><th class=TH>"IP version"</th><th class=TH><span class="sr-only">"Action"</span></th>
             </tr></thead>
             <tbody>{page.items.into_iter().map(|s| view! { <CatalogueRow service=s/> }).collect_view()}</tbody>
         </table>
         <div class="mt-3 flex items-center gap-3 text-sm" id="catalogue-pager">
             <span class=HINT>{format!("{first}–{last} of {total}")}</span>
-            <button class=BUTTON_QUIET id="catalogue-prev" disabled=current <= 1 on:click=move |_| pager.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
+            <button class=BUTTON_QUIET id="catalogue-prev" disabled=at_first on:click=move |_| pager.update(|p| *p = p.saturating_sub(1).max(1))>"Previous"</button>
             <span class=HINT>{format!("Page {current} of {pages}")}</span>
-            <button class=BUTTON_QUIET id="catalogue-next" disabled=current >= pages on:click=move |_| pager.update(|p| *p += 1)>"Next"</button>
+            <button class=BUTTON_QUIET id="catalogue-next" disabled=at_last on:click=move |_| pager.update(|p| *p += 1)>"Next"</button>
         </div>
     }
 }
@@ -159,7 +160,7 @@ fn CatalogueRow(service: CatalogueEntry) -> impl IntoView {
             <td class="pr-4 text-xs">{zones}</td>
             <td class="pr-4">{s.acceptance()}</td>
             <td class="pr-4">{s.ip_version()}</td>
-            <td class="py-2"><A href=create_link(&s.name) attr:class=BUTTON_QUIET attr:data-create=s.id.clone()>"Create endpoint"</A></td>
+            <td class="py-2"><A href=create_link(&s.name) attr:class=format!("inline-block whitespace-nowrap {BUTTON_QUIET}") attr:data-create=s.id.clone()>"Create endpoint"</A></td>
         </tr>
     }
 }

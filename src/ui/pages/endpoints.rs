@@ -42,7 +42,7 @@ pub fn EndpointsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match endpoints.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(all) if all.is_empty() => view! { <p class="mt-4 text-sm text-slate-500">"No endpoints in this region yet. Create one below."</p> }.into_any(),
+                    Ok(all) if all.is_empty() => view! { <p class="mt-4 text-sm text-slate-500">"No endpoints in this region yet. Create one below, or pick a service under "<A href="/available-services" attr:class=LINK>"Available services"</A>"."</p> }.into_any(),
                     Ok(all) => view! { <EndpointsTable endpoints=all list=list/> }.into_any(),
                 }
             })}
