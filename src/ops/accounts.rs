@@ -383,6 +383,16 @@ impl Ops {
     }
 }
 
+impl Ops {
+    /// The region the console opens in for the caller when it has not chosen one: the first
+    /// region (catalogue order) where it owns inventory, a service or an endpoint.
+    pub async fn home_region(&self, ctx: &Ctx) -> Result<&'static str, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        let used = q::regions_in_use(&mut c, &ctx.account_id).await?;
+        Ok(crate::domain::region::home_region(&used))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,15 +404,5 @@ mod tests {
         assert!(verify_password("s3cret-pass", &h));
         assert!(!verify_password("wrong", &h));
         assert!(!verify_password("s3cret-pass", "not-a-hash"));
-    }
-}
-
-impl Ops {
-    /// The region the console opens in for the caller when it has not chosen one: the first
-    /// region (catalogue order) where it owns inventory, a service or an endpoint.
-    pub async fn home_region(&self, ctx: &Ctx) -> Result<&'static str, ApiError> {
-        let mut c = self.pool.acquire().await?;
-        let used = q::regions_in_use(&mut c, &ctx.account_id).await?;
-        Ok(crate::domain::region::home_region(&used))
     }
 }
