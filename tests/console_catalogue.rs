@@ -158,6 +158,23 @@ async fn the_catalogue_is_searched_and_paged_on_the_server() {
     for q in ["northwind", ORDERS, ORDERS_NAME] {
         assert_eq!(catalogue(&mut s, q, "1", "0").await.json()["total"], 0);
     }
+    // Typing the name anyway still gets the explanation the create form showed before.
+    let r = s
+        .call(
+            "create_endpoint",
+            &[
+                ("region", "cn-hangzhou"),
+                ("service_name", ORDERS_NAME),
+                ("vpc_id", "vpc-bp1fabrikam000000001"),
+                ("security_group_ids[0]", "sg-bp1fabrikam0000000001"),
+                ("zones[0]", "cn-hangzhou-h@vsw-bp1fabrikam00000000h"),
+                ("name", "typed"),
+                ("endpoint_type", "Interface"),
+            ],
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{} {}", r.status, r.body);
+    assert_eq!(r.json()["code"], "EndpointServiceNotAuthorized");
 
     // Pages of one: each page holds the next service; together they are the whole list.
     let all = ids(&catalogue(&mut c, "", "1", "100").await.json());

@@ -22,7 +22,7 @@ pub fn EndpointsPage() -> impl IntoView {
     let create = ServerAction::<CreateEndpoint>::new();
     notify(create, |e| {
         let next = if e.awaiting_decision {
-            "pending acceptance by the provider"
+            "pending acceptance, waiting for the provider to accept"
         } else {
             "connecting"
         };
