@@ -57,10 +57,11 @@ test("a consumer creates an endpoint from Available services; both sides read th
     await page.fill("#catalogue-search", "no such service");
     await expect(page.locator("#catalogue-empty")).toContainText("matches");
     await page.click("#catalogue-clear");
-    await expect(table.locator("tbody tr")).toHaveCount(3);
-    await page.fill("#catalogue-search", "northwind");
-    await expect(table.locator("tbody tr")).toHaveCount(1);
+    await expect(table).toContainText("Alibaba Cloud");
+    await page.fill("#catalogue-search", "northwind data");
+    await expect(table).not.toContainText("Alibaba Cloud");
     const row = table.locator(`tr[data-service="${ORDERS}"]`);
+    await expect(row).toBeVisible();
     await expect(row).toContainText("NLB");
     await expect(row).toContainText("Provider accepts");
     await expect(row).toContainText("cn-hangzhou-h, cn-hangzhou-i");
