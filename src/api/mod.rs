@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod bandwidth;
+pub mod catalogue;
 pub mod demo;
 pub mod dns_links;
 pub mod endpoints;

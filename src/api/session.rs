@@ -4,24 +4,61 @@ use crate::domain::ApiError;
 use crate::domain::account::{AccountView, SessionInfo};
 use leptos::prelude::*;
 
-/// The signed-in accounts, the active one and the chosen region.
+/// The signed-in accounts, the active one and its region: the last one chosen for this account
+/// in this session, else the first region where the account has resources (remembered from then).
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn get_session() -> Result<ConsoleSession, ApiError> {
     use super::context::*;
     let state = state()?;
     let session = session().await?;
     let info = crate::auth::info(&session, state.demo_mode).await?;
-    let region = session
-        .get::<String>(REGION_KEY)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| crate::domain::region::DEFAULT_REGION.to_string());
+    let region = match &info.active {
+        None => crate::domain::region::DEFAULT_REGION.to_string(),
+        Some(active) => {
+            let mut regions = regions(&session).await;
+            match regions.get(&active.id) {
+                Some(r) => r.clone(),
+                None => {
+                    let ctx = crate::ops::Ctx::new(active.id.clone(), crate::ops::Source::Console);
+                    let home = state.ops.home_region(&ctx).await.map_err(fail)?.to_string();
+                    regions.insert(active.id.clone(), home.clone());
+                    keep_regions(&session, &info, regions).await?;
+                    home
+                }
+            }
+        }
+    };
     Ok(ConsoleSession { info, region })
 }
 
-/// Session key of the region picker's value.
-pub const REGION_KEY: &str = "linkyard.region";
+/// Session key of the region each signed-in account last showed (account id → region id).
+/// Kept in the session, not the database: the demo accounts are shared by everyone who signs in
+/// with their public passwords, and one person's region must not move another's console.
+pub const REGIONS_KEY: &str = "linkyard.regions";
+
+#[cfg(feature = "ssr")]
+async fn regions(session: &tower_sessions::Session) -> std::collections::BTreeMap<String, String> {
+    session
+        .get(REGIONS_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// Stores the regions, keeping only the accounts still signed in to this session.
+#[cfg(feature = "ssr")]
+async fn keep_regions(
+    session: &tower_sessions::Session,
+    info: &SessionInfo,
+    mut regions: std::collections::BTreeMap<String, String>,
+) -> Result<(), ApiError> {
+    regions.retain(|id, _| info.signed_in.iter().any(|a| a.id == *id));
+    session
+        .insert(REGIONS_KEY, regions)
+        .await
+        .map_err(|_| ApiError::internal())
+}
 
 /// What every page needs to know about the session.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
@@ -69,7 +106,7 @@ pub async fn switch_account(account_id: String) -> Result<AccountView, ApiError>
         .map_err(fail)
 }
 
-/// Chooses the region the console shows.
+/// Chooses the region the console shows for the active account (remembered per account).
 #[server(prefix = "/api", endpoint = "set_region")]
 pub async fn set_region(region: String) -> Result<(), ApiError> {
     use super::context::*;
@@ -79,11 +116,16 @@ pub async fn set_region(region: String) -> Result<(), ApiError> {
             format!("unknown region `{region}`"),
         )));
     }
+    let state = state()?;
     let session = session().await?;
-    session
-        .insert(REGION_KEY, region)
-        .await
-        .map_err(|_| ApiError::internal())
+    let info = crate::auth::info(&session, state.demo_mode).await?;
+    let active = info
+        .active
+        .clone()
+        .ok_or_else(|| fail(ApiError::unauthenticated()))?;
+    let mut regions = regions(&session).await;
+    regions.insert(active.id, region);
+    keep_regions(&session, &info, regions).await
 }
 
 /// Signs every account of this browser out.

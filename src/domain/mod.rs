@@ -4,6 +4,7 @@
 pub mod account;
 pub mod activity;
 pub mod bandwidth;
+pub mod catalogue;
 pub mod error;
 pub mod event;
 pub mod gateway;

@@ -82,6 +82,10 @@ pub struct EndpointView {
     pub domain: String,
     pub resource_group_id: String,
     pub connection_status: String,
+    /// Disconnected and waiting for the provider to accept or reject it (as
+    /// [`ConnectionView::awaiting_decision`]).
+    #[serde(default)]
+    pub awaiting_decision: bool,
     /// The provider's throttle (or the service default before acceptance).
     pub bandwidth: i64,
     /// Why the provider rejected the connection, if it did.

@@ -69,6 +69,15 @@ pub const REGIONS: &[Region] = &[
 /// The region the console opens in.
 pub const DEFAULT_REGION: &str = "cn-hangzhou";
 
+/// The region the console opens in for an account that has not chosen one: the first region of
+/// the catalogue in which it has anything (`used`), else [`DEFAULT_REGION`].
+pub fn home_region<S: AsRef<str>>(used: &[S]) -> &'static str {
+    REGIONS
+        .iter()
+        .find(|r| used.iter().any(|u| u.as_ref() == r.id))
+        .map_or(DEFAULT_REGION, |r| r.id)
+}
+
 /// Looks a region up by id.
 pub fn region(id: &str) -> Option<&'static Region> {
     REGIONS.iter().find(|r| r.id == id)
@@ -100,6 +109,14 @@ pub fn region_views() -> Vec<RegionView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn home_region_follows_the_catalogue_order() {
+        assert_eq!(home_region::<&str>(&[]), DEFAULT_REGION);
+        assert_eq!(home_region(&["eu-central-1", "cn-beijing"]), "cn-beijing");
+        assert_eq!(home_region(&["us-east-1", "cn-hangzhou"]), "cn-hangzhou");
+        assert_eq!(home_region(&["mars-1"]), DEFAULT_REGION);
+    }
 
     #[test]
     fn zones_belong_to_their_region() {

@@ -33,7 +33,7 @@ pub fn console_status(api: &str) -> (&'static str, Tone) {
         "Disconnecting" => ("Disconnecting", Tone::Busy),
         "Disconnected" => ("Disconnected", Tone::Idle),
         "ServiceDeleted" => ("Service Deleted", Tone::Bad),
-        "Wait" => ("Waiting for provider", Tone::Waiting),
+        "Wait" => ("Waiting to connect", Tone::Waiting),
         "Migrating" => ("Migrating", Tone::Busy),
         "Migrated" => ("Migrated", Tone::Good),
         "Normal" => ("Normal", Tone::Good),
@@ -43,6 +43,20 @@ pub fn console_status(api: &str) -> (&'static str, Tone) {
         "Detaching" => ("Detaching", Tone::Busy),
         "Available" => ("Available", Tone::Good),
         _ => ("Unknown", Tone::Idle),
+    }
+}
+
+/// The word for a connection waiting for the provider's decision, the same on both sides.
+pub const PENDING_ACCEPTANCE: &str = "Pending acceptance";
+
+/// The console's label and tone for an endpoint connection, as the provider and the consumer
+/// both see it: a Disconnected connection still waiting for the provider's decision reads
+/// [`PENDING_ACCEPTANCE`] (the API value stays `Disconnected`).
+pub fn connection_status(api: &str, awaiting_decision: bool) -> (&'static str, Tone) {
+    if awaiting_decision {
+        (PENDING_ACCEPTANCE, Tone::Waiting)
+    } else {
+        console_status(api)
     }
 }
 
@@ -67,6 +81,15 @@ mod tests {
         assert_eq!(console_status("ServiceDeleted").0, "Service Deleted");
         assert_eq!(console_status("Connecting").1, Tone::Busy);
         assert_eq!(request_status("Pending").0, "Waiting for operator");
+        assert_eq!(
+            connection_status("Disconnected", true),
+            (PENDING_ACCEPTANCE, Tone::Waiting)
+        );
+        assert_eq!(
+            connection_status("Disconnected", false),
+            ("Disconnected", Tone::Idle)
+        );
+        assert_eq!(connection_status("Connected", false).0, "Connected");
         assert_eq!(request_status("Granted"), ("Granted", Tone::Good));
     }
 }

@@ -36,6 +36,12 @@ pub mod connection {
         SERVICE_DELETED,
     ];
 
+    /// A connection waits for the provider's decision when it is Disconnected, nobody decided
+    /// on it yet (no accept, reject or disconnect) and no overdue payment locked it.
+    pub fn awaiting_decision(status: &str, decided: bool, locked: bool) -> bool {
+        status == DISCONNECTED && !decided && !locked
+    }
+
     /// True for states that change on their own.
     pub fn is_transitional(s: &str) -> bool {
         matches!(s, PENDING | CONNECTING | DISCONNECTING | DELETING)

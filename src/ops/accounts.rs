@@ -448,6 +448,16 @@ impl Ops {
     }
 }
 
+impl Ops {
+    /// The region the console opens in for the caller when it has not chosen one: the first
+    /// region (catalogue order) where it owns inventory, a service or an endpoint.
+    pub async fn home_region(&self, ctx: &Ctx) -> Result<&'static str, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        let used = q::regions_in_use(&mut c, &ctx.account_id).await?;
+        Ok(crate::domain::region::home_region(&used))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -471,9 +471,11 @@ impl Ops {
             endpoint_region_id: e.region_id.clone(),
             service_id: k.service_id,
             service_region_id: s.region_id.clone(),
-            awaiting_decision: k.status == conn::DISCONNECTED
-                && k.decided_by.is_none()
-                && k.locked_from.is_none(),
+            awaiting_decision: conn::awaiting_decision(
+                &k.status,
+                k.decided_by.is_some(),
+                k.locked_from.is_some(),
+            ),
             status: k.status,
             bandwidth: k.bandwidth,
             traffic_control_mode: k.traffic_control_mode,

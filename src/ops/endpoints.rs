@@ -580,6 +580,9 @@ fn view_of(
                 .as_ref()
                 .map_or(conn::SERVICE_DELETED.to_string(), |k| k.status.clone()),
             bandwidth: k.as_ref().map_or(0, |k| k.bandwidth),
+            awaiting_decision: k.is_some_and(|k| {
+                conn::awaiting_decision(&k.status, k.decided_by.is_some(), k.locked_from.is_some())
+            }),
             reject_reason: k.as_ref().and_then(|k| k.reason.clone()),
             resource_owner: s.as_ref().is_some_and(|s| s.account_id == e.account_id),
             payer: s.as_ref().map_or("Endpoint".into(), |s| s.payer.clone()),

@@ -79,7 +79,7 @@ pub struct ServiceFilter {
     pub tags: Vec<(String, String)>,
 }
 
-fn service_type(resource_type: &str) -> &'static str {
+pub(crate) fn service_type(resource_type: &str) -> &'static str {
     if resource_type == "gwlb" {
         "GatewayLoadBalancer"
     } else {

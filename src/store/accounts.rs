@@ -136,3 +136,20 @@ pub async fn wipe(c: &mut SqliteConnection) -> sqlx::Result<()> {
     }
     Ok(())
 }
+
+/// The regions in which `account` owns inventory (VPCs, vSwitches, security groups, load
+/// balancers), endpoint services, endpoints or gateway endpoints, in no particular order.
+pub async fn regions_in_use(c: &mut SqliteConnection, account: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar::<Db, String>(
+        "SELECT region_id FROM vpcs WHERE account_id = $1
+         UNION SELECT region_id FROM vswitches WHERE account_id = $1
+         UNION SELECT region_id FROM security_groups WHERE account_id = $1
+         UNION SELECT region_id FROM load_balancers WHERE account_id = $1
+         UNION SELECT region_id FROM endpoint_services WHERE account_id = $1
+         UNION SELECT region_id FROM endpoints WHERE account_id = $1
+         UNION SELECT region_id FROM gateway_endpoints WHERE account_id = $1",
+    )
+    .bind(account)
+    .fetch_all(c)
+    .await
+}

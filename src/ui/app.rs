@@ -3,6 +3,7 @@
 use super::layout::Layout;
 use super::live::provide_live_events;
 use super::pages::activity::ActivityPage;
+use super::pages::catalogue::AvailableServicesPage;
 use super::pages::demo::DemoPage;
 use super::pages::endpoint_detail::EndpointDetailPage;
 use super::pages::endpoints::EndpointsPage;
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("inventory") view=InventoryPage/>
                     <Route path=path!("services") view=ServicesPage/>
                     <Route path=path!("services/:id") view=ServiceDetailPage/>
+                    <Route path=path!("available-services") view=AvailableServicesPage/>
                     <Route path=path!("endpoints") view=EndpointsPage/>
                     <Route path=path!("endpoints/:id") view=EndpointDetailPage/>
                     <Route path=path!("gateway-endpoints") view=GatewayEndpointsPage/>

@@ -258,6 +258,7 @@ fn Nav(session: ConsoleSession) -> impl IntoView {
             <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">"Provider"</p>
             <A href="/services" attr:class=link>"Endpoint services"</A>
             <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">"Consumer"</p>
+            <A href="/available-services" attr:class=link>"Available services"</A>
             <A href="/endpoints" attr:class=link>"Endpoints"</A>
             <A href="/gateway-endpoints" attr:class=link>"Gateway endpoints"</A>
             <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">"Network"</p>

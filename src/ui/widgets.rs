@@ -2,7 +2,7 @@
 //! progress, and the "are you sure?" step of destructive actions.
 
 use crate::domain::ApiError;
-use crate::domain::status::{Tone, console_status, request_status};
+use crate::domain::status::{Tone, connection_status, console_status, request_status};
 use crate::ui::style::{BUTTON, BUTTON_DANGER, BUTTON_DANGER_SOLID, BUTTON_QUIET, INPUT};
 use leptos::prelude::*;
 
@@ -10,6 +10,14 @@ use leptos::prelude::*;
 #[component]
 pub fn StatusBadge(#[prop(into)] status: String) -> impl IntoView {
     let (label, tone) = console_status(&status);
+    view! { <Badge status=status label=label tone=tone/> }
+}
+
+/// An endpoint connection's badge, worded the same for provider and consumer ("Pending
+/// acceptance" while the provider has not decided); `data-status` keeps the API value.
+#[component]
+pub fn ConnectionBadge(#[prop(into)] status: String, awaiting_decision: bool) -> impl IntoView {
+    let (label, tone) = connection_status(&status, awaiting_decision);
     view! { <Badge status=status label=label tone=tone/> }
 }
 

@@ -4,12 +4,15 @@
 
 use crate::api::services::*;
 use crate::domain::model::ConnectionView;
+use crate::domain::status::console_status;
 use crate::ui::format::age;
 use crate::ui::pages::service_detail::ServiceDetail;
 use crate::ui::style::*;
 use crate::ui::table::RowDrafts;
 use crate::ui::toast::{ToastBody, notify, use_toasts};
-use crate::ui::widgets::{ActionButton, ConfirmButton, EmptyState, ErrorBanner, StatusBadge};
+use crate::ui::widgets::{
+    ActionButton, ConfirmButton, ConnectionBadge, EmptyState, ErrorBanner, StatusBadge,
+};
 use leptos::prelude::*;
 
 /// The single-connection actions every row uses.
@@ -236,7 +239,7 @@ fn ConnectionRow(
     let zones = k
         .zones
         .iter()
-        .map(|z| format!("{} ({})", z.zone_id, z.status))
+        .map(|z| format!("{} ({})", z.zone_id, console_status(&z.status).0))
         .collect::<Vec<_>>()
         .join(", ");
     let failure = {
@@ -276,7 +279,7 @@ fn ConnectionRow(
             <td class="py-2 pr-4 font-mono text-xs">{ep.clone()}<br/>{k.endpoint_name.clone()}</td>
             <td class="py-2 pr-4 text-xs">{zones}</td>
             <td class="py-2 pr-4 text-xs" title=k.created_at.clone()>{age(&k.created_at, &now)}</td>
-            <td class="py-2 pr-4"><StatusBadge status=if k.awaiting_decision { "Wait".to_string() } else { k.status.clone() }/>
+            <td class="py-2 pr-4"><ConnectionBadge status=k.status.clone() awaiting_decision=k.awaiting_decision/>
                 {k.reason.clone().map(|r| view! { <p class=HINT>{r}</p> })}
                 {move || failure().map(|e| view! { <div class="mt-1 text-xs" data-row-error=""><ErrorBanner error=e/></div> })}
             </td>

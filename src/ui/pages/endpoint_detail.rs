@@ -16,7 +16,8 @@ use crate::ui::tabs::{TabList, TabPanel, TabSpec, use_tab};
 use crate::ui::tags::{TagForm, TagsEditor};
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
-    ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner, RequestStatusBadge,
+    ActionButton, ConfirmButton, ConnectionBadge, CopyButton, EmptyState, ErrorBanner,
+    RequestStatusBadge,
     StatusBadge,
 };
 use leptos::prelude::*;
@@ -137,8 +138,8 @@ fn EndpointOverview(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl
 fn ConnectionSummary(endpoint: EndpointView) -> impl IntoView {
     let e = endpoint;
     view! {
-        <p id="endpoint-connection"><span class="text-slate-500">"Connection: "</span><StatusBadge status=e.connection_status.clone()/>
-            {(e.connection_status == "Disconnected" && e.reject_reason.is_none()).then(|| view! { <span class="ml-2 text-slate-500">"Waiting for the service provider to accept."</span> })}
+        <p id="endpoint-connection"><span class="text-slate-500">"Connection: "</span><ConnectionBadge status=e.connection_status.clone() awaiting_decision=e.awaiting_decision/>
+            {e.awaiting_decision.then(|| view! { <span class="ml-2 text-slate-500">"Waiting for the service provider to accept."</span> })}
             {e.reject_reason.clone().map(|r| view! { <span class="ml-2 text-red-700 dark:text-red-300" id="reject-reason">{format!("Provider's reason: {r}")}</span> })}</p>
     }
 }

@@ -6,10 +6,11 @@ use crate::api::inventory::get_inventory;
 use crate::domain::model::EndpointView;
 use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
+use crate::ui::pages::catalogue::ServicePicker;
 use crate::ui::style::*;
 use crate::ui::table::{FilterBox, ListView, Pager, SortHeader};
 use crate::ui::toast::notify;
-use crate::ui::widgets::{ActionButton, EmptyState, ErrorBanner, StatusBadge};
+use crate::ui::widgets::{ActionButton, ConnectionBadge, EmptyState, ErrorBanner, StatusBadge};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -20,8 +21,8 @@ pub fn EndpointsPage() -> impl IntoView {
     let region = use_region();
     let create = ServerAction::<CreateEndpoint>::new();
     notify(create, |e| {
-        let next = if e.connection_status == "Disconnected" {
-            "waiting for the provider to accept"
+        let next = if e.awaiting_decision {
+            "pending acceptance, waiting for the provider to accept"
         } else {
             "connecting"
         };
@@ -41,7 +42,7 @@ pub fn EndpointsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match endpoints.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(all) if all.is_empty() => view! { <EmptyState name="endpoints" title=format!("No endpoints in {}", region()) hint="Create one to reach a provider's service from your VPC." action="Create an endpoint" focus="endpoint-service"/> }.into_any(),
+                    Ok(all) if all.is_empty() => view! { <EmptyState name="endpoints" title=format!("No endpoints in {}", region()) hint="Create one below to reach a provider's service from your VPC, or pick a service under Available services." action="Create an endpoint" focus="endpoint-service"/> }.into_any(),
                     Ok(all) => view! { <EndpointsTable endpoints=all list=list/> }.into_any(),
                 }
             })}
@@ -110,7 +111,7 @@ fn EndpointRow(endpoint: EndpointView) -> impl IntoView {
             <td class="pr-4">{e.endpoint_type.clone()}</td>
             <td class="pr-4 font-mono text-xs">{e.service_name.clone()}</td>
             <td class="pr-4"><StatusBadge status=e.status.clone()/></td>
-            <td class="pr-4" data-connection=e.id.clone()><StatusBadge status=e.connection_status.clone()/></td>
+            <td class="pr-4" data-connection=e.id.clone()><ConnectionBadge status=e.connection_status.clone() awaiting_decision=e.awaiting_decision/></td>
             <td class="pr-4 font-mono text-xs">{e.vpc_id.clone()}</td>
         </tr>
     }
@@ -133,10 +134,11 @@ fn CreateForm(create: ServerAction<CreateEndpoint>) -> impl IntoView {
             <div class="mt-3 grid gap-3 md:grid-cols-2">
                 <label class="flex flex-col gap-1">"Service name or id"
                     <input class=INPUT id="endpoint-service" placeholder="com.aliyuncs.privatelink.cn-hangzhou.epsrv-…" prop:value=service on:input=move |ev| service.set(event_target_value(&ev))/></label>
+                <ServicePicker service=service endpoint_type=endpoint_type/>
                 <label class="flex flex-col gap-1">"Endpoint name"
                     <input class=INPUT id="endpoint-name" placeholder="orders" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/></label>
                 <label class="flex flex-col gap-1">"Type"
-                    <select class=INPUT id="endpoint-type" on:change=move |ev| endpoint_type.set(event_target_value(&ev))>
+                    <select class=INPUT id="endpoint-type" prop:value=endpoint_type on:change=move |ev| endpoint_type.set(event_target_value(&ev))>
                         <option value="Interface">"Interface (NLB, ALB, CLB services)"</option>
                         <option value="GatewayLoadBalancer">"Gateway Load Balancer (GWLB services)"</option>
                         <option value="Reverse">"Reverse (Alibaba Cloud services)"</option>

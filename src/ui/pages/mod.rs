@@ -1,6 +1,7 @@
 //! One module per console page.
 
 pub mod activity;
+pub mod catalogue;
 pub mod connection_queue;
 pub mod demo;
 pub mod endpoint_detail;
