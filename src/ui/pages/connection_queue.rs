@@ -10,9 +10,7 @@ use crate::ui::pages::service_detail::ServiceDetail;
 use crate::ui::style::*;
 use crate::ui::table::RowDrafts;
 use crate::ui::toast::{ToastBody, notify, use_toasts};
-use crate::ui::widgets::{
-    ActionButton, ConfirmButton, ConnectionBadge, EmptyState, ErrorBanner, StatusBadge,
-};
+use crate::ui::widgets::{ActionButton, ConfirmButton, ConnectionBadge, EmptyState, ErrorBanner};
 use leptos::prelude::*;
 
 /// The single-connection actions every row uses.

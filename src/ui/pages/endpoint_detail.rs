@@ -17,8 +17,7 @@ use crate::ui::tags::{TagForm, TagsEditor};
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
     ActionButton, ConfirmButton, ConnectionBadge, CopyButton, EmptyState, ErrorBanner,
-    RequestStatusBadge,
-    StatusBadge,
+    RequestStatusBadge, StatusBadge,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
