@@ -59,7 +59,7 @@ for (const theme of ["light", "dark"] as const) {
       for (const tab of ["overview", "zones", "bandwidth", "security-groups", "policy", "events"]) await check(`/endpoints/${endpoint}?tab=${tab}`);
     } finally {
       // Leave the endpoint's page first: it would refetch the deleted endpoint (a 400 in the console).
-      await page.goto("about:blank");
+      await page.goto("/signin");
       deleteEndpoint(endpoint);
     }
     // Empty tables (Fabrikam has no services, endpoints, gateway endpoints or load balancers).
