@@ -10,6 +10,9 @@ scripts/setup.sh --test
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
+step "Formatting (cargo fmt --check)"
+cargo fmt --check || { echo "run cargo fmt" >&2; exit 1; }
+
 step "Building server and WASM (cargo leptos build)"
 cargo leptos build
 step "Compressing the site's assets once (brotli, gzip)"
@@ -20,6 +23,8 @@ export RUSTFLAGS="--cfg erase_components"
 export LEPTOS_OUTPUT_NAME=linkyard LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. \
   LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
+step "Lints (cargo clippy -D warnings)"
+cargo clippy --features ssr --all-targets -- -D warnings
 step "Rust unit and integration tests"
 cargo test --features ssr
 
