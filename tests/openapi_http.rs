@@ -5,94 +5,15 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderValue, Request, header};
 use common::*;
-use http_body_util::BodyExt;
 use linkyard::openapi::sign;
 use serde_json::Value;
-use tower::ServiceExt;
 
-const HOST: &str = "127.0.0.1:3000";
-const NORTHWIND: (&str, &str) = ("LTAI5tNorthwindDemo01", "northwind-secret-0001");
-const CONTOSO: (&str, &str) = ("LTAI5tContosoDemo0001", "contoso-secret-00001");
-const FABRIKAM: (&str, &str) = ("LTAI5tFabrikamDemo001", "fabrikam-secret-0001");
-const ORDERS: &str = "epsrv-bp1northwindorders01";
-const REGION: (&str, &str) = ("RegionId", "cn-hangzhou");
-
-struct Answer {
-    status: StatusCode,
-    content_type: String,
-    json: Value,
-}
-
-impl Answer {
-    fn code(&self) -> &str {
-        self.json["Code"].as_str().unwrap_or("")
-    }
-    fn ok(self) -> Value {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.json);
-        assert!(self.json["RequestId"].is_string(), "{}", self.json);
-        self.json
-    }
-    fn refused(&self, status: u16, code: &str) {
-        assert_eq!(
-            (self.status.as_u16(), self.code()),
-            (status, code),
-            "{}",
-            self.json
-        );
-        assert!(self.json["RequestId"].is_string());
-        assert!(self.json["Message"].is_string());
-        assert_eq!(self.json["HostId"], HOST);
-    }
-}
-
-fn now_iso(offset_secs: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::seconds(offset_secs))
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
-
-fn nonce() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
-
-fn pairs(params: &[(&str, &str)]) -> Vec<(String, String)> {
-    params
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
-
-/// A V3-signed `POST /?<params>` like the Python SDK sends; `date` and `nonce` are explicit so a
-/// request can be rebuilt byte for byte (replay).
-fn v3_request(
-    (key, secret): (&str, &str),
-    action: &str,
-    params: &[(&str, &str)],
-    date: &str,
-    nonce: &str,
-) -> Request<Body> {
-    let query = pairs(params);
-    let mut headers = HeaderMap::new();
-    let mut set = |name: &'static str, value: &str| {
-        headers.insert(
-            HeaderName::from_static(name),
-            HeaderValue::from_str(value).unwrap(),
-        );
-    };
-    set("host", HOST);
-    set("x-acs-action", action);
-    set("x-acs-version", "2020-04-15");
-    set("x-acs-date", date);
-    set("x-acs-signature-nonce", nonce);
-    sign::sign_v3("POST", "/", &query, &mut headers, b"", key, secret);
-    let mut req = Request::post(format!("/?{}", sign::encode_query(&query)))
-        .body(Body::empty())
-        .unwrap();
-    *req.headers_mut() = headers;
-    req
-}
+use common::api::{
+    Answer, CONTOSO, FABRIKAM, NORTHWIND, ORDERS, REGION, nonce, now_iso, pairs,
+    v3_request_at as v3_request,
+};
 
 /// Common V1 parameters (the business ones are added by the caller).
 fn v1_common(key: &str, action: &str) -> Vec<(String, String)> {
@@ -110,29 +31,7 @@ fn v1_common(key: &str, action: &str) -> Vec<(String, String)> {
 }
 
 async fn send(app: &TestApp, req: Request<Body>) -> Answer {
-    let mut req = req;
-    req.headers_mut()
-        .insert(header::HOST, HeaderValue::from_static(HOST));
-    let what = format!("{} {}", req.method(), req.uri().path());
-    let res = common::within(&what, app.router.clone().oneshot(req))
-        .await
-        .unwrap();
-    let status = res.status();
-    let content_type = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let bytes = common::within(&what, res.into_body().collect())
-        .await
-        .unwrap()
-        .to_bytes();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Answer {
-        status,
-        content_type,
-        json,
-    }
+    common::api::send(&app.router, req).await
 }
 
 async fn call(app: &TestApp, who: (&str, &str), action: &str, params: &[(&str, &str)]) -> Answer {

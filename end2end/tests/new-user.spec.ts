@@ -1,32 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import * as path from "node:path";
 import { CONSUMER, PROVIDER, hydrated } from "./helpers";
+import { ORDERS, api, watchErrors } from "./pages";
 
 // The path a new user takes: open the sign-in page, sign in, follow the sidebar — never reload —
 // and see another account's change arrive live. Any browser console error fails the test.
-
-const ORDERS = "epsrv-bp1northwindorders01";
-const ROOT = path.resolve(__dirname, "../..");
-const BASE = process.env.LINKYARD_URL ?? "http://127.0.0.1:3000";
-
-function api(who: "northwind" | "contoso", action: string, params: Record<string, unknown>) {
-  const out = execFileSync(path.join(ROOT, ".venv/bin/python"), [path.join(ROOT, "tests/sdk/call.py"), who, action, JSON.stringify(params)], {
-    env: { ...process.env, LINKYARD_API: new URL(BASE).host },
-    encoding: "utf8",
-  });
-  return JSON.parse(out).Body;
-}
-
-/** Collects console errors and uncaught exceptions of `page`. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-  return errors;
-}
 
 /** Signs in on the sign-in page the way a person does: type, click, no reload afterwards. */
 async function signInByHand(page: Page, who: { id: string; password: string }) {

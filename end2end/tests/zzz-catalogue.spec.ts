@@ -1,34 +1,12 @@
 import { test, expect, Page } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import * as path from "node:path";
 import { CONSUMER, PROVIDER, ARTIFACTS, hydrated, signIn } from "./helpers";
+import { ORDERS, api, watchErrors } from "./pages";
 
 // A consumer finds a service under "Available services" (sidebar), searches, creates an endpoint
 // from the row without a page reload, and the connection reads the same to both sides while it
 // waits for the provider. Any browser console error fails the test. Cleans up what it creates.
 
-const ORDERS = "epsrv-bp1northwindorders01";
 const ORDERS_NAME = `com.aliyuncs.privatelink.cn-hangzhou.${ORDERS}`;
-const ROOT = path.resolve(__dirname, "../..");
-const BASE = process.env.LINKYARD_URL ?? "http://127.0.0.1:3000";
-
-function api(who: "northwind" | "contoso", action: string, params: Record<string, unknown>) {
-  const out = execFileSync(path.join(ROOT, ".venv/bin/python"), [path.join(ROOT, "tests/sdk/call.py"), who, action, JSON.stringify(params)], {
-    env: { ...process.env, LINKYARD_API: new URL(BASE).host },
-    encoding: "utf8",
-  });
-  return JSON.parse(out).Body;
-}
-
-/** Collects console errors and uncaught exceptions of `page`. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-  return errors;
-}
 
 test("a consumer creates an endpoint from Available services; both sides read the same status", async ({ page, browser }) => {
   const errors = watchErrors(page);

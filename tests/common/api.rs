@@ -42,6 +42,7 @@ impl Answer {
         );
         assert!(self.json["RequestId"].is_string(), "{}", self.json);
         assert!(self.json["Message"].is_string(), "{}", self.json);
+        assert_eq!(self.json["HostId"], HOST, "{}", self.json);
     }
 }
 
