@@ -7,7 +7,7 @@ import { hydrated } from "./helpers";
 
 export const ORDERS = "epsrv-bp1northwindorders01";
 const ROOT = path.resolve(__dirname, "../..");
-const BASE = process.env.LINKYARD_URL ?? "http://127.0.0.1:3000";
+export const BASE = process.env.LINKYARD_URL ?? "http://127.0.0.1:3000";
 
 /** Collects console errors and uncaught exceptions of `page`; check it with `expect(errors).toEqual([])`. */
 export function watchErrors(page: Page): string[] {

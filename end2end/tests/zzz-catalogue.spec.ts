@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import { CONSUMER, PROVIDER, ARTIFACTS, hydrated, signIn } from "./helpers";
-import { ORDERS, api, watchErrors } from "./pages";
+import { BASE, ORDERS, api, watchErrors } from "./pages";
 
 // A consumer finds a service under "Available services" (sidebar), searches, creates an endpoint
 // from the row without a page reload, and the connection reads the same to both sides while it
