@@ -17,6 +17,7 @@ pub mod gateway;
 pub mod idempotency;
 pub mod ids;
 pub mod inventory;
+pub mod listeners;
 pub mod reconcile;
 pub mod services;
 pub mod tags;

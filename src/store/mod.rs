@@ -4,6 +4,7 @@
 //! same statements can later run on PostgreSQL. Each aggregate has its own module.
 
 pub mod accounts;
+pub mod dataplane;
 pub mod endpoints;
 pub mod inventory;
 pub mod links;

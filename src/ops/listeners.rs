@@ -1,0 +1,133 @@
+//! Load-balancer listeners: the TCP port a load balancer listens on and the backend that answers
+//! behind it. The data plane proxies each endpoint zone ENI's traffic on these ports.
+
+use super::audit::Change;
+use super::{Ctx, Ops};
+use crate::domain::ApiError;
+use crate::domain::dataplane::{ListenerView, check_listener};
+use crate::store::dataplane::{self as dq, ListenerRow};
+use crate::store::inventory::{self as inv, LoadBalancerRow};
+use serde_json::json;
+
+fn view(l: ListenerRow) -> ListenerView {
+    ListenerView {
+        lb_id: l.lb_id,
+        port: l.port as u16,
+        protocol: l.protocol,
+        backend: l.backend,
+    }
+}
+
+impl Ops {
+    async fn own_lb(
+        &self,
+        c: &mut sqlx::SqliteConnection,
+        ctx: &Ctx,
+        lb_id: &str,
+    ) -> Result<LoadBalancerRow, ApiError> {
+        match inv::load_balancer(c, lb_id).await? {
+            Some(l) if l.account_id == ctx.account_id => Ok(l),
+            _ => Err(ApiError::new(
+                "ResourceNotFound.LoadBalancer",
+                format!("The specified load balancer {lb_id} does not exist."),
+            )),
+        }
+    }
+
+    /// The listeners of every load balancer the caller owns.
+    pub async fn my_listeners(&self, ctx: &Ctx) -> Result<Vec<ListenerView>, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        Ok(dq::listeners_of_account(&mut c, &ctx.account_id)
+            .await?
+            .into_iter()
+            .map(view)
+            .collect())
+    }
+
+    /// Creates the listener on `port` of the caller's load balancer, or changes its backend.
+    pub async fn set_listener(
+        &self,
+        ctx: &Ctx,
+        lb_id: &str,
+        port: i64,
+        protocol: &str,
+        backend: &str,
+    ) -> Result<ListenerView, ApiError> {
+        let (port, addr) = check_listener(port, protocol, backend)?;
+        let mut tx = self.write_tx().await?;
+        let lb = self.own_lb(&mut tx, ctx, lb_id).await?;
+        let before = dq::listeners(&mut tx, lb_id)
+            .await?
+            .into_iter()
+            .find(|l| l.port == i64::from(port));
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        let row = ListenerRow {
+            lb_id: lb.id.clone(),
+            port: port.into(),
+            protocol: "TCP".into(),
+            backend: addr.to_string(),
+            created_at: before
+                .as_ref()
+                .map_or_else(|| self.clock.now(), |b| b.created_at),
+        };
+        dq::upsert_listener(&mut tx, &row).await?;
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "inventory",
+                action: if before.is_some() {
+                    "UpdateListener"
+                } else {
+                    "CreateListener"
+                },
+                target: &lb.id,
+                region_id: &lb.region_id,
+                summary: format!("TCP listener {port} → {}", row.backend),
+                before: before.map(|b| json!({"port": port, "backend": b.backend})),
+                after: Some(json!({"port": port, "backend": row.backend})),
+                audience: vec![],
+            },
+        )
+        .await?;
+        Ok(view(row))
+    }
+
+    /// Deletes the listener on `port` of the caller's load balancer (live connections through it
+    /// are closed by the data plane).
+    pub async fn delete_listener(&self, ctx: &Ctx, lb_id: &str, port: i64) -> Result<(), ApiError> {
+        let mut tx = self.write_tx().await?;
+        let lb = self.own_lb(&mut tx, ctx, lb_id).await?;
+        let Some(before) = dq::listeners(&mut tx, lb_id)
+            .await?
+            .into_iter()
+            .find(|l| l.port == port)
+        else {
+            return Err(ApiError::new(
+                "ResourceNotFound.Listener",
+                format!("The load balancer {lb_id} has no listener on port {port}."),
+            ));
+        };
+        if ctx.dry_run {
+            return Err(ApiError::dry_run());
+        }
+        dq::delete_listener(&mut tx, lb_id, port).await?;
+        self.commit_change(
+            tx,
+            ctx,
+            Change {
+                topic: "inventory",
+                action: "DeleteListener",
+                target: &lb.id,
+                region_id: &lb.region_id,
+                summary: format!("TCP listener {port} removed"),
+                before: Some(json!({"port": port, "backend": before.backend})),
+                after: None,
+                audience: vec![],
+            },
+        )
+        .await
+    }
+}
