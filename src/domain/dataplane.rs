@@ -141,6 +141,38 @@ pub fn check_listener(
     Ok((port, addr))
 }
 
+/// One second of a zone ENI's traffic, in Mbit/s.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrafficSample {
+    /// Unix milliseconds at the end of the second.
+    pub at_ms: i64,
+    /// Consumer → provider (into the endpoint).
+    pub in_mbps: f64,
+    /// Provider → consumer.
+    pub out_mbps: f64,
+}
+
+/// The traffic of one zone ENI of a connection: totals, the last minute, the limit in force.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZoneTrafficView {
+    pub zone_id: String,
+    /// The limit each direction runs at (Mbit/s).
+    pub limit_mbps: f64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// Proxied connections open now.
+    pub connections: u64,
+    /// Oldest first, about one a second.
+    pub samples: Vec<TrafficSample>,
+}
+
+/// The traffic of one endpoint's connection, zone by zone (zones the proxy serves or served).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrafficView {
+    pub endpoint_id: String,
+    pub zones: Vec<ZoneTrafficView>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

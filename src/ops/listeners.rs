@@ -1,10 +1,11 @@
 //! Load-balancer listeners: the TCP port a load balancer listens on and the backend that answers
-//! behind it. The data plane proxies each endpoint zone ENI's traffic on these ports.
+//! behind it. The data plane proxies each endpoint zone ENI's traffic on these ports; its traffic
+//! counters are read here too.
 
 use super::audit::Change;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
-use crate::domain::dataplane::{ListenerView, check_listener};
+use crate::domain::dataplane::{ListenerView, TrafficView, check_listener};
 use crate::store::dataplane::{self as dq, ListenerRow};
 use crate::store::inventory::{self as inv, LoadBalancerRow};
 use serde_json::json;
@@ -32,6 +33,28 @@ impl Ops {
                 format!("The specified load balancer {lb_id} does not exist."),
             )),
         }
+    }
+
+    /// The live traffic of an endpoint's zone ENIs, for its owner or the service's owner.
+    pub async fn endpoint_traffic(
+        &self,
+        ctx: &Ctx,
+        endpoint_id: &str,
+    ) -> Result<TrafficView, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        let e = crate::store::endpoints::get(&mut c, endpoint_id)
+            .await?
+            .ok_or_else(ApiError::endpoint_not_found)?;
+        let provider = crate::store::services::get(&mut c, &e.service_id)
+            .await?
+            .map(|s| s.account_id);
+        if e.account_id != ctx.account_id && provider.as_deref() != Some(ctx.account_id.as_str()) {
+            return Err(ApiError::endpoint_not_found());
+        }
+        Ok(TrafficView {
+            endpoint_id: e.id.clone(),
+            zones: self.traffic.endpoint(&e.id),
+        })
     }
 
     /// The listeners of every load balancer the caller owns.

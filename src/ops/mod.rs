@@ -203,6 +203,8 @@ pub struct Ops {
     pub seal: crate::seal::SealKey,
     /// Console sign-in throttling and the argon2 concurrency bound.
     pub sign_ins: Arc<accounts::SignInGuard>,
+    /// The data plane's traffic counters (empty while no data plane runs).
+    pub traffic: crate::dataplane::traffic::Traffic,
 }
 
 impl Ops {
@@ -220,6 +222,7 @@ impl Ops {
             inflight: idempotency::InFlight::default(),
             seal: crate::seal::SealKey::ephemeral(),
             sign_ins: Arc::default(),
+            traffic: Default::default(),
         }
     }
 
