@@ -61,7 +61,11 @@ pub struct Dataplane {
     sampler: tokio::task::JoinHandle<()>,
     /// Reconciles now (tests and callers that changed the store behind the bus's back).
     kick: Arc<tokio::sync::Notify>,
+    serving: Serving,
 }
+
+/// What the proxy serves after the last reconcile: (local address, backend) pairs.
+type Serving = Arc<std::sync::Mutex<Vec<(SocketAddr, SocketAddr)>>>;
 
 impl Drop for Dataplane {
     fn drop(&mut self) {
@@ -89,7 +93,9 @@ impl Dataplane {
             None => (None, None),
         };
         let kick = Arc::new(tokio::sync::Notify::new());
+        let serving = Serving::default();
         let controller = Controller {
+            serving: serving.clone(),
             ops: ops.clone(),
             config,
             dns_port: dns_addr.map(|a| a.port()),
@@ -115,6 +121,7 @@ impl Dataplane {
             _dns: dns,
             sampler,
             kick,
+            serving,
         })
     }
 
@@ -127,6 +134,11 @@ impl Dataplane {
     pub fn reconcile_now(&self) {
         self.kick.notify_one();
     }
+
+    /// The (local address, backend) pairs the proxy serves now.
+    pub fn serving(&self) -> Vec<(SocketAddr, SocketAddr)> {
+        self.serving.lock().expect("serving poisoned").clone()
+    }
 }
 
 struct Controller {
@@ -138,6 +150,7 @@ struct Controller {
     /// Resolver addresses that could not be bound (warned once).
     failed: std::collections::HashSet<(String, IpAddr)>,
     proxy: proxy::Proxy,
+    serving: Serving,
 }
 
 impl Controller {
@@ -174,6 +187,7 @@ impl Controller {
                 dq::proxy_plan(&mut c).await?
             };
             self.proxy.reconcile(plan).await;
+            *self.serving.lock().expect("serving poisoned") = self.proxy.serving();
         }
         Ok(())
     }

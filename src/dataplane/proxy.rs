@@ -106,15 +106,8 @@ pub struct Proxy {
     traffic: Traffic,
     listeners: HashMap<SocketAddr, Active>,
     zones: HashMap<ZoneKey, Arc<ZoneLink>>,
-    /// Sockets that could not be bound (warned once, retried when the plan changes).
-    failed: HashSet<(SocketAddr, Route)>,
-}
-
-impl std::hash::Hash for Route {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        self.zone.hash(h);
-        self.backend.hash(h);
-    }
+    /// Sockets that could not be bound: warned once, retried on every reconcile.
+    failed: HashSet<SocketAddr>,
 }
 
 impl Proxy {
@@ -127,9 +120,15 @@ impl Proxy {
         }
     }
 
-    /// The local addresses being served now.
-    pub fn serving(&self) -> Vec<SocketAddr> {
-        self.listeners.keys().copied().collect()
+    /// The (local address, backend) pairs being served now, sorted.
+    pub fn serving(&self) -> Vec<(SocketAddr, SocketAddr)> {
+        let mut v: Vec<_> = self
+            .listeners
+            .iter()
+            .map(|(a, l)| (*a, l.route.backend))
+            .collect();
+        v.sort();
+        v
     }
 
     /// Brings the sockets in line with `plan`.
@@ -141,11 +140,24 @@ impl Proxy {
             .map(|r| (r.endpoint_id.clone(), r.zone_id.clone()))
             .collect();
         self.traffic.retain(|k| known.contains(k));
-        // Stop what no longer serves, or serves elsewhere (closing its connections).
-        self.listeners.retain(|addr, a| {
-            want.get(addr)
-                .is_some_and(|r| r.zone == a.route.zone && r.backend == a.route.backend)
-        });
+        // Stop what no longer serves, or serves elsewhere (closing its connections). The accept
+        // task is awaited, so its socket is closed before the address may be bound again.
+        let stale: Vec<SocketAddr> = self
+            .listeners
+            .iter()
+            .filter(|(addr, a)| {
+                !want
+                    .get(*addr)
+                    .is_some_and(|r| r.zone == a.route.zone && r.backend == a.route.backend)
+            })
+            .map(|(addr, _)| *addr)
+            .collect();
+        for addr in stale {
+            if let Some(mut a) = self.listeners.remove(&addr) {
+                a.accept.abort();
+                let _ = (&mut a.accept).await;
+            }
+        }
         let serving_zones: HashSet<&ZoneKey> = want.values().map(|r| &r.zone).collect();
         self.zones.retain(|k, _| serving_zones.contains(k));
         for r in want.values() {
@@ -163,14 +175,15 @@ impl Proxy {
                 stats.limit_bps.store(0, Ordering::Relaxed);
             }
         }
-        self.failed.retain(|(a, r)| want.get(a) == Some(r));
+        self.failed.retain(|a| want.contains_key(a));
         for (addr, route) in want {
-            if self.listeners.contains_key(&addr) || self.failed.contains(&(addr, route.clone())) {
+            if self.listeners.contains_key(&addr) {
                 continue;
             }
             let link = self.zones[&route.zone].clone();
             match TcpListener::bind(addr).await {
                 Ok(listener) => {
+                    self.failed.remove(&addr);
                     let (cut, _) = watch::channel(());
                     let accept =
                         tokio::spawn(accept_loop(listener, route.backend, link, cut.subscribe()));
@@ -184,8 +197,9 @@ impl Proxy {
                     );
                 }
                 Err(e) => {
-                    tracing::warn!(%addr, zone = ?route.zone, error = %e, "cannot listen on an endpoint zone address");
-                    self.failed.insert((addr, route));
+                    if self.failed.insert(addr) {
+                        tracing::warn!(%addr, zone = ?route.zone, error = %e, "cannot listen on an endpoint zone address");
+                    }
                 }
             }
         }

@@ -8,6 +8,7 @@ use hickory_server::proto::rr::{Name, RData, RecordType};
 use linkyard::dataplane::{AnswerMode, Config, Dataplane};
 use linkyard::domain::model::ZoneView;
 use linkyard::ops::endpoints::{NewEndpoint, NewZone};
+use linkyard::ops::services::{NewResource, NewService};
 use linkyard::ops::{Ctx, Ops, Source};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -130,12 +131,61 @@ impl Rig {
             .set_listener(&provider(), LB, port.into(), "TCP", &backend.to_string())
             .await
             .unwrap();
+        self.serves(self.eni(H, port), backend).await;
+    }
+
+    /// Waits until the proxy serves `eni` with `backend`.
+    pub async fn serves(&self, eni: SocketAddr, backend: SocketAddr) {
         self.dp.reconcile_now();
-        let eni = self.eni(H, port);
         assert!(
-            eventually(|| async move { TcpStream::connect(eni).await.is_ok() }).await,
-            "the proxy listens on {eni}"
+            eventually(|| async move { self.dp.serving().contains(&(eni, backend)) }).await,
+            "the proxy serves {eni} → {backend}: {:?}",
+            self.dp.serving()
         );
+    }
+
+    /// A CLB service of Northwind's in zone h (CLB connections enforce their bandwidth limit),
+    /// with a listener on `port` → `backend`, and a Connected endpoint of Contoso's to it.
+    /// Returns the service id, the endpoint id and the zone ENI's local `port` address.
+    pub async fn clb_endpoint(
+        &self,
+        port: u16,
+        backend: SocketAddr,
+    ) -> (String, String, SocketAddr) {
+        let ops = self.ops();
+        let clb = "lb-bp1northwind00000001";
+        let svc = ops
+            .create_service(
+                &provider(),
+                NewService {
+                    region_id: "cn-hangzhou".into(),
+                    auto_accept: true,
+                    resource_type: Some("slb".into()),
+                    resources: vec![NewResource {
+                        resource_id: clb.into(),
+                        resource_type: None,
+                        zone_id: Some(H.into()),
+                    }],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        settle(ops).await;
+        ops.add_whitelist(&provider(), &svc.id, Some(CONSUMER.0), None, "")
+            .await
+            .unwrap();
+        ops.set_listener(&provider(), clb, port.into(), "TCP", &backend.to_string())
+            .await
+            .unwrap();
+        let mut n = endpoint_in_two_zones();
+        n.service_id = Some(svc.id.clone());
+        n.zones.truncate(1);
+        let ep = ops.create_endpoint(&consumer(), n).await.unwrap();
+        settle(ops).await;
+        let z = &ops.list_zones(&consumer(), &ep.id).await.unwrap()[0];
+        let eni = SocketAddr::new(z.local_ip.as_ref().unwrap().parse().unwrap(), port);
+        (svc.id, ep.id, eni)
     }
 }
 
@@ -254,35 +304,41 @@ pub async fn echo_backend() -> SocketAddr {
     addr
 }
 
-/// A backend that reads and counts: the bytes received in the `window` after the first byte of
-/// the first connection.
+/// A backend that reads and counts every connection's bytes: reports how many arrived in the
+/// `window` that starts with the first byte (connections that send nothing do not count).
 pub async fn sink_backend(window: Duration) -> (SocketAddr, tokio::sync::oneshot::Receiver<u64>) {
     let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
+    let total = Arc::new(AtomicU64::new(0));
+    let first = Arc::new(tokio::sync::Notify::new());
+    let (t, f) = (total.clone(), first.clone());
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            let (t, f) = (t.clone(), f.clone());
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                while let Ok(n) = s.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                    if t.fetch_add(n as u64, Ordering::Relaxed) == 0 {
+                        f.notify_one();
+                    }
+                }
+            });
+        }
+    });
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
-        let (mut s, _) = l.accept().await.unwrap();
-        let mut buf = vec![0u8; 64 * 1024];
-        let n = s.read(&mut buf).await.unwrap();
-        let start = Instant::now();
-        let total = Arc::new(AtomicU64::new(n as u64));
-        let t = total.clone();
-        let _ = tokio::time::timeout(window, async move {
-            while let Ok(n) = s.read(&mut buf).await {
-                if n == 0 {
-                    break;
-                }
-                t.fetch_add(n as u64, Ordering::Relaxed);
-            }
-        })
-        .await;
-        assert!(start.elapsed() >= window, "the client kept sending");
-        let _ = tx.send(total.load(Ordering::Relaxed));
+        first.notified().await;
+        let start = total.load(Ordering::Relaxed);
+        tokio::time::sleep(window).await;
+        let _ = tx.send(total.load(Ordering::Relaxed) - start);
     });
     (addr, rx)
 }
 
-/// Writes zeros to `to` until `stop` is dropped or the connection fails.
+/// Writes zeros to `to` until the task is aborted or the connection fails.
 pub async fn blast(to: SocketAddr) -> tokio::task::JoinHandle<()> {
     let mut s = TcpStream::connect(to).await.unwrap();
     tokio::spawn(async move {
