@@ -62,7 +62,7 @@ async fn a_backend_answers_through_the_endpoint_domain() {
             .await
             .is_err()
     );
-    let text = rig.ops().traffic.render();
+    let text = common::Client::new(&rig.app).get("/metrics").await.body;
     assert!(
         text.contains(&format!(
             "linkyard_dataplane_bytes_total{{endpoint=\"{}\",zone=\"{H}\",direction=\"in\"}} 200004",

@@ -9,7 +9,7 @@ const MIN_BURST: f64 = 16.0 * 1024.0;
 /// The burst is this many seconds of the rate (bounded below by [`MIN_BURST`]).
 const BURST_SECONDS: f64 = 0.02;
 /// The largest read a pump makes.
-pub const MAX_CHUNK: usize = 64 * 1024;
+pub const MAX_CHUNK: usize = 256 * 1024;
 
 /// A token bucket that lends: a take may drive the balance negative, and the taker waits until it
 /// is paid back, so concurrent takers share the rate without polling.
