@@ -7,6 +7,7 @@
 //! sockets with it. Closing a listener closes the connections it accepted.
 
 pub mod dns;
+pub mod generator;
 pub mod proxy;
 pub mod throttle;
 pub mod traffic;

@@ -57,6 +57,50 @@ impl Ops {
         })
     }
 
+    /// Starts (`on`) or stops the Demo page's traffic generator for an endpoint of an account
+    /// signed in to the session: a built-in backend behind each listener and a client per zone
+    /// ENI. Returns whether it runs now. Refused without a listener to send to.
+    pub async fn demo_traffic(
+        &self,
+        access: &super::faults::DemoAccess,
+        endpoint_id: &str,
+        on: bool,
+    ) -> Result<bool, ApiError> {
+        self.require_demo_tools()?;
+        let mut c = self.pool.acquire().await?;
+        let e = crate::store::endpoints::get(&mut c, endpoint_id)
+            .await?
+            .ok_or_else(ApiError::endpoint_not_found)?;
+        self.authorize_demo_account_tool(access, &e.account_id)?;
+        if !on {
+            self.generators.stop(&e.id);
+            return Ok(false);
+        }
+        let targets: Vec<_> = dq::proxy_plan(&mut c)
+            .await?
+            .into_iter()
+            .filter(|r| r.endpoint_id == e.id)
+            .filter_map(|r| {
+                let ip = r
+                    .local_seq
+                    .and_then(crate::domain::dataplane::eni_local_ip)?;
+                let port = u16::try_from(r.port).ok()?;
+                Some((
+                    std::net::SocketAddr::new(ip.into(), port),
+                    r.backend.parse().ok()?,
+                ))
+            })
+            .collect();
+        if targets.is_empty() {
+            return Err(ApiError::new(
+                "Demo.NoListener",
+                "The service's load balancer has no listener to send to: add one in Inventory.",
+            ));
+        }
+        self.generators.start(&e.id, targets);
+        Ok(true)
+    }
+
     /// The listeners of every load balancer the caller owns.
     pub async fn my_listeners(&self, ctx: &Ctx) -> Result<Vec<ListenerView>, ApiError> {
         let mut c = self.pool.acquire().await?;

@@ -205,6 +205,8 @@ pub struct Ops {
     pub sign_ins: Arc<accounts::SignInGuard>,
     /// The data plane's traffic counters (empty while no data plane runs).
     pub traffic: crate::dataplane::traffic::Traffic,
+    /// The Demo page's traffic generators.
+    pub generators: crate::dataplane::generator::Generators,
 }
 
 impl Ops {
@@ -223,6 +225,7 @@ impl Ops {
             seal: crate::seal::SealKey::ephemeral(),
             sign_ins: Arc::default(),
             traffic: Default::default(),
+            generators: Default::default(),
         }
     }
 
