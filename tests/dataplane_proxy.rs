@@ -161,6 +161,7 @@ async fn measure(listen: impl AsyncFnOnce(SocketAddr), eni: SocketAddr) -> f64 {
 }
 
 fn within_10_percent(measured: f64, limit: f64) {
+    eprintln!("throttle: {measured:.2} Mbit/s measured at a limit of {limit} Mbit/s");
     assert!(
         (measured - limit).abs() <= limit * 0.10,
         "measured {measured:.2} Mbit/s against a limit of {limit} Mbit/s"

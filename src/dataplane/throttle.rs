@@ -92,11 +92,8 @@ mod tests {
     fn a_take_beyond_the_burst_waits_for_the_rate() {
         let b = Bucket::new(1_000_000);
         let t0 = Instant::now();
-        assert_eq!(
-            b.take_at(16 * 1024, t0),
-            Duration::ZERO,
-            "the burst is free"
-        );
+        // The burst is 20 ms of the rate: 20 000 bytes, free.
+        assert_eq!(b.take_at(20_000, t0), Duration::ZERO, "the burst is free");
         // The next 100 000 bytes at 1 MB/s: 100 ms.
         let wait = b.take_at(100_000, t0);
         assert!((wait.as_secs_f64() - 0.1).abs() < 0.001, "{wait:?}");
@@ -105,7 +102,7 @@ mod tests {
         assert!((wait2.as_secs_f64() - 0.2).abs() < 0.001, "{wait2:?}");
         // After the debt is paid, the bucket refills only up to the burst.
         let later = t0 + Duration::from_secs(10);
-        assert_eq!(b.take_at(16 * 1024, later), Duration::ZERO);
+        assert_eq!(b.take_at(20_000, later), Duration::ZERO);
         assert!(b.take_at(1000, later) > Duration::ZERO);
     }
 
@@ -121,7 +118,8 @@ mod tests {
             wait.as_secs_f64() > 0.1 && wait.as_secs_f64() < 0.13,
             "{wait:?}"
         );
-        assert_eq!(b.chunk(), MAX_CHUNK);
+        assert_eq!(b.chunk(), 200_000, "one burst");
+        assert_eq!(Bucket::new(100_000_000).chunk(), MAX_CHUNK);
         assert_eq!(Bucket::new(1000).chunk(), 16 * 1024);
     }
 }
