@@ -14,7 +14,7 @@ test("listeners, local addresses and the traffic generator", async ({ page }) =>
   try {
     await signIn(page, PROVIDER);
     await open(page, "/inventory");
-    const lb = page.locator(`#load-balancers tr[data-item="${NLB}"]`);
+    const lb = page.locator(`#load-balancers tr[data-listeners-of="${NLB}"]`);
     await expect(lb.locator('[data-listener="8080"]')).toContainText("8080 → 127.0.0.1:18080");
     const form = lb.locator(`[data-listener-form="${NLB}"]`);
     await form.getByLabel("Listener port").fill("9090");

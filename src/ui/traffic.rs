@@ -76,7 +76,7 @@ fn LiveTraffic(endpoint_id: Signal<String>, compact: bool) -> impl IntoView {
 #[component]
 fn ZoneChart(zone: ZoneTrafficView, compact: bool) -> impl IntoView {
     let (w, h) = if compact {
-        (220.0, 44.0)
+        (160.0, 40.0)
     } else {
         (560.0, 120.0)
     };

@@ -332,7 +332,7 @@ fn LoadBalancerSection(
             <table class="mt-2 w-full text-sm" id="load-balancers">
                 <thead class="text-left text-slate-500"><tr>
                     <th class=TH>"Name / id"</th><th class=TH>"Type"</th><th class=TH>"Zones"</th>
-                    <th class=TH>"VPC"</th><th class=TH>"IP version"</th><th class=TH>"PrivateLink"</th><th class=TH>"Listeners (TCP port → backend)"</th><th class=TH><span class="sr-only">"Actions"</span></th>
+                    <th class=TH>"VPC"</th><th class=TH>"IP version"</th><th class=TH>"PrivateLink"</th><th class=TH><span class="sr-only">"Actions"</span></th>
                 </tr></thead>
                 <tbody>
                     {inv.load_balancers.into_iter().map(|l| view! {
@@ -343,8 +343,13 @@ fn LoadBalancerSection(
                             <td class="pr-4 font-mono text-xs">{l.vpc_id}</td>
                             <td class="pr-4">{if l.dual_stack { "Dual-stack" } else { "IPv4" }}</td>
                             <td class="pr-4">{if l.privatelink_supported { "Supported" } else { "Not supported" }}</td>
-                            <td class="py-2 pr-4 text-xs"><Listeners lb_id=l.id.clone() actions=actions/></td>
                             <td class="py-2"><DeleteItem id=l.id.clone() actions=actions/></td>
+                        </tr>
+                        <tr data-listeners-of=l.id.clone()>
+                            <td colspan="7" class="pb-3 pl-4 text-xs">
+                                <span class="text-slate-500">"Listeners (TCP port → backend the data plane forwards to):"</span>
+                                <Listeners lb_id=l.id.clone() actions=actions/>
+                            </td>
                         </tr>
                     }).collect_view()}
                 </tbody>
