@@ -469,6 +469,8 @@ pub async fn replace(ops: &Ops, scenario: &Scenario, ctx: &Ctx) -> Result<(), St
         tracing::warn!(error = %e, "could not detach the staging database");
     }
     let event = copied.map_err(|e| format!("cannot replace the store: {e}"))?;
+    // The endpoints the traffic generators sent through are gone.
+    ops.generators.stop_all();
     ops.publish([event]);
     ops.wake();
     Ok(())

@@ -44,6 +44,13 @@ impl Generators {
             .insert(endpoint.to_string(), tasks);
     }
 
+    /// Stops every generator (the demo was reset).
+    pub fn stop_all(&self) {
+        for (_, tasks) in self.0.lock().expect("generators poisoned").drain() {
+            tasks.iter().for_each(JoinHandle::abort);
+        }
+    }
+
     /// Stops the generator of `endpoint`; false when none ran.
     pub fn stop(&self, endpoint: &str) -> bool {
         let tasks = self.0.lock().expect("generators poisoned").remove(endpoint);
