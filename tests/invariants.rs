@@ -1334,16 +1334,71 @@ async fn run(seed: u64, steps: usize) {
     let mut summary: Vec<_> = counts.into_iter().collect();
     summary.sort_by(|a, b| a.0.cmp(&b.0));
     eprintln!("seed {seed}: {steps} steps; per operation: succeeded, refused by code");
-    for (name, (ok, refused)) in summary {
-        let mut refused: Vec<_> = refused.into_iter().collect();
+    for (name, (ok, refused)) in &summary {
+        let mut refused: Vec<_> = refused.iter().collect();
         refused.sort();
         eprintln!("  {name}: {ok} ok, {refused:?}");
     }
+    assert_enough_succeeded(seed, steps, &summary);
     let left = sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM endpoints")
         .fetch_one(&w.ops.pool)
         .await
         .unwrap();
     eprintln!("seed {seed}: {left} endpoints left");
+}
+
+/// A model that refuses everything keeps every invariant, so the run must also show that the
+/// operations do work: every kind tried often enough succeeds at least once, the main path
+/// (publish, create, accept, reject, delete) succeeds in proportion to the steps, and at least a
+/// quarter of all steps change something.
+fn assert_enough_succeeded(
+    seed: u64,
+    steps: usize,
+    summary: &[(String, (usize, HashMap<String, usize>))],
+) {
+    // "Skipped": the step found nothing to act on and called no operation.
+    let tried = |c: &(usize, HashMap<String, usize>)| {
+        c.0 + c
+            .1
+            .iter()
+            .filter(|r| r.0 != "Skipped")
+            .map(|r| r.1)
+            .sum::<usize>()
+    };
+    for (name, c) in summary {
+        if tried(c) >= 20 {
+            assert!(
+                c.0 > 0,
+                "seed {seed}: {name} was tried {} times and never succeeded: {:?}",
+                tried(c),
+                c.1
+            );
+        }
+    }
+    let floor = (steps / 400).max(1);
+    for name in [
+        "create_service",
+        "create_endpoint",
+        "accept",
+        "reject",
+        "delete_endpoint",
+        "delete_service",
+    ] {
+        let ok = summary.iter().find(|s| s.0 == name).map_or(0, |s| s.1.0);
+        assert!(
+            ok >= floor,
+            "seed {seed}: {name} succeeded {ok} times in {steps} steps (at least {floor} expected)"
+        );
+    }
+    let changed: usize = summary
+        .iter()
+        .filter(|s| s.0 != "advance_due")
+        .map(|s| s.1.0)
+        .sum();
+    assert!(
+        changed * 4 >= steps,
+        "seed {seed}: only {changed} of {steps} steps succeeded"
+    );
 }
 
 fn seeds() -> Vec<u64> {
