@@ -1,6 +1,7 @@
 //! Demo tools: reset to the scenario, fault injection, and the guided tour's progress.
 
 use crate::domain::ApiError;
+use crate::domain::state::BusinessStatus;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,7 @@ pub struct DemoView {
     /// Every zone of the current region, with whether it is down.
     pub zones: Vec<(String, bool)>,
     /// Signed-in accounts with their business status (Normal / FinancialLocked).
-    pub accounts: Vec<(String, String, String)>,
+    pub accounts: Vec<(String, String, BusinessStatus)>,
     /// Actions done so far by the accounts signed in here (for the guided tour).
     pub done_actions: Vec<String>,
     /// A connected endpoint of a signed-in account (the tour's last step), if any.
@@ -81,7 +82,7 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
             connected_endpoint = page
                 .items
                 .into_iter()
-                .find(|e| e.connection_status == "Connected")
+                .find(|e| e.connection_status == crate::domain::state::ConnectionStatus::Connected)
                 .map(|e| e.id);
         }
     }

@@ -131,8 +131,7 @@ pub struct BandwidthRequestView {
     /// Per-zone Mbit/s asked for.
     pub mbps: i64,
     pub reason: String,
-    /// Pending | Granted | Denied.
-    pub status: String,
+    pub status: super::state::RequestStatus,
     pub created_at: String,
     pub decided_at: Option<String>,
 }

@@ -5,6 +5,7 @@ use super::throttle::{Policy, Throttle};
 use super::{Ctx, Ops, Source};
 use crate::domain::ApiError;
 use crate::domain::account::{AccountView, valid_account_id};
+use crate::domain::state::BusinessStatus;
 use crate::store::accounts::{self as q, AccessKeyRow, AccountRow};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -159,7 +160,7 @@ impl Ops {
                 name: a.name.into(),
                 password_hash: hash,
                 is_platform: a.is_platform,
-                business_status: "Normal".into(),
+                business_status: BusinessStatus::Normal,
                 created_at: self.clock.now(),
             },
         )

@@ -6,7 +6,7 @@
 use super::audit::Change;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
-use crate::domain::status_machine::connection as conn;
+use crate::domain::state::ConnectionStatus;
 use crate::store::Db;
 use crate::store::endpoints as eq;
 use crate::store::services::{self as q, ResourceRow};
@@ -209,9 +209,9 @@ impl Ops {
         let resources = q::resources(&mut tx, &s.id).await?;
         let wants_disconnected = !matches!(change, ZoneResourceChange::Replace { .. });
         let status_ok = if wants_disconnected {
-            k.status == conn::DISCONNECTED
+            k.status == ConnectionStatus::Disconnected
         } else {
-            k.status == conn::CONNECTED
+            k.status == ConnectionStatus::Connected
         };
         if !status_ok {
             return Err(ApiError::connection_denied());

@@ -6,7 +6,7 @@ use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::catalogue::{CatalogueEntry, CataloguePage, page_window};
 use crate::domain::model::ServiceView;
-use crate::domain::status_machine::resource as st;
+use crate::domain::state::ResourceStatus;
 use crate::store::accounts as aq;
 use crate::store::services::{self as q, ServiceRow};
 use sqlx::SqliteConnection;
@@ -129,6 +129,6 @@ async fn visible_rows(
     Ok(q::visible(c, &ctx.account_id, region_id)
         .await?
         .into_iter()
-        .filter(|s| s.status != st::CREATING && s.status != st::DELETING)
+        .filter(|s| s.status != ResourceStatus::Creating && s.status != ResourceStatus::Deleting)
         .collect())
 }

@@ -5,7 +5,6 @@
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::model::DnsAnswer;
-use crate::domain::status_machine::zone as zst;
 use crate::store::Db;
 use crate::store::endpoints as eq;
 
@@ -27,7 +26,6 @@ impl Ops {
             withheld_zones: vec![],
         };
         let first = name.split('.').next().unwrap_or("");
-        let serving = |s: &str| !matches!(s, zst::CREATING | zst::DELETING);
         if name.ends_with(".privatelink.aliyuncs.com") && first.starts_with("ep-") {
             // `ep-x` (endpoint domain) or `ep-x-<zone>` (zone domain).
             let endpoint_id: String = first.chars().take(23).collect();
@@ -45,7 +43,7 @@ impl Ops {
             {
                 zones.sort_by_key(|z| z.zone_id != cz);
             }
-            for z in zones.into_iter().filter(|z| serving(&z.status)) {
+            for z in zones.into_iter().filter(|z| z.status.resolves()) {
                 if z.healthy && !faults.contains(&z.zone_id) {
                     answer.addresses.push(z.ip);
                 } else {
@@ -81,7 +79,7 @@ impl Ops {
             for z in eq::zones(&mut c, &ep)
                 .await?
                 .into_iter()
-                .filter(|z| serving(&z.status))
+                .filter(|z| z.status.resolves())
             {
                 if z.healthy && !faults.contains(&z.zone_id) {
                     answer.addresses.push(z.ip);

@@ -10,7 +10,7 @@ use crate::domain::inventory::LbType;
 use crate::domain::model::{ResourceView, ServiceView};
 use crate::domain::names::{default_resource_group, service_domain, service_name};
 use crate::domain::region::region;
-use crate::domain::status_machine::{connection as conn, resource as st};
+use crate::domain::state::{BusinessStatus, ConnectionStatus, Machine, ResourceStatus};
 use crate::domain::validate;
 use crate::store::inventory as inv;
 use crate::store::services::{self as q, ResourceRow, ServiceRow};
@@ -107,7 +107,7 @@ impl Ops {
         c: &mut SqliteConnection,
         s: &mut ServiceRow,
     ) -> Result<(), ApiError> {
-        s.status = st::PENDING.into();
+        s.status = s.status.to(ResourceStatus::Pending)?;
         s.due_at = Some(self.due());
         s.updated_at = self.clock.now();
         q::update(c, s).await?;
@@ -122,9 +122,9 @@ impl Ops {
         id: &str,
     ) -> Result<ServiceRow, ApiError> {
         let s = self.owned_service(c, ctx, id).await?;
-        match s.status.as_str() {
-            st::ACTIVE => Ok(s),
-            st::PENDING => Err(ApiError::service_locked()),
+        match s.status {
+            ResourceStatus::Active => Ok(s),
+            ResourceStatus::Pending => Err(ApiError::service_locked()),
             _ => Err(ApiError::service_denied()),
         }
     }
@@ -218,12 +218,7 @@ impl Ops {
             Some(t) => LbType::parse(t).ok_or_else(|| ApiError::new("EndpointServiceResourceTypeNotSupport", format!("The service resource type {t} is not supported (use slb, alb, nlb or gwlb).")))?,
             None => LbType::Clb,
         };
-        let ip_version = n
-            .address_ip_version
-            .clone()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "IPv4".into());
-        validate::ip_version(&ip_version)?;
+        let ip_version = validate::ip_version(n.address_ip_version.as_deref())?;
         let payer = n
             .payer
             .clone()
@@ -283,7 +278,7 @@ impl Ops {
             }
             attached.push((lb.id.clone(), zone, lb.dual_stack));
         }
-        if ip_version == "DualStack" {
+        if ip_version.is_dual() {
             if !matches!(lb_type, LbType::Nlb | LbType::Gwlb) {
                 return Err(ApiError::new(
                     "EndpointServiceNotSupportIpv6",
@@ -318,7 +313,7 @@ impl Ops {
             account_id: ctx.account_id.clone(),
             region_id: r.id.into(),
             description: n.description,
-            status: st::CREATING.into(),
+            status: ResourceStatus::Creating,
             due_at: Some(self.due()),
             business_status: self
                 .account_business_status(&mut tx, &ctx.account_id)
@@ -383,11 +378,10 @@ impl Ops {
         &self,
         c: &mut SqliteConnection,
         account: &str,
-    ) -> Result<String, ApiError> {
+    ) -> Result<BusinessStatus, ApiError> {
         Ok(crate::store::accounts::account(c, account)
             .await?
-            .map(|a| a.business_status)
-            .unwrap_or_else(|| "Normal".into()))
+            .map_or(BusinessStatus::Normal, |a| a.business_status))
     }
 
     /// Builds the full view of a service.
@@ -403,7 +397,7 @@ impl Ops {
         let counts = q::connection_counts(c, &s.id).await?;
         let connection_count = counts
             .iter()
-            .filter(|(st, _)| st != conn::DISCONNECTED)
+            .filter(|(st, _)| *st != ConnectionStatus::Disconnected)
             .map(|(_, n)| n)
             .sum();
         let pending_count = crate::store::endpoints::pending_for_service(c, &s.id).await?;
@@ -486,14 +480,14 @@ impl Ops {
         let eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         if !(eq(&f.service_id, &s.id)
             && eq(&f.service_name, &s.name)
-            && eq(&f.status, &s.status)
-            && eq(&f.business_status, &s.business_status)
+            && eq(&f.status, s.status.as_str())
+            && eq(&f.business_status, s.business_status.as_str())
             && f.auto_accept.is_none_or(|a| a == s.auto_accept)
             && f.zone_affinity.is_none_or(|a| a == s.zone_affinity)
             && f.resource_type.as_deref().is_none_or(|t| {
                 LbType::parse(t).map(|l| l.api_name()) == Some(s.resource_type.as_str())
             })
-            && eq(&f.address_ip_version, &s.address_ip_version)
+            && eq(&f.address_ip_version, s.address_ip_version.as_str())
             && eq(&f.resource_group_id, &s.resource_group_id))
         {
             return Ok(false);
@@ -549,9 +543,9 @@ impl Ops {
             s.zone_affinity = z;
         }
         if let Some(v) = u.address_ip_version.filter(|v| !v.is_empty()) {
-            validate::ip_version(&v)?;
+            let v = validate::ip_version(Some(&v))?;
             if v != s.address_ip_version {
-                if v == "DualStack" {
+                if v.is_dual() {
                     if !matches!(s.resource_type.as_str(), "nlb" | "gwlb") {
                         return Err(ApiError::new(
                             "EndpointServiceNotSupportIpv6",
@@ -576,7 +570,7 @@ impl Ops {
                     let dual_eps = crate::store::endpoints::of_service(&mut tx, &s.id)
                         .await?
                         .iter()
-                        .filter(|e| e.address_ip_version == "DualStack")
+                        .filter(|e| e.address_ip_version.is_dual())
                         .count();
                     if dual_eps > 0 {
                         return Err(ApiError::new(
@@ -611,7 +605,7 @@ impl Ops {
             pending = true;
         }
         if pending {
-            s.status = st::PENDING.into();
+            s.status = s.status.to(ResourceStatus::Pending)?;
             s.due_at = Some(self.due());
         }
         s.updated_at = self.clock.now();
@@ -649,12 +643,7 @@ impl Ops {
         let live = q::connection_counts(&mut tx, &s.id)
             .await?
             .iter()
-            .filter(|(st, _)| {
-                matches!(
-                    st.as_str(),
-                    conn::CONNECTED | conn::CONNECTING | conn::PENDING | conn::DISCONNECTING
-                )
-            })
+            .filter(|(st, _)| st.holds_service())
             .map(|(_, n)| n)
             .sum::<i64>();
         if live > 0 {
@@ -666,7 +655,7 @@ impl Ops {
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        s.status = st::DELETING.into();
+        s.status = s.status.to(ResourceStatus::Deleting)?;
         s.due_at = Some(self.due());
         s.updated_at = self.clock.now();
         q::update(&mut tx, &s).await?;
@@ -741,7 +730,7 @@ impl Ops {
                 "The resource you applied for has exceeded the quota.",
             ));
         }
-        if s.address_ip_version == "DualStack" && !lb.dual_stack {
+        if s.address_ip_version.is_dual() && !lb.dual_stack {
             return Err(ApiError::new(
                 "ServiceResourceNotSupportIpv6",
                 format!("The service resource {} does not support IPv6.", lb.id),
@@ -802,15 +791,7 @@ impl Ops {
                 "The specified service resource is not found.",
             ));
         };
-        let in_use = sqlx::query_scalar::<crate::store::Db, i64>(
-            "SELECT COUNT(*) FROM endpoint_zones z JOIN connections c ON c.endpoint_id = z.endpoint_id
-             WHERE c.service_id = $1 AND z.resource_id = $2 AND z.status IN ('Connected','Connecting')",
-        )
-        .bind(&s.id)
-        .bind(resource_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if in_use > 0 {
+        if crate::store::endpoints::resource_carries_traffic(&mut tx, &s.id, resource_id).await? {
             return Err(ApiError::new(
                 "EndpointServiceConnectionDependence",
                 "The service resource is in use by a connected endpoint.",

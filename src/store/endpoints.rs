@@ -1,6 +1,9 @@
 //! Endpoints, their zones (ENIs), security groups and the connection row each endpoint has.
 
 use super::Db;
+use crate::domain::state::{
+    BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus, SecurityGroupStatus, ZoneStatus,
+};
 use sqlx::{FromRow, SqliteConnection};
 
 #[derive(Debug, Clone, FromRow)]
@@ -15,15 +18,15 @@ pub struct EndpointRow {
     pub service_id: String,
     pub service_name: String,
     pub service_region_id: String,
-    pub address_ip_version: String,
+    pub address_ip_version: IpVersion,
     pub zone_affinity: bool,
     pub policy_document: Option<String>,
     pub protected: bool,
     pub private_dns_enabled: bool,
     pub cross_region_bandwidth: Option<i64>,
-    pub status: String,
+    pub status: ResourceStatus,
     pub due_at: Option<i64>,
-    pub business_status: String,
+    pub business_status: BusinessStatus,
     pub domain: String,
     pub resource_group_id: String,
     pub created_at: i64,
@@ -39,7 +42,7 @@ pub struct ZoneRow {
     pub ip: String,
     pub ipv6: Option<String>,
     pub domain: String,
-    pub status: String,
+    pub status: ZoneStatus,
     pub due_at: Option<i64>,
     pub healthy: bool,
     pub resource_id: Option<String>,
@@ -50,7 +53,7 @@ pub struct ZoneRow {
 pub struct SgRow {
     pub endpoint_id: String,
     pub sg_id: String,
-    pub status: String,
+    pub status: SecurityGroupStatus,
     pub due_at: Option<i64>,
 }
 
@@ -60,12 +63,12 @@ pub struct ConnectionRow {
     pub service_id: String,
     pub endpoint_owner_id: String,
     pub service_owner_id: String,
-    pub status: String,
+    pub status: ConnectionStatus,
     pub due_at: Option<i64>,
     pub bandwidth: i64,
     pub traffic_control_mode: String,
     pub zone_max_override: Option<i64>,
-    pub locked_from: Option<String>,
+    pub locked_from: Option<ConnectionStatus>,
     pub decided_by: Option<String>,
     pub reason: Option<String>,
     pub created_at: i64,
@@ -90,15 +93,15 @@ pub async fn insert(c: &mut SqliteConnection, e: &EndpointRow) -> sqlx::Result<(
     .bind(&e.service_id)
     .bind(&e.service_name)
     .bind(&e.service_region_id)
-    .bind(&e.address_ip_version)
+    .bind(e.address_ip_version)
     .bind(e.zone_affinity)
     .bind(&e.policy_document)
     .bind(e.protected)
     .bind(e.private_dns_enabled)
     .bind(e.cross_region_bandwidth)
-    .bind(&e.status)
+    .bind(e.status)
     .bind(e.due_at)
-    .bind(&e.business_status)
+    .bind(e.business_status)
     .bind(&e.domain)
     .bind(&e.resource_group_id)
     .bind(e.created_at)
@@ -118,14 +121,14 @@ pub async fn update(c: &mut SqliteConnection, e: &EndpointRow) -> sqlx::Result<(
     .bind(&e.id)
     .bind(&e.name)
     .bind(&e.description)
-    .bind(&e.address_ip_version)
+    .bind(e.address_ip_version)
     .bind(e.zone_affinity)
     .bind(&e.policy_document)
     .bind(e.private_dns_enabled)
     .bind(e.cross_region_bandwidth)
-    .bind(&e.status)
+    .bind(e.status)
     .bind(e.due_at)
-    .bind(&e.business_status)
+    .bind(e.business_status)
     .bind(&e.resource_group_id)
     .bind(e.updated_at)
     .execute(c)
@@ -210,7 +213,8 @@ impl<'a> EndpointColumns<'a> {
         if let Some(st) = self.connection_status {
             out.push(st);
             sql.push_str(&format!(
-                " AND COALESCE(k.status, 'ServiceDeleted') = ${}",
+                " AND COALESCE(k.status, '{}') = ${}",
+                ConnectionStatus::ServiceDeleted,
                 out.len() + 2
             ));
         }
@@ -426,7 +430,7 @@ pub async fn insert_zone(c: &mut SqliteConnection, z: &ZoneRow) -> sqlx::Result<
     .bind(&z.ip)
     .bind(&z.ipv6)
     .bind(&z.domain)
-    .bind(&z.status)
+    .bind(z.status)
     .bind(z.due_at)
     .bind(z.healthy)
     .bind(&z.resource_id)
@@ -440,7 +444,7 @@ pub async fn set_zone_status(
     c: &mut SqliteConnection,
     endpoint: &str,
     zone: &str,
-    status: &str,
+    status: ZoneStatus,
     due: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query::<Db>("UPDATE endpoint_zones SET status = $3, due_at = $4 WHERE endpoint_id = $1 AND zone_id = $2")
@@ -475,7 +479,7 @@ pub async fn set_sg(
     c: &mut SqliteConnection,
     endpoint: &str,
     sg: &str,
-    status: &str,
+    status: SecurityGroupStatus,
     due: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query::<Db>(
@@ -520,12 +524,12 @@ pub async fn insert_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> s
     .bind(&k.service_id)
     .bind(&k.endpoint_owner_id)
     .bind(&k.service_owner_id)
-    .bind(&k.status)
+    .bind(k.status)
     .bind(k.due_at)
     .bind(k.bandwidth)
     .bind(&k.traffic_control_mode)
     .bind(k.zone_max_override)
-    .bind(&k.locked_from)
+    .bind(k.locked_from)
     .bind(&k.decided_by)
     .bind(&k.reason)
     .bind(k.created_at)
@@ -542,12 +546,12 @@ pub async fn update_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> s
             locked_from=$7, decided_by=$8, reason=$9, modified_at=$10 WHERE endpoint_id=$1",
     )
     .bind(&k.endpoint_id)
-    .bind(&k.status)
+    .bind(k.status)
     .bind(k.due_at)
     .bind(k.bandwidth)
     .bind(&k.traffic_control_mode)
     .bind(k.zone_max_override)
-    .bind(&k.locked_from)
+    .bind(k.locked_from)
     .bind(&k.decided_by)
     .bind(&k.reason)
     .bind(k.modified_at)
@@ -569,9 +573,10 @@ pub async fn connections_of_account(
     .await
 }
 
-/// A connection waits for its provider's decision while it is Disconnected, nobody decided on it
-/// yet, and no overdue payment cut it.
-const WAITING: &str = "status = 'Disconnected' AND decided_by IS NULL AND locked_from IS NULL";
+/// A connection waits for its provider's decision while it is Disconnected (bound as `$2`), nobody
+/// decided on it yet, and no overdue payment cut it: the SQL form of
+/// [`ConnectionStatus::awaiting_decision`].
+const WAITING: &str = "status = $2 AND decided_by IS NULL AND locked_from IS NULL";
 
 /// How many connections wait for `provider`'s decision (across its services).
 pub async fn pending_for_provider(c: &mut SqliteConnection, provider: &str) -> sqlx::Result<i64> {
@@ -579,6 +584,7 @@ pub async fn pending_for_provider(c: &mut SqliteConnection, provider: &str) -> s
         "SELECT COUNT(*) FROM connections WHERE service_owner_id = $1 AND {WAITING}"
     ))
     .bind(provider)
+    .bind(ConnectionStatus::Disconnected)
     .fetch_one(c)
     .await
 }
@@ -589,6 +595,7 @@ pub async fn pending_for_service(c: &mut SqliteConnection, service: &str) -> sql
         "SELECT COUNT(*) FROM connections WHERE service_id = $1 AND {WAITING}"
     ))
     .bind(service)
+    .bind(ConnectionStatus::Disconnected)
     .fetch_one(c)
     .await
 }
@@ -598,4 +605,66 @@ pub async fn faulty_zones(c: &mut SqliteConnection) -> sqlx::Result<Vec<String>>
     sqlx::query_scalar::<Db, String>("SELECT zone_id FROM zone_faults ORDER BY zone_id")
         .fetch_all(c)
         .await
+}
+
+/// Sets the business status of every endpoint an account owns (overdue payment, or cleared).
+pub async fn set_business_status_of_account(
+    c: &mut SqliteConnection,
+    account: &str,
+    status: BusinessStatus,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>("UPDATE endpoints SET business_status = $2 WHERE account_id = $1")
+        .bind(account)
+        .bind(status)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// A service is gone: its connections (except those being deleted with their endpoint) become
+/// ServiceDeleted, and their zones not being removed Disconnected.
+pub async fn orphan_connections_of_service(
+    c: &mut SqliteConnection,
+    service: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE connections SET status = $3, due_at = NULL, modified_at = $2 WHERE service_id = $1 AND status <> $4",
+    )
+    .bind(service)
+    .bind(now)
+    .bind(ConnectionStatus::ServiceDeleted)
+    .bind(ConnectionStatus::Deleting)
+    .execute(&mut *c)
+    .await?;
+    // Zones being removed keep going: their ENIs and addresses are released when due.
+    sqlx::query::<Db>(
+        "UPDATE endpoint_zones SET status = $2, due_at = NULL WHERE status <> $3
+           AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $1)",
+    )
+    .bind(service)
+    .bind(ZoneStatus::Disconnected)
+    .bind(ZoneStatus::Deleting)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Whether a zone connected (or connecting) to `service` is served by `resource`.
+pub async fn resource_carries_traffic(
+    c: &mut SqliteConnection,
+    service: &str,
+    resource: &str,
+) -> sqlx::Result<bool> {
+    let n = sqlx::query_scalar::<Db, i64>(
+        "SELECT COUNT(*) FROM endpoint_zones z JOIN connections c ON c.endpoint_id = z.endpoint_id
+         WHERE c.service_id = $1 AND z.resource_id = $2 AND z.status IN ($3, $4)",
+    )
+    .bind(service)
+    .bind(resource)
+    .bind(ZoneStatus::Connected)
+    .bind(ZoneStatus::Connecting)
+    .fetch_one(c)
+    .await?;
+    Ok(n > 0)
 }

@@ -4,7 +4,10 @@
 //! same statements can later run on PostgreSQL. Each aggregate has its own module.
 
 pub mod accounts;
+pub mod bandwidth_requests;
+pub mod due;
 pub mod endpoints;
+pub mod gateways;
 pub mod inventory;
 pub mod links;
 pub mod nonces;
