@@ -9,11 +9,11 @@ use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MIN, check_throttle, zone_limit
 use crate::domain::inventory::LbType;
 use crate::domain::model::ConnectionView;
 use crate::domain::state::{BusinessStatus, ConnectionStatus, Machine, ResourceStatus, ZoneStatus};
+use crate::store::Conn;
 use crate::store::endpoints::{self as q, ConnectionRow, EndpointRow};
 use crate::store::iso;
 use crate::store::services::{self as svc, ServiceRow};
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 /// Filters of ListVpcEndpointConnections.
 #[derive(Debug, Clone, Default)]
@@ -30,7 +30,7 @@ impl Ops {
     /// The provider's service and one of its connections, checked for ownership.
     async fn provider_connection(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         service_id: &str,
         endpoint_id: &str,
@@ -465,7 +465,7 @@ impl Ops {
 
     pub(crate) async fn connection_view(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         s: &ServiceRow,
         k: ConnectionRow,
     ) -> Result<ConnectionView, ApiError> {

@@ -7,9 +7,9 @@ use crate::domain::ApiError;
 use crate::domain::catalogue::{CatalogueEntry, CataloguePage, page_window};
 use crate::domain::model::ServiceView;
 use crate::domain::state::ResourceStatus;
+use crate::store::Conn;
 use crate::store::accounts as aq;
 use crate::store::services::{self as q, ServiceRow};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// Filters of ListVpcEndpointServicesByEndUser; `None` / empty matches everything.
@@ -122,7 +122,7 @@ impl Ops {
 /// The rule of ListVpcEndpointServicesByEndUser: the store's visible services (own, whitelisting
 /// the caller, managed) without those being created or deleted, managed services first.
 async fn visible_rows(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     ctx: &Ctx,
     region_id: &str,
 ) -> Result<Vec<ServiceRow>, ApiError> {

@@ -5,8 +5,8 @@
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::model::DnsAnswer;
-use crate::store::Db;
 use crate::store::endpoints as eq;
+use crate::store::links;
 
 impl Ops {
     /// Resolves `name` as seen from `from_vpc` (for custom domains) in `caller_zone` (for affinity).
@@ -53,24 +53,11 @@ impl Ops {
             return Ok(answer);
         }
         // Custom service domains: endpoints that enabled them, visible from their VPC or linked VPCs.
-        let rows = sqlx::query_as::<Db, (String, String)>(
-            "SELECT e.id, e.vpc_id FROM endpoints e JOIN endpoint_services s ON s.id = e.service_id
-             WHERE e.private_dns_enabled = 1 AND s.custom_domain = $1",
-        )
-        .bind(&name)
-        .fetch_all(&mut *c)
-        .await?;
+        let rows = eq::with_custom_domain(&mut c, &name).await?;
         for (ep, vpc) in rows {
             let visible = match from_vpc {
                 Some(v) if v == vpc => true,
-                Some(v) => sqlx::query_scalar::<Db, i64>(
-                    "SELECT COUNT(*) FROM vpc_dns_links WHERE vpc_id = $1 AND target_vpc_id = $2",
-                )
-                .bind(v)
-                .bind(&vpc)
-                .fetch_one(&mut *c)
-                .await?
-                    > 0,
+                Some(v) => links::exists(&mut c, &links::dns_link(v, &vpc)).await?,
                 None => false,
             };
             if !visible {

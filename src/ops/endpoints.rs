@@ -12,12 +12,12 @@ use crate::domain::state::{
     BusinessStatus, ConnectionStatus, Machine, ResourceStatus, SecurityGroupStatus, ZoneStatus,
 };
 use crate::domain::validate;
+use crate::store::Conn;
 use crate::store::endpoints::{self as q, ConnectionRow, EndpointRow, ZoneRow};
 use crate::store::inventory as inv;
 use crate::store::services::{self as svc, ServiceRow};
 use crate::store::{iso, tags};
 use serde_json::json;
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// Most endpoints in one VPC, zones per endpoint and security groups per endpoint.
@@ -103,7 +103,7 @@ impl Ops {
     /// An endpoint the caller owns, or `EndpointNotFound`.
     pub(crate) async fn owned_endpoint(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<EndpointRow, ApiError> {
@@ -116,7 +116,7 @@ impl Ops {
     /// An endpoint the caller owns that is `Active`.
     pub(crate) async fn active_owned_endpoint(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<EndpointRow, ApiError> {
@@ -131,7 +131,7 @@ impl Ops {
     /// Finds the service an endpoint is created for, checking visibility (whitelist).
     async fn service_for_endpoint(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         n: &NewEndpoint,
     ) -> Result<ServiceRow, ApiError> {
@@ -174,7 +174,7 @@ impl Ops {
     /// Picks (or checks) an ENI address in a vSwitch and records it.
     async fn allocate_ip(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         vswitch: &crate::store::inventory::VSwitchRow,
         wanted: Option<&str>,
         owner: &str,
@@ -222,7 +222,7 @@ impl Ops {
     #[allow(clippy::too_many_arguments)]
     async fn build_zone(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         e: &EndpointRow,
         s: &ServiceRow,
@@ -561,7 +561,7 @@ impl Ops {
     /// Builds the full view of an endpoint.
     pub(crate) async fn endpoint_view(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         e: EndpointRow,
     ) -> Result<EndpointView, ApiError> {
         let k = q::connection(c, &e.id).await?;
@@ -839,7 +839,7 @@ impl Ops {
 
     pub(crate) async fn zone_views(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         e: &EndpointRow,
     ) -> Result<Vec<ZoneView>, ApiError> {
         let k = q::connection(c, &e.id).await?;

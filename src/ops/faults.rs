@@ -12,7 +12,6 @@ use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::region::REGIONS;
 use crate::domain::state::{BusinessStatus, ConnectionStatus, Machine, ResourceStatus, ZoneStatus};
-use crate::store::Db;
 use crate::store::endpoints as eq;
 
 /// Who asks for a demo tool: the accounts signed in to the browser session, and the scenario's
@@ -169,23 +168,8 @@ impl Ops {
             ));
         };
         let mut tx = self.write_tx().await?;
-        if down {
-            sqlx::query::<Db>(
-                "INSERT OR IGNORE INTO zone_faults (zone_id, created_at) VALUES ($1, $2)",
-            )
-            .bind(zone_id)
-            .bind(self.clock.now())
-            .execute(&mut *tx)
-            .await?;
-        } else {
-            sqlx::query::<Db>("DELETE FROM zone_faults WHERE zone_id = $1")
-                .bind(zone_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let audience: Vec<String> = sqlx::query_scalar::<Db, String>("SELECT id FROM accounts")
-            .fetch_all(&mut *tx)
-            .await?;
+        eq::set_zone_fault(&mut tx, zone_id, down, self.clock.now()).await?;
+        let audience = crate::store::accounts::ids(&mut tx).await?;
         self.commit_change(
             tx,
             ctx,

@@ -13,12 +13,12 @@ use crate::domain::gateway::{
 use crate::domain::region::region;
 use crate::domain::state::{Machine, ResourceStatus};
 use crate::domain::validate;
+use crate::store::Conn;
 use crate::store::gateways::{self as gq, GatewayRow};
 use crate::store::inventory as inv;
 use crate::store::iso;
 use crate::store::links::{self, Link};
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 /// Input of a gateway endpoint creation.
 #[derive(Debug, Clone, Default)]
@@ -75,7 +75,7 @@ fn check_route_table(vpc_id: &str, table: &str) -> Result<(), ApiError> {
 impl Ops {
     async fn owned_gateway(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<GatewayRow, ApiError> {
@@ -87,7 +87,7 @@ impl Ops {
 
     async fn gateway_view(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         g: GatewayRow,
     ) -> Result<GatewayEndpointView, ApiError> {
         let route_tables = gq::route_tables(c, &g.id).await?;
@@ -271,7 +271,7 @@ impl Ops {
 
     async fn active_gateway(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<GatewayRow, ApiError> {

@@ -362,18 +362,23 @@ mod tests {
     use super::*;
     use crate::ops::services::{NewResource, NewService};
     use crate::ops::{Clock, Source};
-    use crate::store::Db;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicI64, Ordering};
 
-    async fn status(ops: &Ops, id: &str) -> (String, Option<i64>) {
-        sqlx::query_as::<Db, (String, Option<i64>)>(
-            "SELECT status, due_at FROM endpoint_services WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&ops.pool)
-        .await
-        .unwrap()
+    async fn status(ops: &Ops, id: &str) -> (ResourceStatus, Option<i64>) {
+        let s = sq::get(&mut ops.pool.acquire().await.unwrap(), id)
+            .await
+            .unwrap()
+            .unwrap();
+        (s.status, s.due_at)
+    }
+
+    /// Moves a service behind the operations' back (as a concurrent operation would).
+    async fn force(ops: &Ops, id: &str, status: ResourceStatus, due_at: i64) {
+        let mut c = ops.pool.acquire().await.unwrap();
+        let mut s = sq::get(&mut c, id).await.unwrap().unwrap();
+        (s.status, s.due_at) = (status, Some(due_at));
+        sq::update(&mut c, &s).await.unwrap();
     }
 
     #[tokio::test]
@@ -405,20 +410,8 @@ mod tests {
             .await
             .unwrap();
         let now = clock.fetch_add(1_000, Ordering::SeqCst) + 1_000;
-        let set = |sql: &'static str| {
-            let ops = ops.clone();
-            let id = s.id.clone();
-            async move {
-                sqlx::query::<Db>(sql)
-                    .bind(&id)
-                    .bind(now)
-                    .execute(&ops.pool)
-                    .await
-                    .unwrap();
-            }
-        };
         // Listed as due, then rescheduled by an operation before its step ran: left alone.
-        set("UPDATE endpoint_services SET due_at = $2 + 5000 WHERE id = $1").await;
+        force(&ops, &s.id, ResourceStatus::Creating, now + 5000).await;
         assert!(
             ops.settle_service(&s.id, ResourceStatus::Creating, now)
                 .await
@@ -427,17 +420,17 @@ mod tests {
         );
         assert_eq!(
             status(&ops, &s.id).await,
-            ("Creating".into(), Some(now + 5000))
+            (ResourceStatus::Creating, Some(now + 5000))
         );
         // Listed as Creating, moved to Pending meanwhile: left alone too.
-        set("UPDATE endpoint_services SET status = 'Pending', due_at = $2 WHERE id = $1").await;
+        force(&ops, &s.id, ResourceStatus::Pending, now).await;
         assert!(
             ops.settle_service(&s.id, ResourceStatus::Creating, now)
                 .await
                 .unwrap()
                 .is_none()
         );
-        assert_eq!(status(&ops, &s.id).await.0, "Pending");
+        assert_eq!(status(&ops, &s.id).await.0, ResourceStatus::Pending);
         // In the state it was listed in and due: it settles, and says what to publish.
         let ev = ops
             .settle_service(&s.id, ResourceStatus::Pending, now)
@@ -445,6 +438,6 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(ev.target, s.id);
-        assert_eq!(status(&ops, &s.id).await, ("Active".into(), None));
+        assert_eq!(status(&ops, &s.id).await, (ResourceStatus::Active, None));
     }
 }

@@ -12,11 +12,11 @@ use crate::domain::names::{default_resource_group, service_domain, service_name}
 use crate::domain::region::region;
 use crate::domain::state::{BusinessStatus, ConnectionStatus, Machine, ResourceStatus};
 use crate::domain::validate;
+use crate::store::Conn;
 use crate::store::inventory as inv;
 use crate::store::services::{self as q, ResourceRow, ServiceRow};
 use crate::store::{iso, tags};
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 /// Most services one account may own.
 pub const SERVICES_PER_ACCOUNT: i64 = 200;
@@ -91,7 +91,7 @@ impl Ops {
     /// A service the caller owns, or `EndpointServiceNotFound`.
     pub(crate) async fn owned_service(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<ServiceRow, ApiError> {
@@ -104,7 +104,7 @@ impl Ops {
     /// Puts a service in `Pending` until the reconciler finishes a change to it.
     pub(crate) async fn mark_service_pending(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         s: &mut ServiceRow,
     ) -> Result<(), ApiError> {
         s.status = s.status.to(ResourceStatus::Pending)?;
@@ -117,7 +117,7 @@ impl Ops {
     /// A service the caller owns and that is `Active` (not being created, changed or deleted).
     pub(crate) async fn active_owned_service(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<ServiceRow, ApiError> {
@@ -132,7 +132,7 @@ impl Ops {
     /// Checks a load balancer for attachment to a service of `service_type` and returns its zone.
     async fn check_resource(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         region_id: &str,
         service_type: LbType,
@@ -376,7 +376,7 @@ impl Ops {
 
     pub(crate) async fn account_business_status(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         account: &str,
     ) -> Result<BusinessStatus, ApiError> {
         Ok(crate::store::accounts::account(c, account)
@@ -387,7 +387,7 @@ impl Ops {
     /// Builds the full view of a service.
     pub(crate) async fn service_view(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         s: ServiceRow,
     ) -> Result<ServiceView, ApiError> {
         let resources = q::resources(c, &s.id).await?;
@@ -473,7 +473,7 @@ impl Ops {
 
     async fn service_matches(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         s: &ServiceRow,
         f: &ServiceFilter,
     ) -> Result<bool, ApiError> {
@@ -682,15 +682,10 @@ impl Ops {
     /// Accounts with endpoints on a service (they see its events).
     pub(crate) async fn service_audience(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         service: &str,
     ) -> Result<Vec<String>, ApiError> {
-        Ok(sqlx::query_scalar::<crate::store::Db, String>(
-            "SELECT DISTINCT endpoint_owner_id FROM connections WHERE service_id = $1",
-        )
-        .bind(service)
-        .fetch_all(c)
-        .await?)
+        Ok(crate::store::endpoints::owners_on_service(c, service).await?)
     }
 
     /// AttachResourceToVpcEndpointService: the service passes through `Pending`.
@@ -801,11 +796,7 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         q::delete_resource(&mut tx, &s.id, &res.resource_id, &res.zone_id).await?;
-        sqlx::query::<crate::store::Db>("UPDATE endpoint_zones SET resource_id = NULL WHERE resource_id = $1 AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $2)")
-            .bind(resource_id)
-            .bind(&s.id)
-            .execute(&mut *tx)
-            .await?;
+        crate::store::endpoints::unassign_resource(&mut tx, &s.id, resource_id).await?;
         self.mark_service_pending(&mut tx, &mut s).await?;
         self.commit_change(
             tx,
@@ -837,13 +828,8 @@ impl Ops {
         let mut out = Vec::new();
         for r in q::resources(&mut c, &s.id).await? {
             let lb = inv::load_balancer(&mut c, &r.resource_id).await?;
-            let related = sqlx::query_scalar::<crate::store::Db, i64>(
-                "SELECT COUNT(*) FROM endpoint_zones z JOIN connections c ON c.endpoint_id = z.endpoint_id WHERE c.service_id = $1 AND z.resource_id = $2",
-            )
-            .bind(&s.id)
-            .bind(&r.resource_id)
-            .fetch_one(&mut *c)
-            .await?;
+            let related =
+                crate::store::endpoints::zones_served_by(&mut c, &s.id, &r.resource_id).await?;
             out.push(ResourceView {
                 vpc_id: lb.as_ref().map(|l| l.vpc_id.clone()).unwrap_or_default(),
                 supports_ipv6: lb.as_ref().is_some_and(|l| l.dual_stack),

@@ -154,3 +154,28 @@ pub async fn regions_in_use(c: &mut SqliteConnection, account: &str) -> sqlx::Re
     .fetch_all(c)
     .await
 }
+
+/// Every account id, sorted.
+pub async fn ids(c: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar::<Db, String>("SELECT id FROM accounts ORDER BY id")
+        .fetch_all(c)
+        .await
+}
+
+/// Every AccessKey's stored secret (sealed or, before the first start with a seal key, plain):
+/// (id, secret), sorted by id.
+pub async fn secrets(c: &mut SqliteConnection) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as::<Db, (String, String)>("SELECT id, secret FROM access_keys ORDER BY id")
+        .fetch_all(c)
+        .await
+}
+
+/// Replaces an AccessKey's stored secret.
+pub async fn set_secret(c: &mut SqliteConnection, id: &str, secret: &str) -> sqlx::Result<()> {
+    sqlx::query::<Db>("UPDATE access_keys SET secret = $2 WHERE id = $1")
+        .bind(id)
+        .bind(secret)
+        .execute(c)
+        .await?;
+    Ok(())
+}

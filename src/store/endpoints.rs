@@ -668,3 +668,106 @@ pub async fn resource_carries_traffic(
     .await?;
     Ok(n > 0)
 }
+
+/// Takes a zone down (fault injection) or brings it back.
+pub async fn set_zone_fault(
+    c: &mut SqliteConnection,
+    zone: &str,
+    down: bool,
+    now: i64,
+) -> sqlx::Result<()> {
+    if down {
+        sqlx::query::<Db>(
+            "INSERT INTO zone_faults (zone_id, created_at) VALUES ($1, $2) ON CONFLICT (zone_id) DO NOTHING",
+        )
+        .bind(zone)
+        .bind(now)
+        .execute(c)
+        .await?;
+    } else {
+        sqlx::query::<Db>("DELETE FROM zone_faults WHERE zone_id = $1")
+            .bind(zone)
+            .execute(c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Endpoints that enabled the custom service domain `name`: (endpoint, its VPC).
+pub async fn with_custom_domain(
+    c: &mut SqliteConnection,
+    name: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as::<Db, (String, String)>(
+        "SELECT e.id, e.vpc_id FROM endpoints e JOIN endpoint_services s ON s.id = e.service_id
+         WHERE e.private_dns_enabled = $2 AND s.custom_domain = $1",
+    )
+    .bind(name)
+    .bind(true)
+    .fetch_all(c)
+    .await
+}
+
+/// Accounts with an endpoint connected to `service`, sorted.
+pub async fn owners_on_service(
+    c: &mut SqliteConnection,
+    service: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar::<Db, String>(
+        "SELECT DISTINCT endpoint_owner_id FROM connections WHERE service_id = $1 ORDER BY endpoint_owner_id",
+    )
+    .bind(service)
+    .fetch_all(c)
+    .await
+}
+
+/// A resource left `service`: the zones of its endpoints it served have none now.
+pub async fn unassign_resource(
+    c: &mut SqliteConnection,
+    service: &str,
+    resource: &str,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE endpoint_zones SET resource_id = NULL WHERE resource_id = $1
+           AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $2)",
+    )
+    .bind(resource)
+    .bind(service)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// How many zones of endpoints on `service` are served by `resource`.
+pub async fn zones_served_by(
+    c: &mut SqliteConnection,
+    service: &str,
+    resource: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar::<Db, i64>(
+        "SELECT COUNT(*) FROM endpoint_zones z JOIN connections c ON c.endpoint_id = z.endpoint_id
+         WHERE c.service_id = $1 AND z.resource_id = $2",
+    )
+    .bind(service)
+    .bind(resource)
+    .fetch_one(c)
+    .await
+}
+
+/// Sets the service resource that serves one zone of an endpoint.
+pub async fn set_zone_resource(
+    c: &mut SqliteConnection,
+    endpoint: &str,
+    zone: &str,
+    resource: &str,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE endpoint_zones SET resource_id = $3 WHERE endpoint_id = $1 AND zone_id = $2",
+    )
+    .bind(endpoint)
+    .bind(zone)
+    .bind(resource)
+    .execute(c)
+    .await?;
+    Ok(())
+}

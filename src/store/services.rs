@@ -340,3 +340,24 @@ pub async fn set_business_status_of_account(
         .await?;
     Ok(())
 }
+
+/// Marks one resource of a service (in one zone) as automatically allocated, or not.
+pub async fn set_auto_allocated(
+    c: &mut SqliteConnection,
+    service: &str,
+    resource: &str,
+    zone: &str,
+    enabled: bool,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE service_resources SET auto_allocated = $4
+         WHERE service_id = $1 AND resource_id = $2 AND zone_id = $3",
+    )
+    .bind(service)
+    .bind(resource)
+    .bind(zone)
+    .bind(enabled)
+    .execute(c)
+    .await?;
+    Ok(())
+}
