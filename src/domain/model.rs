@@ -2,7 +2,8 @@
 //! API status values (the console maps them through [`super::status`]). Times are ISO-8601 UTC.
 
 use super::state::{
-    BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus, SecurityGroupStatus, ZoneStatus,
+    BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus, SecurityGroupStatus, TrafficMode,
+    ZoneStatus,
 };
 use serde::{Deserialize, Serialize};
 
@@ -137,10 +138,16 @@ pub struct ConnectionView {
     pub service_region_id: String,
     pub status: ConnectionStatus,
     pub bandwidth: i64,
-    pub traffic_control_mode: String,
+    pub traffic_control_mode: TrafficMode,
     pub reason: Option<String>,
     /// Disconnected and waiting for the provider to accept or reject it.
     pub awaiting_decision: bool,
+    /// The provider may accept or reject it now ([`ConnectionStatus::decidable`]).
+    #[serde(default)]
+    pub decidable: bool,
+    /// The provider may disconnect it or change its limit now ([`ConnectionStatus::adjustable`]).
+    #[serde(default)]
+    pub adjustable: bool,
     pub resource_owner: bool,
     pub resource_group_id: String,
     pub created_at: String,

@@ -227,6 +227,17 @@ impl ConnectionStatus {
         self == Self::Disconnected && !decided && !locked
     }
 
+    /// The provider may accept or reject it: any Disconnected connection (also a rejected one,
+    /// so the provider can change its mind).
+    pub fn decidable(self) -> bool {
+        self == Self::Disconnected
+    }
+
+    /// The provider may disconnect it or change its bandwidth limit.
+    pub fn adjustable(self) -> bool {
+        self == Self::Connected
+    }
+
     /// The state a transitional status settles into.
     pub fn settle(self) -> Option<Self> {
         match self {
@@ -408,6 +419,15 @@ impl Machine for RequestStatus {
     }
     fn is_transitional(self) -> bool {
         false
+    }
+}
+
+text_enum! {
+    /// How a connection's bandwidth is governed: elastic scaling per zone, or the provider's
+    /// limit (see `domain::bandwidth::limit_enforced`).
+    TrafficMode {
+        Scalability = "Scalability",
+        BandwidthLimit = "BandwidthLimit",
     }
 }
 

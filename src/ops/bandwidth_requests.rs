@@ -6,7 +6,7 @@ use super::audit::Change;
 use super::endpoints::lb_of;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
-use crate::domain::bandwidth::{BandwidthRequestView, REQUEST_MAX_MBPS, zone_limits};
+use crate::domain::bandwidth::{BandwidthRequestView, REQUEST_MAX_MBPS, zone_max};
 use crate::domain::state::{Machine, RequestStatus};
 use crate::store::bandwidth_requests::{self as rq, RequestRow};
 use crate::store::endpoints as eq;
@@ -48,8 +48,7 @@ impl Ops {
         let s = sq::get(&mut tx, &k.service_id)
             .await?
             .ok_or_else(ApiError::service_not_found)?;
-        let (_, max) = zone_limits(lb_of(&s.resource_type), e.created_at);
-        let in_force = k.zone_max_override.map_or(max, |g| g.max(max));
+        let in_force = zone_max(lb_of(&s.resource_type), e.created_at, k.zone_max_override);
         if mbps <= in_force || mbps > REQUEST_MAX_MBPS {
             return Err(ApiError::illegal(
                 "Bandwidth",

@@ -5,8 +5,10 @@ use super::audit::Change;
 use super::endpoints::lb_of;
 use super::{Ctx, Ops, Page};
 use crate::domain::ApiError;
-use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MIN, check_throttle, zone_limits};
-use crate::domain::inventory::LbType;
+use crate::domain::bandwidth::{
+    CONNECT_BANDWIDTH_MIN, check_throttle, limit_enforced, requested_traffic_mode, zone_limits,
+    zone_max,
+};
 use crate::domain::model::ConnectionView;
 use crate::domain::state::{BusinessStatus, ConnectionStatus, Machine, ResourceStatus, ZoneStatus};
 use crate::store::Conn;
@@ -75,7 +77,7 @@ impl Ops {
         let (s, e, mut k) = self
             .provider_connection(&mut tx, ctx, service_id, endpoint_id)
             .await?;
-        if k.status != ConnectionStatus::Disconnected {
+        if !k.status.decidable() {
             return Err(ApiError::connection_denied());
         }
         // A service on its way out takes no new connections: its deletion turns every
@@ -115,7 +117,7 @@ impl Ops {
             ));
         }
         let lb = lb_of(&s.resource_type);
-        let mode = self.traffic_mode(lb, mode)?;
+        let mode = requested_traffic_mode(lb, mode)?;
         let bw = bandwidth.unwrap_or(k.bandwidth);
         self.check_bandwidth(&s, &e, &k, bw)?;
         if ctx.dry_run {
@@ -163,27 +165,6 @@ impl Ops {
         Ok(())
     }
 
-    fn traffic_mode(&self, lb: LbType, mode: Option<&str>) -> Result<String, ApiError> {
-        match mode.filter(|m| !m.is_empty()) {
-            None => Ok(if lb == LbType::Clb {
-                "BandwidthLimit"
-            } else {
-                "Scalability"
-            }
-            .into()),
-            Some("Scalability") => Ok("Scalability".into()),
-            Some("BandwidthLimit") if lb == LbType::Clb => Ok("BandwidthLimit".into()),
-            Some("BandwidthLimit") => Err(ApiError::new(
-                "UpdateBandWidthUnSupported",
-                "Bandwidth limits apply only to CLB services; this service scales elastically.",
-            )),
-            Some(m) => Err(ApiError::illegal(
-                "TrafficControlMode",
-                format!("`{m}`: use Scalability or BandwidthLimit"),
-            )),
-        }
-    }
-
     /// DisableVpcEndpointConnection: reject a waiting endpoint (the reason is kept for the consumer)
     /// or disconnect a connected one. The row stays, `Disconnected`.
     pub async fn reject_connection(
@@ -204,8 +185,8 @@ impl Ops {
         if reason.as_deref().is_some_and(|r| r.chars().count() > 256) {
             return Err(ApiError::illegal("Reason", "at most 256 characters"));
         }
-        let rejecting = k.status == ConnectionStatus::Disconnected;
-        if !rejecting && k.status != ConnectionStatus::Connected {
+        let rejecting = k.status.decidable();
+        if !rejecting && !k.status.adjustable() {
             return Err(ApiError::connection_denied());
         }
         if ctx.dry_run {
@@ -277,13 +258,13 @@ impl Ops {
         let (s, e, mut k) = self
             .provider_connection(&mut tx, ctx, service_id, endpoint_id)
             .await?;
-        if k.status != ConnectionStatus::Connected {
+        if !k.status.adjustable() {
             return Err(ApiError::connection_denied());
         }
         let lb = lb_of(&s.resource_type);
         let mode = match mode {
-            Some(m) if !m.is_empty() => self.traffic_mode(lb, Some(m))?,
-            _ => k.traffic_control_mode.clone(),
+            Some(m) if !m.is_empty() => requested_traffic_mode(lb, Some(m))?,
+            _ => k.traffic_control_mode,
         };
         let bw = bandwidth.unwrap_or(k.bandwidth);
         self.check_bandwidth(&s, &e, &k, bw)?;
@@ -474,9 +455,9 @@ impl Ops {
             .ok_or_else(ApiError::internal)?;
         let zones = self.zone_views(c, &e).await?;
         let lb = lb_of(&s.resource_type);
-        let (elastic_default, max) = zone_limits(lb, e.created_at);
+        let (elastic_default, _) = zone_limits(lb, e.created_at);
         Ok(ConnectionView {
-            elastic: !crate::domain::bandwidth::limit_enforced(lb, &k.traffic_control_mode),
+            elastic: !limit_enforced(lb, k.traffic_control_mode),
             elastic_zone_mbps: elastic_default,
             endpoint_name: e.name.clone(),
             endpoint_owner_id: k.endpoint_owner_id,
@@ -487,6 +468,8 @@ impl Ops {
             awaiting_decision: k
                 .status
                 .awaiting_decision(k.decided_by.is_some(), k.locked_from.is_some()),
+            decidable: k.status.decidable(),
+            adjustable: k.status.adjustable(),
             status: k.status,
             bandwidth: k.bandwidth,
             traffic_control_mode: k.traffic_control_mode,
@@ -497,7 +480,7 @@ impl Ops {
             modified_at: iso(k.modified_at),
             zones,
             min_bandwidth: CONNECT_BANDWIDTH_MIN,
-            max_bandwidth: k.zone_max_override.map_or(max, |g| g.max(max)),
+            max_bandwidth: zone_max(lb, e.created_at, k.zone_max_override),
             endpoint_id: k.endpoint_id,
         })
     }

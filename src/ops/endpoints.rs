@@ -3,7 +3,9 @@
 use super::audit::Change;
 use super::{Ctx, Ops, Page};
 use crate::domain::ApiError;
-use crate::domain::bandwidth::{zone_bandwidth_in_force, zone_limits};
+use crate::domain::bandwidth::{
+    default_traffic_mode, zone_bandwidth_in_force, zone_limits, zone_max,
+};
 use crate::domain::inventory::{LbType, format_ipv4, parse_ipv4, usable_range};
 use crate::domain::model::{EndpointSgView, EndpointView, ZoneView};
 use crate::domain::names::{default_resource_group, endpoint_domain, zone_domain};
@@ -526,11 +528,7 @@ impl Ops {
             },
             due_at: auto.then(|| self.due()),
             bandwidth: s.connect_bandwidth.min(zone_max),
-            traffic_control_mode: if lb == LbType::Clb {
-                "BandwidthLimit".into()
-            } else {
-                "Scalability".into()
-            },
+            traffic_control_mode: default_traffic_mode(lb),
             zone_max_override: None,
             locked_from: None,
             decided_by: auto.then(|| "auto-accept".to_string()),
@@ -847,10 +845,10 @@ impl Ops {
         let lb = lb_of(s.as_ref().map_or("slb", |s| s.resource_type.as_str()));
         let throttle = k
             .as_ref()
-            .filter(|k| crate::domain::bandwidth::limit_enforced(lb, &k.traffic_control_mode))
+            .filter(|k| crate::domain::bandwidth::limit_enforced(lb, k.traffic_control_mode))
             .map(|k| k.bandwidth);
         let grant = k.as_ref().and_then(|k| k.zone_max_override);
-        let (_, max) = zone_limits(lb, e.created_at);
+        let max = zone_max(lb, e.created_at, grant);
         let faults = q::faulty_zones(c).await?;
         Ok(q::zones(c, &e.id)
             .await?
@@ -858,7 +856,7 @@ impl Ops {
             .map(|z| ZoneView {
                 healthy: z.healthy && !faults.contains(&z.zone_id),
                 bandwidth_mbps: zone_bandwidth_in_force(throttle, lb, e.created_at, grant),
-                max_bandwidth_mbps: grant.map_or(max, |g| g.max(max)),
+                max_bandwidth_mbps: max,
                 endpoint_id: z.endpoint_id,
                 zone_id: z.zone_id,
                 vswitch_id: z.vswitch_id,

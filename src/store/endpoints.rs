@@ -2,7 +2,8 @@
 
 use super::Db;
 use crate::domain::state::{
-    BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus, SecurityGroupStatus, ZoneStatus,
+    BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus, SecurityGroupStatus, TrafficMode,
+    ZoneStatus,
 };
 use sqlx::{FromRow, SqliteConnection};
 
@@ -66,7 +67,7 @@ pub struct ConnectionRow {
     pub status: ConnectionStatus,
     pub due_at: Option<i64>,
     pub bandwidth: i64,
-    pub traffic_control_mode: String,
+    pub traffic_control_mode: TrafficMode,
     pub zone_max_override: Option<i64>,
     pub locked_from: Option<ConnectionStatus>,
     pub decided_by: Option<String>,
@@ -527,7 +528,7 @@ pub async fn insert_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> s
     .bind(k.status)
     .bind(k.due_at)
     .bind(k.bandwidth)
-    .bind(&k.traffic_control_mode)
+    .bind(k.traffic_control_mode)
     .bind(k.zone_max_override)
     .bind(k.locked_from)
     .bind(&k.decided_by)
@@ -549,7 +550,7 @@ pub async fn update_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> s
     .bind(k.status)
     .bind(k.due_at)
     .bind(k.bandwidth)
-    .bind(&k.traffic_control_mode)
+    .bind(k.traffic_control_mode)
     .bind(k.zone_max_override)
     .bind(k.locked_from)
     .bind(&k.decided_by)

@@ -4,7 +4,6 @@
 
 use crate::api::services::*;
 use crate::domain::model::ConnectionView;
-use crate::domain::state::ConnectionStatus;
 use crate::domain::status::console_status;
 use crate::ui::format::age;
 use crate::ui::pages::service_detail::ServiceDetail;
@@ -93,7 +92,7 @@ pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> imp
                         return view! { <EmptyState name="connections" title="No endpoint connections yet" hint="Accounts on the whitelist connect by creating an endpoint with this service's name (Overview)." action="Manage the whitelist" href="?tab=whitelist"/> }.into_any();
                     }
                     let waiting: Vec<String> = d.connections.iter()
-                        .filter(|k| k.status == ConnectionStatus::Disconnected)
+                        .filter(|k| k.decidable)
                         .map(|k| k.endpoint_id.clone())
                         .collect();
                     let now = d.now.clone();
@@ -232,9 +231,8 @@ fn ConnectionRow(
 ) -> impl IntoView {
     let k = connection;
     let ep = k.endpoint_id.clone();
-    // Accept is offered for any Disconnected connection (also a rejected one, to change one's mind).
-    let waiting = k.status == ConnectionStatus::Disconnected;
-    let connected = k.status == ConnectionStatus::Connected;
+    let waiting = k.decidable;
+    let connected = k.adjustable;
     let zones = k
         .zones
         .iter()
@@ -339,7 +337,7 @@ fn BandwidthEditor(
         <p class=HINT>{format!("Allowed {}–{} Mbit/s", k.min_bandwidth, k.max_bandwidth)}</p>
         {(!zone_max.is_empty()).then(|| view! { <p class=HINT>{format!("Per-zone maximum: {zone_max}")}</p> })}
         <p class=HINT data-enforcement=if k.elastic { "elastic" } else { "enforced" }>{enforcement}</p>
-        {(k.status == ConnectionStatus::Connected).then(|| view! {
+        {k.adjustable.then(|| view! {
             <div class="mt-1"><ActionButton label="Set limit" quiet=true pending=pending on_click=set_limit/></div>
         })}
     }
