@@ -2,6 +2,7 @@
 
 use crate::domain::ApiError;
 use crate::domain::state::BusinessStatus;
+pub use crate::domain::tour::{TourAccount, TourCast};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -22,21 +23,6 @@ pub struct DemoView {
     pub global_tools_refused: Option<String>,
     /// Who plays which part in the guided tour (from the scenario), if it has a provider.
     pub tour: Option<TourCast>,
-}
-
-/// An account the guided tour names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TourAccount {
-    pub id: String,
-    pub name: String,
-}
-
-/// The guided tour's provider, consumer and (optionally) outsider.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TourCast {
-    pub provider: TourAccount,
-    pub consumer: TourAccount,
-    pub outsider: Option<TourAccount>,
 }
 
 /// The demo page's data.

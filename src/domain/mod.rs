@@ -15,6 +15,7 @@ pub mod redirect;
 pub mod region;
 pub mod state;
 pub mod status;
+pub mod tour;
 pub mod validate;
 
 pub use error::ApiError;
