@@ -200,24 +200,24 @@ impl<'a> EndpointColumns<'a> {
         .collect()
     }
 
-    /// `e.account_id = $1 AND e.region_id = $2` plus one condition per set filter (`$3`…; the
-    /// connection status on the joined `k`, tags as subqueries), and the filter values in order. Only set filters appear, so an unfiltered count reads the
-    /// `endpoints_owner` index alone instead of every row.
+    /// The owner and region (`$1`, `$2`) plus one condition per set filter (`$3`…; tags as
+    /// subqueries), and the filter values in order. Only set filters appear, so an unfiltered count
+    /// reads the `endpoints_owner` index alone, and one filtered by connection status the
+    /// `connections_owner_status` range (every endpoint has its connection row).
     fn condition(&self) -> (String, Vec<&'a str>) {
-        let set = self.set();
-        let mut sql = String::from("e.account_id = $1 AND e.region_id = $2");
         let mut out: Vec<&'a str> = Vec::new();
-        for (c, v) in set {
+        let mut sql = match self.connection_status {
+            Some(st) => {
+                out.push(st);
+                String::from(
+                    "k.endpoint_owner_id = $1 AND k.endpoint_region_id = $2 AND k.status = $3",
+                )
+            }
+            None => String::from("e.account_id = $1 AND e.region_id = $2"),
+        };
+        for (c, v) in self.set() {
             out.push(v);
             sql.push_str(&format!(" AND e.{c} = ${}", out.len() + 2));
-        }
-        if let Some(st) = self.connection_status {
-            out.push(st);
-            sql.push_str(&format!(
-                " AND COALESCE(k.status, '{}') = ${}",
-                ConnectionStatus::ServiceDeleted,
-                out.len() + 2
-            ));
         }
         for (k, v) in self.tags {
             out.push(k);
@@ -237,13 +237,27 @@ impl<'a> EndpointColumns<'a> {
         (sql, out)
     }
 
-    /// `endpoints e`, joined to its connection `k` when the connection status is filtered.
+    /// `endpoints e`, reached from its connection `k` when the connection status is filtered.
     fn from(&self) -> &'static str {
         if self.connection_status.is_some() {
-            "endpoints e LEFT JOIN connections k ON k.endpoint_id = e.id"
+            "connections k JOIN endpoints e ON e.id = k.endpoint_id"
         } else {
             "endpoints e"
         }
+    }
+
+    /// The id column pages are ordered by (the one the chosen index holds).
+    fn id_column(&self) -> &'static str {
+        if self.connection_status.is_some() {
+            "k.endpoint_id"
+        } else {
+            "e.id"
+        }
+    }
+
+    /// Only the connection status is filtered: a count needs no endpoint row.
+    fn connection_only(&self) -> bool {
+        self.connection_status.is_some() && self.set().is_empty() && self.tags.is_empty()
     }
 }
 
@@ -255,7 +269,12 @@ pub async fn count_owned(
     f: &EndpointColumns<'_>,
 ) -> sqlx::Result<i64> {
     let (cond, values) = f.condition();
-    let sql = format!("SELECT COUNT(*) FROM {} WHERE {cond}", f.from());
+    let from = if f.connection_only() {
+        "connections k"
+    } else {
+        f.from()
+    };
+    let sql = format!("SELECT COUNT(*) FROM {from} WHERE {cond}");
     let mut q = sqlx::query_scalar::<Db, i64>(&sql)
         .bind(account)
         .bind(region);
@@ -277,9 +296,10 @@ pub async fn owned_filtered_page(
     let (cond, values) = f.condition();
     let n = values.len() + 3;
     let sql = format!(
-        "SELECT e.* FROM {} WHERE {cond} AND e.id > ${n} ORDER BY e.id LIMIT ${}",
+        "SELECT e.* FROM {} WHERE {cond} AND {id} > ${n} ORDER BY {id} LIMIT ${}",
         f.from(),
-        n + 1
+        n + 1,
+        id = f.id_column()
     );
     let mut q = sqlx::query_as::<Db, EndpointRow>(&sql)
         .bind(account)
@@ -518,8 +538,10 @@ pub async fn connection(
 pub async fn insert_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO connections (endpoint_id, service_id, endpoint_owner_id, service_owner_id, status, due_at, bandwidth,
-            traffic_control_mode, zone_max_override, locked_from, decided_by, reason, created_at, modified_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+            traffic_control_mode, zone_max_override, locked_from, decided_by, reason, created_at, modified_at,
+            endpoint_region_id)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,
+            COALESCE((SELECT region_id FROM endpoints WHERE id = $1), ''))",
     )
     .bind(&k.endpoint_id)
     .bind(&k.service_id)
