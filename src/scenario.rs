@@ -45,8 +45,8 @@ impl Scenario {
     /// load balancers (the first that publishes a service, else the first with any), the consumer
     /// is another account that a provider's service whitelists (else the first other account with
     /// a VPC), the outsider is an account that is neither. `None` when no account can publish.
-    pub fn tour_cast(&self) -> Option<crate::api::demo::TourCast> {
-        use crate::api::demo::{TourAccount, TourCast};
+    pub fn tour_cast(&self) -> Option<crate::domain::tour::TourCast> {
+        use crate::domain::tour::{TourAccount, TourCast};
         let named = |id: &str| {
             self.accounts
                 .iter()

@@ -399,7 +399,10 @@ async fn demo_tools_act_only_on_accounts_of_this_session() {
         )
         .await;
     forbidden(&other);
-    assert_eq!(app.ops.business_status(PROVIDER.0).await.unwrap(), "Normal");
+    assert_eq!(
+        app.ops.business_status(PROVIDER.0).await.unwrap().as_str(),
+        "Normal"
+    );
     let own = c
         .call(
             "overdue_payment",
@@ -408,7 +411,7 @@ async fn demo_tools_act_only_on_accounts_of_this_session() {
         .await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.body);
     assert_eq!(
-        app.ops.business_status(CONSUMER.0).await.unwrap(),
+        app.ops.business_status(CONSUMER.0).await.unwrap().as_str(),
         "FinancialLocked"
     );
 
@@ -488,7 +491,10 @@ async fn a_scenario_operator_may_use_every_demo_tool() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = op.call("reset_demo", &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(app.ops.business_status(PROVIDER.0).await.unwrap(), "Normal");
+    assert_eq!(
+        app.ops.business_status(PROVIDER.0).await.unwrap().as_str(),
+        "Normal"
+    );
     assert!(app.ops.zone_outages().await.unwrap().is_empty());
 }
 

@@ -78,7 +78,7 @@ async fn gateway_endpoints_serve_oss_only_and_hold_their_vpc() {
         .create_gateway_endpoint(&me, oss_gateway())
         .await
         .unwrap();
-    assert_eq!(gw.status, "Creating");
+    assert_eq!(gw.status.as_str(), "Creating");
     assert!(gw.prefix_cidr.starts_with("100.118."), "{}", gw.prefix_cidr);
     assert_eq!(
         ops.create_gateway_endpoint(&me, oss_gateway())
@@ -97,7 +97,11 @@ async fn gateway_endpoints_serve_oss_only_and_hold_their_vpc() {
     );
     settle(ops).await;
     assert_eq!(
-        ops.get_gateway_endpoint(&me, &gw.id).await.unwrap().status,
+        ops.get_gateway_endpoint(&me, &gw.id)
+            .await
+            .unwrap()
+            .status
+            .as_str(),
         "Active"
     );
     ops.set_gateway_route_table(&me, &gw.id, "vtb-bp1contoso0000000001", false)
@@ -228,7 +232,7 @@ async fn an_operator_grant_raises_the_ceiling_the_provider_may_throttle_to() {
         .request_bandwidth(&consumer, &ep.id, over, "Black Friday sale")
         .await
         .unwrap();
-    assert_eq!(req.status, "Pending");
+    assert_eq!(req.status.as_str(), "Pending");
     assert_eq!(
         ops.request_bandwidth(&consumer, &ep.id, over, "again")
             .await
@@ -252,7 +256,7 @@ async fn an_operator_grant_raises_the_ceiling_the_provider_may_throttle_to() {
         .await
         .unwrap();
     let listed = ops.bandwidth_requests(&consumer, &ep.id).await.unwrap();
-    assert_eq!(listed[0].status, "Granted");
+    assert_eq!(listed[0].status.as_str(), "Granted");
     let k = ops
         .endpoint_connection(&consumer, &ep.id)
         .await

@@ -10,7 +10,7 @@ mod common;
 use common::*;
 use linkyard::domain::ApiError;
 use linkyard::domain::inventory::{LbType, format_ipv4, parse_cidr, parse_ipv4, usable_range};
-use linkyard::domain::status_machine::connection as conn;
+use linkyard::domain::state::{ConnectionStatus as Conn, Machine};
 use linkyard::ops::endpoints::{NewEndpoint, NewZone};
 use linkyard::ops::inventory::{NewLoadBalancer, NewSecurityGroup, NewVSwitch};
 use linkyard::ops::services::{NewResource, NewService, ServiceUpdate};
@@ -916,9 +916,9 @@ impl World {
         let conn_by_ep: HashMap<&str, &str> =
             conns.iter().map(|k| (k.0.as_str(), k.4.as_str())).collect();
         for (ep, s, ep_owner, s_owner, status, due) in &conns {
-            if !conn::ALL.contains(&status.as_str()) {
+            let Some(k_st) = Conn::parse(status) else {
                 return Err(format!("connection {ep} has status {status}"));
-            }
+            };
             let Some((owner, service, ep_status)) = ep_by_id.get(ep.as_str()) else {
                 return Err(format!("connection {ep} has no endpoint"));
             };
@@ -933,40 +933,40 @@ impl World {
                         "connection {ep} says service owner {s_owner}, service {s} is owned by {so}"
                     ));
                 }
-                Some(_) if status == conn::SERVICE_DELETED => {
+                Some(_) if k_st == Conn::ServiceDeleted => {
                     return Err(format!("connection {ep} is ServiceDeleted, {s} exists"));
                 }
-                None if status != conn::SERVICE_DELETED && status != conn::DELETING => {
+                None if k_st != Conn::ServiceDeleted && k_st != Conn::Deleting => {
                     return Err(format!("connection {ep} is {status}, service {s} is gone"));
                 }
                 _ => {}
             }
-            if conn::is_transitional(status) && status != conn::DELETING && due.is_none() {
+            if k_st.is_transitional() && k_st != Conn::Deleting && due.is_none() {
                 return Err(format!(
                     "connection {ep} is stuck in {status} (no due time)"
                 ));
             }
-            if status == conn::DELETING && *ep_status != "Deleting" {
+            if k_st == Conn::Deleting && *ep_status != "Deleting" {
                 return Err(format!(
                     "connection {ep} is Deleting, its endpoint is {ep_status}"
                 ));
             }
             if let Some(prev) = self.prev_conn.get(ep)
                 && prev != status
-                && !conn::can_move(prev, status)
+                && !Conn::parse(prev).is_some_and(|p| p.can_move(k_st))
             {
                 return Err(format!(
                     "connection {ep} moved {prev} -> {status}, not an edge of the machine"
                 ));
             }
             if !self.prev_conn.contains_key(ep)
-                && status != conn::DISCONNECTED
-                && status != conn::CONNECTING
+                && k_st != Conn::Disconnected
+                && k_st != Conn::Connecting
             {
                 return Err(format!("new connection {ep} starts as {status}"));
             }
             if self.rejected.contains(ep)
-                && status == conn::CONNECTING
+                && k_st == Conn::Connecting
                 && self.prev_conn.get(ep).is_some_and(|p| p != status)
             {
                 return Err(format!(
@@ -1317,6 +1317,10 @@ async fn run(seed: u64, steps: usize) {
                 panic!("seed {seed}, step {i}: dry run of {name} on {target:?} succeeded")
             }
             Ok(_) => c.0 += 1,
+            // An internal error is a bug (an illegal state move, a failed query), never a refusal.
+            Err(e) if e.http_status >= 500 => {
+                panic!("seed {seed}, step {i}: {name} on {target:?} failed: {e}")
+            }
             Err(e) => *c.1.entry(e.code.clone()).or_default() += 1,
         }
         if r.is_err() || w.last_dry {
@@ -1334,16 +1338,70 @@ async fn run(seed: u64, steps: usize) {
     let mut summary: Vec<_> = counts.into_iter().collect();
     summary.sort_by(|a, b| a.0.cmp(&b.0));
     eprintln!("seed {seed}: {steps} steps; per operation: succeeded, refused by code");
-    for (name, (ok, refused)) in summary {
-        let mut refused: Vec<_> = refused.into_iter().collect();
+    for (name, (ok, refused)) in &summary {
+        let mut refused: Vec<_> = refused.iter().collect();
         refused.sort();
         eprintln!("  {name}: {ok} ok, {refused:?}");
     }
+    assert_enough_succeeded(seed, steps, &summary);
     let left = sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM endpoints")
         .fetch_one(&w.ops.pool)
         .await
         .unwrap();
     eprintln!("seed {seed}: {left} endpoints left");
+}
+
+/// How often an operation succeeded, and how often it was refused by each error code.
+type Tally = (usize, HashMap<String, usize>);
+
+/// A model that refuses everything keeps every invariant, so the run must also show that the
+/// operations do work: every kind tried often enough succeeds at least once, the main path
+/// (publish, create, accept, reject, delete) succeeds in proportion to the steps, and at least a
+/// quarter of all steps change something.
+fn assert_enough_succeeded(seed: u64, steps: usize, summary: &[(String, Tally)]) {
+    // "Skipped": the step found nothing to act on and called no operation.
+    let tried = |c: &Tally| {
+        c.0 + c
+            .1
+            .iter()
+            .filter(|r| r.0 != "Skipped")
+            .map(|r| r.1)
+            .sum::<usize>()
+    };
+    for (name, c) in summary {
+        if tried(c) >= 20 {
+            assert!(
+                c.0 > 0,
+                "seed {seed}: {name} was tried {} times and never succeeded: {:?}",
+                tried(c),
+                c.1
+            );
+        }
+    }
+    let floor = (steps / 400).max(1);
+    for name in [
+        "create_service",
+        "create_endpoint",
+        "accept",
+        "reject",
+        "delete_endpoint",
+        "delete_service",
+    ] {
+        let ok = summary.iter().find(|s| s.0 == name).map_or(0, |s| s.1.0);
+        assert!(
+            ok >= floor,
+            "seed {seed}: {name} succeeded {ok} times in {steps} steps (at least {floor} expected)"
+        );
+    }
+    let changed: usize = summary
+        .iter()
+        .filter(|s| s.0 != "advance_due")
+        .map(|s| s.1.0)
+        .sum();
+    assert!(
+        changed * 4 >= steps,
+        "seed {seed}: only {changed} of {steps} steps succeeded"
+    );
 }
 
 fn seeds() -> Vec<u64> {

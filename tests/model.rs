@@ -90,7 +90,7 @@ async fn whitelist_governs_who_may_connect() {
             .any(|w| w.user_id == STRANGER.0 && w.label == "lab" && w.added_by == PROVIDER.0)
     );
     let ep = ops.create_endpoint(&ctx(STRANGER), n).await.unwrap();
-    assert_eq!(ep.connection_status, "Disconnected");
+    assert_eq!(ep.connection_status.as_str(), "Disconnected");
     // Only the owner manages the whitelist.
     assert_eq!(
         ops.add_whitelist(&ctx(CONSUMER), ORDERS, Some(STRANGER.0), None, "")
@@ -109,8 +109,8 @@ async fn endpoint_lifecycle_accept_bandwidth_disconnect_delete() {
         .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
         .await
         .unwrap();
-    assert_eq!(ep.status, "Creating");
-    assert_eq!(ep.connection_status, "Disconnected");
+    assert_eq!(ep.status.as_str(), "Creating");
+    assert_eq!(ep.connection_status.as_str(), "Disconnected");
     assert_eq!(
         ep.domain,
         format!("{}.{ORDERS}.cn-hangzhou.privatelink.aliyuncs.com", ep.id)
@@ -119,7 +119,10 @@ async fn endpoint_lifecycle_accept_bandwidth_disconnect_delete() {
     settle(ops).await;
     let zones = ops.list_zones(&ctx(CONSUMER), &ep.id).await.unwrap();
     assert_eq!(zones.len(), 2);
-    assert!(zones.iter().all(|z| z.status == "Wait"), "{zones:?}");
+    assert!(
+        zones.iter().all(|z| z.status.as_str() == "Wait"),
+        "{zones:?}"
+    );
     assert_eq!(
         zones[0].domain,
         format!(
@@ -133,7 +136,8 @@ async fn endpoint_lifecycle_accept_bandwidth_disconnect_delete() {
         ops.get_endpoint(&ctx(CONSUMER), &ep.id)
             .await
             .unwrap()
-            .status,
+            .status
+            .as_str(),
         "Active"
     );
     // The provider sees one connection waiting, and the badge counts it.
@@ -166,7 +170,8 @@ async fn endpoint_lifecycle_accept_bandwidth_disconnect_delete() {
         ops.get_endpoint(&ctx(CONSUMER), &ep.id)
             .await
             .unwrap()
-            .connection_status,
+            .connection_status
+            .as_str(),
         "Connecting"
     );
     // A second accept while connecting is refused with the documented code.
@@ -188,7 +193,7 @@ async fn endpoint_lifecycle_accept_bandwidth_disconnect_delete() {
             .await
             .unwrap()
             .iter()
-            .all(|z| z.status == "Connected")
+            .all(|z| z.status.as_str() == "Connected")
     );
     // Bandwidth change passes through Pending.
     ops.set_connection_bandwidth(&ctx(PROVIDER), ORDERS, &ep.id, Some(1000), None)
@@ -198,7 +203,8 @@ async fn endpoint_lifecycle_accept_bandwidth_disconnect_delete() {
         ops.get_endpoint(&ctx(CONSUMER), &ep.id)
             .await
             .unwrap()
-            .connection_status,
+            .connection_status
+            .as_str(),
         "Pending"
     );
     settle(ops).await;
@@ -226,15 +232,21 @@ async fn endpoint_lifecycle_accept_bandwidth_disconnect_delete() {
         .list_connections(&ctx(PROVIDER), ORDERS, &Default::default(), None, 50)
         .await
         .unwrap();
-    assert_eq!(page.items[0].status, "Disconnected");
-    assert!(page.items[0].zones.iter().all(|z| z.status == "Wait"));
+    assert_eq!(page.items[0].status.as_str(), "Disconnected");
+    assert!(
+        page.items[0]
+            .zones
+            .iter()
+            .all(|z| z.status.as_str() == "Wait")
+    );
     // Delete the endpoint: addresses are released.
     ops.delete_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
     assert_eq!(
         ops.get_endpoint(&ctx(CONSUMER), &ep.id)
             .await
             .unwrap()
-            .status,
+            .status
+            .as_str(),
         "Deleting"
     );
     settle(ops).await;
@@ -266,7 +278,7 @@ async fn reject_keeps_the_reason_for_the_consumer() {
     .await
     .unwrap();
     let got = ops.get_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
-    assert_eq!(got.connection_status, "Disconnected");
+    assert_eq!(got.connection_status.as_str(), "Disconnected");
     assert_eq!(
         got.reject_reason.as_deref(),
         Some("Use the staging service first")
@@ -456,7 +468,7 @@ async fn a_rejection_during_an_overdue_payment_sticks() {
         .unwrap();
     settle(&ops).await;
     let got = ops.get_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
-    assert_eq!(got.connection_status, "Connected");
+    assert_eq!(got.connection_status.as_str(), "Connected");
 }
 
 /// Found by tests/invariants.rs: a connection accepted (or reconnected by a cleared payment)
@@ -494,11 +506,11 @@ async fn a_deleting_service_takes_no_new_connections() {
         .await
         .unwrap();
     let got = ops.get_endpoint(&ctx(CONSUMER), &locked.id).await.unwrap();
-    assert_eq!(got.connection_status, "Disconnected");
+    assert_eq!(got.connection_status.as_str(), "Disconnected");
     settle(&ops).await;
     for id in [&waiting.id, &locked.id] {
         let got = ops.get_endpoint(&ctx(CONSUMER), id).await.unwrap();
-        assert_eq!(got.connection_status, "ServiceDeleted");
+        assert_eq!(got.connection_status.as_str(), "ServiceDeleted");
     }
 }
 
@@ -596,7 +608,7 @@ async fn service_rules_and_dry_run() {
         "EndpointServiceNotSupportIpv6"
     );
     let s = ops.create_service(&ctx(PROVIDER), n).await.unwrap();
-    assert_eq!(s.status, "Creating");
+    assert_eq!(s.status.as_str(), "Creating");
     assert_eq!(
         s.name,
         format!("com.aliyuncs.privatelink.cn-hangzhou.{}", s.id)
@@ -768,7 +780,8 @@ async fn managed_services_take_policies_and_custom_domains() {
     n.policy_document = Some(r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"oss:DeleteBucket","Principal":"*","Resource":"*"}]}"#.into());
     let ep = ops.create_endpoint(&ctx(CONSUMER), n).await.unwrap();
     assert_eq!(
-        ep.connection_status, "Connecting",
+        ep.connection_status.as_str(),
+        "Connecting",
         "managed services auto-accept"
     );
     settle(ops).await;
@@ -839,7 +852,8 @@ async fn a_restart_finishes_pending_transitions() {
         ops.get_endpoint(&ctx(CONSUMER), &ep.id)
             .await
             .unwrap()
-            .status,
+            .status
+            .as_str(),
         "Creating"
     );
     settle(&ops).await;
@@ -847,7 +861,8 @@ async fn a_restart_finishes_pending_transitions() {
         ops.get_endpoint(&ctx(CONSUMER), &ep.id)
             .await
             .unwrap()
-            .status,
+            .status
+            .as_str(),
         "Active"
     );
     assert!(
@@ -855,7 +870,7 @@ async fn a_restart_finishes_pending_transitions() {
             .await
             .unwrap()
             .iter()
-            .all(|z| z.status == "Wait")
+            .all(|z| z.status.as_str() == "Wait")
     );
 }
 
@@ -899,8 +914,13 @@ async fn the_reconciler_goes_on_past_a_failing_item_and_publishes_each_step() {
     let mut events = ops.bus.subscribe();
     let err = ops.advance_due().await.unwrap_err();
     assert_eq!(err.code, "InternalError");
-    let status =
-        |id: String| async move { ops.get_service(&ctx(PROVIDER), &id).await.unwrap().status };
+    let status = |id: String| async move {
+        ops.get_service(&ctx(PROVIDER), &id)
+            .await
+            .unwrap()
+            .status
+            .as_str()
+    };
     assert_eq!(
         status(a.id.clone()).await,
         "Creating",

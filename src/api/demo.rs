@@ -1,6 +1,8 @@
 //! Demo tools: reset to the scenario, fault injection, and the guided tour's progress.
 
 use crate::domain::ApiError;
+use crate::domain::state::BusinessStatus;
+pub use crate::domain::tour::{TourAccount, TourCast};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +14,7 @@ pub struct DemoView {
     /// Every zone of the current region, with whether it is down.
     pub zones: Vec<(String, bool)>,
     /// Signed-in accounts with their business status (Normal / FinancialLocked).
-    pub accounts: Vec<(String, String, String)>,
+    pub accounts: Vec<(String, String, BusinessStatus)>,
     /// Actions done so far by the accounts signed in here (for the guided tour).
     pub done_actions: Vec<String>,
     /// A connected endpoint of a signed-in account (the tour's last step), if any.
@@ -24,21 +26,6 @@ pub struct DemoView {
     pub global_tools_refused: Option<String>,
     /// Who plays which part in the guided tour (from the scenario), if it has a provider.
     pub tour: Option<TourCast>,
-}
-
-/// An account the guided tour names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TourAccount {
-    pub id: String,
-    pub name: String,
-}
-
-/// The guided tour's provider, consumer and (optionally) outsider.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TourCast {
-    pub provider: TourAccount,
-    pub consumer: TourAccount,
-    pub outsider: Option<TourAccount>,
 }
 
 /// The demo page's data.
@@ -84,7 +71,7 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
             connected_endpoint = page
                 .items
                 .into_iter()
-                .find(|e| e.connection_status == "Connected")
+                .find(|e| e.connection_status == crate::domain::state::ConnectionStatus::Connected)
                 .map(|e| e.id);
         }
     }

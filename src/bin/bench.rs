@@ -385,8 +385,9 @@ async fn main() {
         ),
         format!(
             "{series} INSERT INTO connections (endpoint_id, service_id, endpoint_owner_id, service_owner_id, status,
-                bandwidth, traffic_control_mode, decided_by, created_at, modified_at)
-             SELECT ep, '{ORDERS}', '{CONSUMER}', '{PROVIDER}', 'Connected', 3072, 'Scalability', '{PROVIDER}', $4, $4
+                bandwidth, traffic_control_mode, decided_by, created_at, modified_at, endpoint_region_id)
+             SELECT ep, '{ORDERS}', '{CONSUMER}', '{PROVIDER}', 'Connected', 3072, 'Scalability', '{PROVIDER}', $4, $4,
+                '{REGION}'
              FROM r"
         ),
     ];

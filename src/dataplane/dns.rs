@@ -64,8 +64,8 @@ pub async fn lookup(
             }
             found = true;
             let state = ZoneState {
-                connection_status: &z.connection_status,
-                zone_status: &z.zone_status,
+                connection_status: z.connection_status,
+                zone_status: z.zone_status,
                 healthy: z.healthy,
                 outage: z.outage,
             };

@@ -53,8 +53,8 @@ pub fn routes(plan: &[ProxyRow]) -> HashMap<SocketAddr, Route> {
     let mut out = HashMap::new();
     for r in plan {
         let state = ZoneState {
-            connection_status: &r.connection_status,
-            zone_status: &r.zone_status,
+            connection_status: Some(r.connection_status),
+            zone_status: r.zone_status,
             healthy: r.healthy,
             outage: r.outage,
         };
@@ -71,7 +71,7 @@ pub fn routes(plan: &[ProxyRow]) -> HashMap<SocketAddr, Route> {
         let lb = LbType::parse(&r.resource_type).unwrap_or(LbType::Clb);
         let mbps = zone_rate_mbps(
             lb,
-            &r.traffic_control_mode,
+            r.traffic_control_mode,
             r.bandwidth,
             r.endpoint_created_at,
             r.zone_max_override,

@@ -5,7 +5,9 @@
 //! provider changes the limit, at most 5 Gbps; GWLB 5→25 Gbps. A throttle set on a connection is
 //! inherited by every zone's ENI and may not exceed the zone maximum (unless an operator granted more).
 
+use super::ApiError;
 use super::inventory::LbType;
+use super::state::TrafficMode;
 
 /// 2026-02-01T00:00:00Z in unix milliseconds: NLB endpoints created from then on may reach 50 Gbps.
 pub const NLB_50G_SINCE_MS: i64 = 1_769_904_000_000;
@@ -32,6 +34,12 @@ pub fn zone_limits(lb: LbType, endpoint_created_ms: i64) -> (i64, i64) {
     }
 }
 
+/// The maximum per zone in force: the type's maximum, or the operator's grant when larger.
+pub fn zone_max(lb: LbType, endpoint_created_ms: i64, grant: Option<i64>) -> i64 {
+    let (_, max) = zone_limits(lb, endpoint_created_ms);
+    grant.map_or(max, |g| g.max(max))
+}
+
 /// Validates a connection throttle: at least 100 Mbit/s and at most the zone maximum (or the
 /// operator's grant, when larger).
 pub fn check_throttle(
@@ -40,8 +48,7 @@ pub fn check_throttle(
     endpoint_created_ms: i64,
     grant: Option<i64>,
 ) -> Result<(), String> {
-    let (_, max) = zone_limits(lb, endpoint_created_ms);
-    let max = grant.map_or(max, |g| g.max(max));
+    let max = zone_max(lb, endpoint_created_ms, grant);
     if mbps < CONNECT_BANDWIDTH_MIN || mbps > max {
         return Err(format!(
             "the bandwidth must be between {CONNECT_BANDWIDTH_MIN} and {max} Mbit/s for a {} service",
@@ -54,8 +61,35 @@ pub fn check_throttle(
 /// Whether a connection's bandwidth limit is enforced on its zones' ENIs: always for CLB
 /// services, for the others only in `BandwidthLimit` traffic-control mode. Otherwise the
 /// connection is elastic: the limit is recorded but each zone scales up to its elastic default.
-pub fn limit_enforced(lb: LbType, traffic_control_mode: &str) -> bool {
-    lb == LbType::Clb || traffic_control_mode == "BandwidthLimit"
+pub fn limit_enforced(lb: LbType, mode: TrafficMode) -> bool {
+    lb == LbType::Clb || mode == TrafficMode::BandwidthLimit
+}
+
+/// The traffic-control mode of a new connection: CLB services limit, the others scale.
+pub fn default_traffic_mode(lb: LbType) -> TrafficMode {
+    if lb == LbType::Clb {
+        TrafficMode::BandwidthLimit
+    } else {
+        TrafficMode::Scalability
+    }
+}
+
+/// The mode a provider asks for (none: the type's default); `BandwidthLimit` only for CLB.
+pub fn requested_traffic_mode(lb: LbType, asked: Option<&str>) -> Result<TrafficMode, ApiError> {
+    match asked.filter(|m| !m.is_empty()) {
+        None => Ok(default_traffic_mode(lb)),
+        Some(m) => match TrafficMode::parse(m) {
+            Some(TrafficMode::BandwidthLimit) if lb != LbType::Clb => Err(ApiError::new(
+                "UpdateBandWidthUnSupported",
+                "Bandwidth limits apply only to CLB services; this service scales elastically.",
+            )),
+            Some(mode) => Ok(mode),
+            None => Err(ApiError::illegal(
+                "TrafficControlMode",
+                format!("`{m}`: use Scalability or BandwidthLimit"),
+            )),
+        },
+    }
 }
 
 /// The bandwidth in force on each zone's ENI: the throttle when the provider set one (capped by the
@@ -66,8 +100,8 @@ pub fn zone_bandwidth_in_force(
     endpoint_created_ms: i64,
     grant: Option<i64>,
 ) -> i64 {
-    let (default, max) = zone_limits(lb, endpoint_created_ms);
-    let max = grant.map_or(max, |g| g.max(max));
+    let (default, _) = zone_limits(lb, endpoint_created_ms);
+    let max = zone_max(lb, endpoint_created_ms, grant);
     match throttle {
         Some(t) => t.min(max),
         None => default,
@@ -80,10 +114,40 @@ mod tests {
 
     #[test]
     fn elastic_unless_clb_or_bandwidth_limit_mode() {
-        assert!(limit_enforced(LbType::Clb, "Scalability"));
-        assert!(limit_enforced(LbType::Nlb, "BandwidthLimit"));
-        assert!(!limit_enforced(LbType::Nlb, "Scalability"));
-        assert!(!limit_enforced(LbType::Alb, ""));
+        assert!(limit_enforced(LbType::Clb, TrafficMode::Scalability));
+        assert!(limit_enforced(LbType::Nlb, TrafficMode::BandwidthLimit));
+        assert!(!limit_enforced(LbType::Nlb, TrafficMode::Scalability));
+        assert_eq!(
+            default_traffic_mode(LbType::Clb),
+            TrafficMode::BandwidthLimit
+        );
+        assert_eq!(default_traffic_mode(LbType::Alb), TrafficMode::Scalability);
+    }
+
+    #[test]
+    fn only_clb_may_ask_for_a_bandwidth_limit() {
+        assert_eq!(
+            requested_traffic_mode(LbType::Clb, Some("BandwidthLimit")),
+            Ok(TrafficMode::BandwidthLimit)
+        );
+        assert_eq!(
+            requested_traffic_mode(LbType::Nlb, None),
+            Ok(TrafficMode::Scalability)
+        );
+        assert_eq!(
+            requested_traffic_mode(LbType::Nlb, Some("BandwidthLimit"))
+                .unwrap_err()
+                .code,
+            "UpdateBandWidthUnSupported"
+        );
+        assert!(requested_traffic_mode(LbType::Nlb, Some("Turbo")).is_err());
+    }
+
+    #[test]
+    fn a_grant_raises_the_zone_maximum_only_upwards() {
+        assert_eq!(zone_max(LbType::Clb, 0, None), 5120);
+        assert_eq!(zone_max(LbType::Clb, 0, Some(8000)), 8000);
+        assert_eq!(zone_max(LbType::Clb, 0, Some(1000)), 5120);
     }
 
     #[test]
@@ -131,8 +195,7 @@ pub struct BandwidthRequestView {
     /// Per-zone Mbit/s asked for.
     pub mbps: i64,
     pub reason: String,
-    /// Pending | Granted | Denied.
-    pub status: String,
+    pub status: super::state::RequestStatus,
     pub created_at: String,
     pub decided_at: Option<String>,
 }

@@ -3,6 +3,7 @@
 //! `ops::discovery` (the rule behind ListVpcEndpointServicesByEndUser), not here.
 
 use super::ApiError;
+use super::state::{IpVersion, ResourceStatus};
 use serde::{Deserialize, Serialize};
 
 /// Rows per catalogue page when the caller does not say.
@@ -31,9 +32,9 @@ pub struct CatalogueEntry {
     pub zones: Vec<String>,
     pub auto_accept: bool,
     /// IPv4 or DualStack.
-    pub address_ip_version: String,
-    /// API status value (Active, Pending, Inactive).
-    pub status: String,
+    pub address_ip_version: IpVersion,
+    /// Active, or Pending while the provider modifies it.
+    pub status: ResourceStatus,
 }
 
 impl CatalogueEntry {
@@ -64,7 +65,7 @@ impl CatalogueEntry {
 
     /// The IP version in the console's words.
     pub fn ip_version(&self) -> &'static str {
-        if self.address_ip_version == "DualStack" {
+        if self.address_ip_version.is_dual() {
             "Dual-stack"
         } else {
             "IPv4"

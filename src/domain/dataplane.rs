@@ -4,7 +4,7 @@
 use super::ApiError;
 use super::bandwidth::{limit_enforced, zone_bandwidth_in_force};
 use super::inventory::LbType;
-use super::status_machine::{connection as conn, zone as zst};
+use super::state::{ConnectionStatus, TrafficMode, ZoneStatus};
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -39,24 +39,26 @@ pub fn bytes_per_second(mbps: i64) -> u64 {
 
 /// What decides whether one endpoint zone carries traffic (and appears in DNS answers).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ZoneState<'a> {
-    /// The connection's status (`Connected` …).
-    pub connection_status: &'a str,
+pub struct ZoneState {
+    /// The connection's status (`None`: the endpoint has no connection).
+    pub connection_status: Option<ConnectionStatus>,
     /// The zone's own status (`Connected`, `Disconnected` when disabled …).
-    pub zone_status: &'a str,
+    pub zone_status: ZoneStatus,
     /// The ENI's health check.
     pub healthy: bool,
     /// The zone is down (a fault injected from the Demo page).
     pub outage: bool,
 }
 
-impl ZoneState<'_> {
+impl ZoneState {
     /// True when the zone serves: the connection is Connected (or `Pending`, which is a bandwidth
     /// change of a connected connection), the zone is enabled (Connected), healthy and not down.
     /// An overdue payment disconnects the connection, so it is covered by the first condition.
     pub fn serves(&self) -> bool {
-        matches!(self.connection_status, conn::CONNECTED | conn::PENDING)
-            && self.zone_status == zst::CONNECTED
+        matches!(
+            self.connection_status,
+            Some(ConnectionStatus::Connected | ConnectionStatus::Pending)
+        ) && self.zone_status == ZoneStatus::Connected
             && self.healthy
             && !self.outage
     }
@@ -73,7 +75,7 @@ pub fn proxied_endpoint_type(endpoint_type: &str) -> bool {
 /// endpoint and resource type.
 pub fn zone_rate_mbps(
     lb: LbType,
-    traffic_control_mode: &str,
+    traffic_control_mode: TrafficMode,
     bandwidth: i64,
     endpoint_created_ms: i64,
     grant: Option<i64>,
@@ -191,15 +193,15 @@ mod tests {
     #[test]
     fn a_zone_serves_only_when_everything_is_up() {
         let up = ZoneState {
-            connection_status: "Connected",
-            zone_status: "Connected",
+            connection_status: Some(ConnectionStatus::Connected),
+            zone_status: ZoneStatus::Connected,
             healthy: true,
             outage: false,
         };
         assert!(up.serves());
         assert!(
             ZoneState {
-                connection_status: "Pending",
+                connection_status: Some(ConnectionStatus::Pending),
                 ..up.clone()
             }
             .serves(),
@@ -207,15 +209,19 @@ mod tests {
         );
         for down in [
             ZoneState {
-                connection_status: "Disconnected",
+                connection_status: Some(ConnectionStatus::Disconnected),
                 ..up.clone()
             },
             ZoneState {
-                connection_status: "Disconnecting",
+                connection_status: Some(ConnectionStatus::Disconnecting),
                 ..up.clone()
             },
             ZoneState {
-                zone_status: "Disconnected",
+                connection_status: None,
+                ..up.clone()
+            },
+            ZoneState {
+                zone_status: ZoneStatus::Disconnected,
                 ..up.clone()
             },
             ZoneState {
@@ -237,15 +243,15 @@ mod tests {
     fn rates() {
         assert_eq!(bytes_per_second(10), 1_250_000);
         assert_eq!(
-            zone_rate_mbps(LbType::Clb, "Scalability", 200, 0, None),
+            zone_rate_mbps(LbType::Clb, TrafficMode::Scalability, 200, 0, None),
             200
         );
         assert_eq!(
-            zone_rate_mbps(LbType::Nlb, "BandwidthLimit", 300, 0, None),
+            zone_rate_mbps(LbType::Nlb, TrafficMode::BandwidthLimit, 300, 0, None),
             300
         );
         assert_eq!(
-            zone_rate_mbps(LbType::Nlb, "Scalability", 300, 0, None),
+            zone_rate_mbps(LbType::Nlb, TrafficMode::Scalability, 300, 0, None),
             10240,
             "elastic"
         );

@@ -22,6 +22,17 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// A state-machine move an operation should never make: an internal error (the details are in
+/// the message for the server log; the caller sees `InternalError`).
+impl From<super::state::IllegalMove> for ApiError {
+    fn from(e: super::state::IllegalMove) -> Self {
+        Self {
+            message: format!("The request processing has failed due to some unknown error. ({e})"),
+            ..Self::internal()
+        }
+    }
+}
+
 impl ApiError {
     /// An HTTP 400 error with the given code and message.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {

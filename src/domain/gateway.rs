@@ -46,7 +46,7 @@ pub struct GatewayEndpointView {
     pub prefix_cidr: String,
     pub policy_document: Option<String>,
     /// Creating | Active | Deleting.
-    pub status: String,
+    pub status: super::state::ResourceStatus,
     pub route_tables: Vec<String>,
     pub created_at: String,
 }

@@ -14,8 +14,9 @@ pub mod model;
 pub mod names;
 pub mod redirect;
 pub mod region;
+pub mod state;
 pub mod status;
-pub mod status_machine;
+pub mod tour;
 pub mod validate;
 
 pub use error::ApiError;

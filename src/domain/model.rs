@@ -1,6 +1,10 @@
 //! What operations return: endpoint services, endpoints, zones, connections and DNS answers, with
 //! API status values (the console maps them through [`super::status`]). Times are ISO-8601 UTC.
 
+use super::state::{
+    BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus, SecurityGroupStatus, TrafficMode,
+    ZoneStatus,
+};
 use serde::{Deserialize, Serialize};
 
 /// An endpoint service as its owner (or a permitted consumer) sees it.
@@ -12,15 +16,15 @@ pub struct ServiceView {
     pub name: String,
     pub domain: String,
     pub description: String,
-    pub status: String,
-    pub business_status: String,
+    pub status: ResourceStatus,
+    pub business_status: BusinessStatus,
     /// API resource type: slb, alb, nlb, gwlb.
     pub resource_type: String,
     /// Interface or GatewayLoadBalancer.
     pub service_type: String,
     pub auto_accept: bool,
     pub zone_affinity: bool,
-    pub address_ip_version: String,
+    pub address_ip_version: IpVersion,
     pub connect_bandwidth: i64,
     pub payer: String,
     pub resource_group_id: String,
@@ -71,17 +75,17 @@ pub struct EndpointView {
     pub service_id: String,
     pub service_name: String,
     pub service_region_id: String,
-    pub address_ip_version: String,
+    pub address_ip_version: IpVersion,
     pub zone_affinity: bool,
     pub policy_document: Option<String>,
     pub protected: bool,
     pub private_dns_enabled: bool,
     pub cross_region_bandwidth: Option<i64>,
-    pub status: String,
-    pub business_status: String,
+    pub status: ResourceStatus,
+    pub business_status: BusinessStatus,
     pub domain: String,
     pub resource_group_id: String,
-    pub connection_status: String,
+    pub connection_status: ConnectionStatus,
     /// Disconnected and waiting for the provider to accept or reject it (as
     /// [`ConnectionView::awaiting_decision`]).
     #[serde(default)]
@@ -107,7 +111,7 @@ pub struct ZoneView {
     pub ip: String,
     pub ipv6: Option<String>,
     pub domain: String,
-    pub status: String,
+    pub status: ZoneStatus,
     pub healthy: bool,
     pub resource_id: Option<String>,
     /// Bandwidth in force on this zone's ENI (Mbit/s) and its maximum.
@@ -122,7 +126,7 @@ pub struct ZoneView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndpointSgView {
     pub sg_id: String,
-    pub status: String,
+    pub status: SecurityGroupStatus,
 }
 
 /// An endpoint connection, seen by the provider or the consumer.
@@ -135,12 +139,18 @@ pub struct ConnectionView {
     pub endpoint_region_id: String,
     pub service_id: String,
     pub service_region_id: String,
-    pub status: String,
+    pub status: ConnectionStatus,
     pub bandwidth: i64,
-    pub traffic_control_mode: String,
+    pub traffic_control_mode: TrafficMode,
     pub reason: Option<String>,
     /// Disconnected and waiting for the provider to accept or reject it.
     pub awaiting_decision: bool,
+    /// The provider may accept or reject it now ([`ConnectionStatus::decidable`]).
+    #[serde(default)]
+    pub decidable: bool,
+    /// The provider may disconnect it or change its limit now ([`ConnectionStatus::adjustable`]).
+    #[serde(default)]
+    pub adjustable: bool,
     pub resource_owner: bool,
     pub resource_group_id: String,
     pub created_at: String,

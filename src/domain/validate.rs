@@ -1,6 +1,7 @@
 //! Input rules shared by the console and the cloud API: names, descriptions, tags, enums.
 
 use super::ApiError;
+use super::state::IpVersion;
 
 /// Endpoint types.
 pub const ENDPOINT_TYPES: [&str; 3] = ["Interface", "GatewayLoadBalancer", "Reverse"];
@@ -91,15 +92,12 @@ pub fn tags(tags: &[(String, String)]) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `IPv4` or `DualStack`.
-pub fn ip_version(v: &str) -> Result<(), ApiError> {
-    if matches!(v, "IPv4" | "DualStack") {
-        Ok(())
-    } else {
-        Err(ApiError::illegal(
-            "AddressIpVersion",
-            "use IPv4 or DualStack",
-        ))
+/// `IPv4` or `DualStack`; empty or absent means IPv4.
+pub fn ip_version(v: Option<&str>) -> Result<IpVersion, ApiError> {
+    match v.filter(|v| !v.is_empty()) {
+        None => Ok(IpVersion::Ipv4),
+        Some(v) => IpVersion::parse(v)
+            .ok_or_else(|| ApiError::illegal("AddressIpVersion", "use IPv4 or DualStack")),
     }
 }
 

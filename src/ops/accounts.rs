@@ -5,6 +5,7 @@ use super::throttle::{Policy, Throttle};
 use super::{Ctx, Ops, Source};
 use crate::domain::ApiError;
 use crate::domain::account::{AccountView, valid_account_id};
+use crate::domain::state::BusinessStatus;
 use crate::store::accounts::{self as q, AccessKeyRow, AccountRow};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -159,7 +160,7 @@ impl Ops {
                 name: a.name.into(),
                 password_hash: hash,
                 is_platform: a.is_platform,
-                business_status: "Normal".into(),
+                business_status: BusinessStatus::Normal,
                 created_at: self.clock.now(),
             },
         )
@@ -395,18 +396,12 @@ impl Ops {
     /// every sealed one opens with this server's key. Returns how many were sealed now; a key
     /// that opens none of them is refused with one line naming where the key came from.
     pub async fn seal_secrets(&self) -> Result<usize, String> {
-        let db = |e: sqlx::Error| format!("cannot read the AccessKeys: {e}");
+        let db = |e: crate::store::Error| format!("cannot read the AccessKeys: {e}");
         let mut tx = self.write_tx().await.map_err(|e| e.message)?;
-        let rows = sqlx::query_as::<crate::store::Db, (String, String)>(
-            "SELECT id, secret FROM access_keys ORDER BY id",
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
+        let rows = q::secrets(&mut tx).await.map_err(db)?;
         let mut sealed = 0;
         // Overwrite the plaintext in the page, not just unlink it (this connection only).
-        sqlx::query("PRAGMA secure_delete = ON")
-            .execute(&mut *tx)
+        crate::store::secure_delete(&mut tx, true)
             .await
             .map_err(db)?;
         for (id, secret) in rows {
@@ -422,27 +417,20 @@ impl Ops {
                 }
                 continue;
             }
-            sqlx::query::<crate::store::Db>("UPDATE access_keys SET secret = $2 WHERE id = $1")
-                .bind(&id)
-                .bind(self.seal.seal(&id, &secret))
-                .execute(&mut *tx)
+            q::set_secret(&mut tx, &id, &self.seal.seal(&id, &secret))
                 .await
                 .map_err(db)?;
             sealed += 1;
         }
         tx.commit().await.map_err(db)?;
         let mut c = self.write_pool.acquire().await.map_err(db)?;
-        sqlx::query("PRAGMA secure_delete = OFF")
-            .execute(&mut *c)
+        crate::store::secure_delete(&mut c, false)
             .await
             .map_err(db)?;
         if sealed > 0 {
             // Copy the sealed pages into the database file and empty the WAL, so no frame with
             // the plaintext stays behind.
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&mut *c)
-                .await
-                .map_err(db)?;
+            crate::store::checkpoint(&mut c).await.map_err(db)?;
         }
         Ok(sealed)
     }

@@ -6,8 +6,7 @@
 use super::audit::Change;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
-use crate::domain::status_machine::connection as conn;
-use crate::store::Db;
+use crate::domain::state::ConnectionStatus;
 use crate::store::endpoints as eq;
 use crate::store::services::{self as q, ResourceRow};
 use serde_json::json;
@@ -148,16 +147,7 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         for t in &targets {
-            sqlx::query::<Db>(
-                "UPDATE service_resources SET auto_allocated = $4
-                 WHERE service_id = $1 AND resource_id = $2 AND zone_id = $3",
-            )
-            .bind(&s.id)
-            .bind(&t.resource_id)
-            .bind(&t.zone_id)
-            .bind(enabled)
-            .execute(&mut *tx)
-            .await?;
+            q::set_auto_allocated(&mut tx, &s.id, &t.resource_id, &t.zone_id, enabled).await?;
         }
         self.mark_service_pending(&mut tx, &mut s).await?;
         self.commit_change(
@@ -209,9 +199,9 @@ impl Ops {
         let resources = q::resources(&mut tx, &s.id).await?;
         let wants_disconnected = !matches!(change, ZoneResourceChange::Replace { .. });
         let status_ok = if wants_disconnected {
-            k.status == conn::DISCONNECTED
+            k.status == ConnectionStatus::Disconnected
         } else {
-            k.status == conn::CONNECTED
+            k.status == ConnectionStatus::Connected
         };
         if !status_ok {
             return Err(ApiError::connection_denied());
@@ -270,14 +260,7 @@ impl Ops {
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        sqlx::query::<Db>(
-            "UPDATE endpoint_zones SET resource_id = $3 WHERE endpoint_id = $1 AND zone_id = $2",
-        )
-        .bind(endpoint_id)
-        .bind(zone_id)
-        .bind(&chosen)
-        .execute(&mut *tx)
-        .await?;
+        eq::set_zone_resource(&mut tx, endpoint_id, zone_id, &chosen).await?;
         self.mark_service_pending(&mut tx, &mut s).await?;
         self.commit_change(
             tx,

@@ -3,23 +3,10 @@
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::event::{AuditView, LiveEvent};
-use crate::store::{Db, iso};
-use sqlx::SqliteConnection;
+use crate::store::audit::{self as aq, AuditRow};
+use crate::store::{Conn, Tx, iso};
 
-/// Filters of the activity log; empty fields match everything.
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    /// Account id that made the change (or `system`).
-    pub actor: Option<String>,
-    pub action: Option<String>,
-    /// Part of the target id.
-    pub target: Option<String>,
-    /// Unix milliseconds, inclusive / exclusive.
-    pub since_ms: Option<i64>,
-    pub until_ms: Option<i64>,
-    /// Most rows (default 200, at most 10 000).
-    pub limit: i64,
-}
+pub use crate::store::audit::AuditFilter;
 
 /// What one change did, for the audit log and the live bus.
 pub struct Change<'a> {
@@ -40,7 +27,7 @@ impl Ops {
     /// also writes the token's row, so the token and the change commit together.
     pub async fn record(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         change: Change<'_>,
     ) -> Result<LiveEvent, ApiError> {
@@ -51,22 +38,23 @@ impl Ops {
         {
             audience.push(ctx.account_id.clone());
         }
-        sqlx::query::<Db>(
-            "INSERT INTO audit_events (at, actor, source, action, target, region_id, summary, before_json, after_json,
-                request_id, audience) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        aq::insert(
+            c,
+            &AuditRow {
+                id: 0,
+                at: self.clock.now(),
+                actor: ctx.account_id.clone(),
+                source: ctx.source.as_str().into(),
+                action: change.action.into(),
+                target: change.target.into(),
+                region_id: change.region_id.into(),
+                summary: change.summary,
+                before_json: change.before.map(|v| v.to_string()),
+                after_json: change.after.map(|v| v.to_string()),
+                request_id: ctx.request_id.clone(),
+                audience: audience.clone(),
+            },
         )
-        .bind(self.clock.now())
-        .bind(&ctx.account_id)
-        .bind(ctx.source.as_str())
-        .bind(change.action)
-        .bind(change.target)
-        .bind(change.region_id)
-        .bind(&change.summary)
-        .bind(change.before.map(|v| v.to_string()))
-        .bind(change.after.map(|v| v.to_string()))
-        .bind(&ctx.request_id)
-        .bind(format!(",{},", audience.join(",")))
-        .execute(&mut *c)
         .await?;
         self.write_claim(c, ctx).await?;
         Ok(LiveEvent {
@@ -81,7 +69,7 @@ impl Ops {
     /// how most operations end.
     pub async fn commit_change(
         &self,
-        mut tx: sqlx::Transaction<'static, crate::store::Db>,
+        mut tx: Tx,
         ctx: &Ctx,
         change: Change<'_>,
     ) -> Result<(), ApiError> {
@@ -113,43 +101,20 @@ impl Ops {
         account: &str,
         f: &AuditFilter,
     ) -> Result<Vec<AuditView>, ApiError> {
-        let opt = |s: &Option<String>| s.clone().filter(|v| !v.is_empty());
-        let rows = sqlx::query_as::<Db, (i64, i64, String, String, String, String, String, String, String)>(
-            "SELECT id, at, actor, source, action, target, region_id, summary, request_id FROM audit_events
-             WHERE audience LIKE $1
-               AND ($2 IS NULL OR actor = $2)
-               AND ($3 IS NULL OR action = $3)
-               AND ($4 IS NULL OR instr(target, $4) > 0)
-               AND ($5 IS NULL OR at >= $5)
-               AND ($6 IS NULL OR at < $6)
-             ORDER BY id DESC LIMIT $7",
-        )
-        .bind(format!("%,{account},%"))
-        .bind(opt(&f.actor))
-        .bind(opt(&f.action))
-        .bind(opt(&f.target))
-        .bind(f.since_ms)
-        .bind(f.until_ms)
-        .bind(if f.limit > 0 { f.limit.min(10_000) } else { 200 })
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = aq::list(&mut *self.pool.acquire().await?, account, f).await?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, at, actor, source, action, target, region_id, summary, request_id)| {
-                    AuditView {
-                        id,
-                        at: iso(at),
-                        actor,
-                        source,
-                        action,
-                        target,
-                        region_id,
-                        summary,
-                        request_id,
-                    }
-                },
-            )
+            .map(|r| AuditView {
+                id: r.id,
+                at: iso(r.at),
+                actor: r.actor,
+                source: r.source,
+                action: r.action,
+                target: r.target,
+                region_id: r.region_id,
+                summary: r.summary,
+                request_id: r.request_id,
+            })
             .collect())
     }
 }

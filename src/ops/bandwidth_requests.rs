@@ -6,24 +6,13 @@ use super::audit::Change;
 use super::endpoints::lb_of;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
-use crate::domain::bandwidth::{BandwidthRequestView, REQUEST_MAX_MBPS, zone_limits};
+use crate::domain::bandwidth::{BandwidthRequestView, REQUEST_MAX_MBPS, zone_max};
+use crate::domain::state::{Machine, RequestStatus};
+use crate::store::bandwidth_requests::{self as rq, RequestRow};
 use crate::store::endpoints as eq;
+use crate::store::iso;
 use crate::store::services as sq;
-use crate::store::{Db, iso};
 use serde_json::json;
-use sqlx::FromRow;
-
-#[derive(Debug, Clone, FromRow)]
-struct RequestRow {
-    id: i64,
-    endpoint_id: String,
-    account_id: String,
-    mbps: i64,
-    reason: String,
-    status: String,
-    created_at: i64,
-    decided_at: Option<i64>,
-}
 
 fn view(r: RequestRow) -> BandwidthRequestView {
     BandwidthRequestView {
@@ -59,8 +48,7 @@ impl Ops {
         let s = sq::get(&mut tx, &k.service_id)
             .await?
             .ok_or_else(ApiError::service_not_found)?;
-        let (_, max) = zone_limits(lb_of(&s.resource_type), e.created_at);
-        let in_force = k.zone_max_override.map_or(max, |g| g.max(max));
+        let in_force = zone_max(lb_of(&s.resource_type), e.created_at, k.zone_max_override);
         if mbps <= in_force || mbps > REQUEST_MAX_MBPS {
             return Err(ApiError::illegal(
                 "Bandwidth",
@@ -69,13 +57,7 @@ impl Ops {
                 ),
             ));
         }
-        let open = sqlx::query_scalar::<Db, i64>(
-            "SELECT COUNT(*) FROM bandwidth_requests WHERE endpoint_id = $1 AND status = 'Pending'",
-        )
-        .bind(&e.id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if open > 0 {
+        if rq::has_open(&mut tx, &e.id).await? {
             return Err(ApiError::new(
                 "BandwidthRequestExist",
                 format!(
@@ -88,17 +70,17 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         let now = self.clock.now();
-        let id = sqlx::query_scalar::<Db, i64>(
-            "INSERT INTO bandwidth_requests (endpoint_id, account_id, mbps, reason, status, created_at)
-             VALUES ($1,$2,$3,$4,'Pending',$5) RETURNING id",
-        )
-        .bind(&e.id)
-        .bind(&ctx.account_id)
-        .bind(mbps)
-        .bind(reason)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let mut row = RequestRow {
+            id: 0,
+            endpoint_id: e.id.clone(),
+            account_id: ctx.account_id.clone(),
+            mbps,
+            reason: reason.into(),
+            status: RequestStatus::Pending,
+            created_at: now,
+            decided_at: None,
+        };
+        row.id = rq::insert(&mut tx, &row).await?;
         self.commit_change(
             tx,
             ctx,
@@ -114,16 +96,7 @@ impl Ops {
             },
         )
         .await?;
-        Ok(view(RequestRow {
-            id,
-            endpoint_id: e.id,
-            account_id: ctx.account_id.clone(),
-            mbps,
-            reason: reason.into(),
-            status: "Pending".into(),
-            created_at: now,
-            decided_at: None,
-        }))
+        Ok(view(row))
     }
 
     /// The requests made for one of the caller's endpoints, newest first.
@@ -134,23 +107,15 @@ impl Ops {
     ) -> Result<Vec<BandwidthRequestView>, ApiError> {
         let mut c = self.pool.acquire().await?;
         self.owned_endpoint(&mut c, ctx, endpoint_id).await?;
-        let rows = sqlx::query_as::<Db, RequestRow>(
-            "SELECT * FROM bandwidth_requests WHERE endpoint_id = $1 ORDER BY id DESC",
-        )
-        .bind(endpoint_id)
-        .fetch_all(&mut *c)
-        .await?;
+        let rows = rq::of_endpoint(&mut c, endpoint_id).await?;
         Ok(rows.into_iter().map(view).collect())
     }
 
     /// Operator: every request waiting for a decision, oldest first (demo tools only).
     pub async fn pending_bandwidth_requests(&self) -> Result<Vec<BandwidthRequestView>, ApiError> {
         self.require_demo_tools()?;
-        let rows = sqlx::query_as::<Db, RequestRow>(
-            "SELECT * FROM bandwidth_requests WHERE status = 'Pending' ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let mut c = self.pool.acquire().await?;
+        let rows = rq::with_status(&mut c, RequestStatus::Pending).await?;
         Ok(rows.into_iter().map(view).collect())
     }
 
@@ -163,35 +128,32 @@ impl Ops {
     ) -> Result<(), ApiError> {
         self.require_demo_tools()?;
         let mut tx = self.write_tx().await?;
-        let r = sqlx::query_as::<Db, RequestRow>("SELECT * FROM bandwidth_requests WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| {
-                ApiError::new(
-                    "ResourceNotFound.BandwidthRequest",
-                    format!("There is no bandwidth request {id}."),
-                )
-            })?;
-        if r.status != "Pending" {
+        let r = rq::get(&mut tx, id).await?.ok_or_else(|| {
+            ApiError::new(
+                "ResourceNotFound.BandwidthRequest",
+                format!("There is no bandwidth request {id}."),
+            )
+        })?;
+        let to = if grant {
+            RequestStatus::Granted
+        } else {
+            RequestStatus::Denied
+        };
+        if r.status != RequestStatus::Pending {
             return Err(ApiError::new(
                 "IncorrectStatus.BandwidthRequest",
-                format!("Request {id} was already {}.", r.status.to_lowercase()),
+                format!(
+                    "Request {id} was already {}.",
+                    r.status.as_str().to_lowercase()
+                ),
             ));
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
         let now = self.clock.now();
-        let status = if grant { "Granted" } else { "Denied" };
-        sqlx::query::<Db>(
-            "UPDATE bandwidth_requests SET status = $2, decided_at = $3 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(status)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        let status = r.status.to(to)?;
+        rq::decide(&mut tx, id, status, now).await?;
         let mut audience = vec![r.account_id.clone()];
         let mut region_id = String::new();
         if let Some(mut k) = eq::connection(&mut tx, &r.endpoint_id).await? {
@@ -217,8 +179,12 @@ impl Ops {
                 },
                 target: &r.endpoint_id,
                 region_id: &region_id,
-                summary: format!("{} {} Mbit/s per zone", status.to_lowercase(), r.mbps),
-                before: Some(json!({"request": id, "status": "Pending"})),
+                summary: format!(
+                    "{} {} Mbit/s per zone",
+                    status.as_str().to_lowercase(),
+                    r.mbps
+                ),
+                before: Some(json!({"request": id, "status": r.status})),
                 after: Some(json!({"request": id, "status": status})),
                 audience,
             },

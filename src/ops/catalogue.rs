@@ -6,6 +6,7 @@ use super::Ops;
 use crate::domain::ApiError;
 use crate::domain::names::{default_resource_group, managed_service_name, service_domain};
 use crate::domain::region::REGIONS;
+use crate::domain::state::{BusinessStatus, IpVersion, ResourceStatus};
 use crate::store::accounts::{self as aq, AccountRow};
 use crate::store::services::{self as q, ResourceRow, ServiceRow};
 
@@ -42,7 +43,7 @@ impl Ops {
                 // Not a valid PHC hash: nobody can sign in as the platform.
                 password_hash: "!".into(),
                 is_platform: true,
-                business_status: "Normal".into(),
+                business_status: BusinessStatus::Normal,
                 created_at: now,
             },
         )
@@ -64,13 +65,13 @@ impl Ops {
                         account_id: PLATFORM_ACCOUNT.into(),
                         region_id: r.id.into(),
                         description: (*description).into(),
-                        status: "Active".into(),
+                        status: ResourceStatus::Active,
                         due_at: None,
-                        business_status: "Normal".into(),
+                        business_status: BusinessStatus::Normal,
                         resource_type: "slb".into(),
                         auto_accept: true,
                         zone_affinity: false,
-                        address_ip_version: "IPv4".into(),
+                        address_ip_version: IpVersion::Ipv4,
                         connect_bandwidth: 3072,
                         payer: "Endpoint".into(),
                         resource_group_id: default_resource_group(PLATFORM_ACCOUNT),

@@ -5,15 +5,17 @@ use super::audit::Change;
 use super::endpoints::lb_of;
 use super::{Ctx, Ops, Page};
 use crate::domain::ApiError;
-use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MIN, check_throttle, zone_limits};
-use crate::domain::inventory::LbType;
+use crate::domain::bandwidth::{
+    CONNECT_BANDWIDTH_MIN, check_throttle, limit_enforced, requested_traffic_mode, zone_limits,
+    zone_max,
+};
 use crate::domain::model::ConnectionView;
-use crate::domain::status_machine::{connection as conn, zone as zst};
+use crate::domain::state::{BusinessStatus, ConnectionStatus, Machine, ResourceStatus, ZoneStatus};
+use crate::store::Conn;
 use crate::store::endpoints::{self as q, ConnectionRow, EndpointRow};
 use crate::store::iso;
 use crate::store::services::{self as svc, ServiceRow};
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 /// Filters of ListVpcEndpointConnections.
 #[derive(Debug, Clone, Default)]
@@ -30,7 +32,7 @@ impl Ops {
     /// The provider's service and one of its connections, checked for ownership.
     async fn provider_connection(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         service_id: &str,
         endpoint_id: &str,
@@ -75,18 +77,18 @@ impl Ops {
         let (s, e, mut k) = self
             .provider_connection(&mut tx, ctx, service_id, endpoint_id)
             .await?;
-        if k.status != conn::DISCONNECTED {
+        if !k.status.decidable() {
             return Err(ApiError::connection_denied());
         }
         // A service on its way out takes no new connections: its deletion turns every
         // connection into ServiceDeleted, which a live one cannot become.
-        if s.status == crate::domain::status_machine::resource::DELETING {
+        if s.status == ResourceStatus::Deleting {
             return Err(ApiError::service_denied());
         }
-        if e.status != "Active" && e.status != "Creating" && e.status != "Pending" {
+        if e.status == ResourceStatus::Deleting {
             return Err(ApiError::endpoint_denied());
         }
-        if s.business_status != "Normal" {
+        if s.business_status != BusinessStatus::Normal {
             return Err(ApiError::new(
                 "IncorrectBusinessStatus.VpcEndpointService",
                 format!(
@@ -95,7 +97,7 @@ impl Ops {
                 ),
             ));
         }
-        if e.business_status != "Normal" {
+        if e.business_status != BusinessStatus::Normal {
             return Err(ApiError::new(
                 "IncorrectBusinessStatus.VpcEndpoint",
                 format!(
@@ -115,15 +117,15 @@ impl Ops {
             ));
         }
         let lb = lb_of(&s.resource_type);
-        let mode = self.traffic_mode(lb, mode)?;
+        let mode = requested_traffic_mode(lb, mode)?;
         let bw = bandwidth.unwrap_or(k.bandwidth);
         self.check_bandwidth(&s, &e, &k, bw)?;
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        let before = k.status.clone();
+        let before = k.status;
         let due = self.due();
-        k.status = conn::CONNECTING.into();
+        k.status = k.status.to(ConnectionStatus::Connecting)?;
         k.due_at = Some(due);
         k.bandwidth = bw;
         k.traffic_control_mode = mode;
@@ -133,9 +135,16 @@ impl Ops {
         q::update_connection(&mut tx, &k).await?;
         for z in zones
             .iter()
-            .filter(|z| matches!(z.status.as_str(), zst::WAIT | zst::DISCONNECTED))
+            .filter(|z| matches!(z.status, ZoneStatus::Wait | ZoneStatus::Disconnected))
         {
-            q::set_zone_status(&mut tx, &e.id, &z.zone_id, zst::CONNECTING, Some(due)).await?;
+            q::set_zone_status(
+                &mut tx,
+                &e.id,
+                &z.zone_id,
+                ZoneStatus::Connecting,
+                Some(due),
+            )
+            .await?;
         }
         self.commit_change(
             tx,
@@ -154,27 +163,6 @@ impl Ops {
         .await?;
         self.wake();
         Ok(())
-    }
-
-    fn traffic_mode(&self, lb: LbType, mode: Option<&str>) -> Result<String, ApiError> {
-        match mode.filter(|m| !m.is_empty()) {
-            None => Ok(if lb == LbType::Clb {
-                "BandwidthLimit"
-            } else {
-                "Scalability"
-            }
-            .into()),
-            Some("Scalability") => Ok("Scalability".into()),
-            Some("BandwidthLimit") if lb == LbType::Clb => Ok("BandwidthLimit".into()),
-            Some("BandwidthLimit") => Err(ApiError::new(
-                "UpdateBandWidthUnSupported",
-                "Bandwidth limits apply only to CLB services; this service scales elastically.",
-            )),
-            Some(m) => Err(ApiError::illegal(
-                "TrafficControlMode",
-                format!("`{m}`: use Scalability or BandwidthLimit"),
-            )),
-        }
     }
 
     /// DisableVpcEndpointConnection: reject a waiting endpoint (the reason is kept for the consumer)
@@ -197,14 +185,14 @@ impl Ops {
         if reason.as_deref().is_some_and(|r| r.chars().count() > 256) {
             return Err(ApiError::illegal("Reason", "at most 256 characters"));
         }
-        let rejecting = k.status == conn::DISCONNECTED;
-        if !rejecting && k.status != conn::CONNECTED {
+        let rejecting = k.status.decidable();
+        if !rejecting && !k.status.adjustable() {
             return Err(ApiError::connection_denied());
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        let before = k.status.clone();
+        let before = k.status;
         let now = self.clock.now();
         k.decided_by = Some(ctx.account_id.clone());
         // The provider's decision replaces what an overdue payment remembered: clearing the
@@ -216,15 +204,21 @@ impl Ops {
         k.modified_at = now;
         if !rejecting {
             let due = self.due();
-            k.status = conn::DISCONNECTING.into();
+            k.status = k.status.to(ConnectionStatus::Disconnecting)?;
             k.due_at = Some(due);
             for z in q::zones(&mut tx, &e.id)
                 .await?
                 .iter()
-                .filter(|z| matches!(z.status.as_str(), zst::CONNECTED | zst::CONNECTING))
+                .filter(|z| matches!(z.status, ZoneStatus::Connected | ZoneStatus::Connecting))
             {
-                q::set_zone_status(&mut tx, &e.id, &z.zone_id, zst::DISCONNECTING, Some(due))
-                    .await?;
+                q::set_zone_status(
+                    &mut tx,
+                    &e.id,
+                    &z.zone_id,
+                    ZoneStatus::Disconnecting,
+                    Some(due),
+                )
+                .await?;
             }
         }
         q::update_connection(&mut tx, &k).await?;
@@ -264,13 +258,13 @@ impl Ops {
         let (s, e, mut k) = self
             .provider_connection(&mut tx, ctx, service_id, endpoint_id)
             .await?;
-        if k.status != conn::CONNECTED {
+        if !k.status.adjustable() {
             return Err(ApiError::connection_denied());
         }
         let lb = lb_of(&s.resource_type);
         let mode = match mode {
-            Some(m) if !m.is_empty() => self.traffic_mode(lb, Some(m))?,
-            _ => k.traffic_control_mode.clone(),
+            Some(m) if !m.is_empty() => requested_traffic_mode(lb, Some(m))?,
+            _ => k.traffic_control_mode,
         };
         let bw = bandwidth.unwrap_or(k.bandwidth);
         self.check_bandwidth(&s, &e, &k, bw)?;
@@ -278,7 +272,7 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         let before = json!({"bandwidth": k.bandwidth, "mode": k.traffic_control_mode});
-        k.status = conn::PENDING.into();
+        k.status = k.status.to(ConnectionStatus::Pending)?;
         k.due_at = Some(self.due());
         k.bandwidth = bw;
         k.traffic_control_mode = mode;
@@ -339,16 +333,16 @@ impl Ops {
             .into_iter()
             .find(|z| z.zone_id == zone_id)
             .ok_or_else(|| ApiError::resource_not_found("VpcEndpointZone", zone_id))?;
-        if k.status != conn::CONNECTED {
+        if k.status != ConnectionStatus::Connected {
             return Err(ApiError::incorrect_status(
                 "VpcEndpointConnection",
                 endpoint_id,
             ));
         }
         let ok = if enable {
-            z.status == zst::DISCONNECTED
+            z.status == ZoneStatus::Disconnected
         } else {
-            z.status == zst::CONNECTED
+            z.status == ZoneStatus::Connected
         };
         if !ok {
             return Err(ApiError::incorrect_status("VpcEndpointZone", zone_id));
@@ -357,9 +351,9 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         let to = if enable {
-            zst::CONNECTING
+            ZoneStatus::Connecting
         } else {
-            zst::DISCONNECTING
+            ZoneStatus::Disconnecting
         };
         q::set_zone_status(&mut tx, endpoint_id, zone_id, to, Some(self.due())).await?;
         let action = if enable {
@@ -452,7 +446,7 @@ impl Ops {
 
     pub(crate) async fn connection_view(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         s: &ServiceRow,
         k: ConnectionRow,
     ) -> Result<ConnectionView, ApiError> {
@@ -461,9 +455,9 @@ impl Ops {
             .ok_or_else(ApiError::internal)?;
         let zones = self.zone_views(c, &e).await?;
         let lb = lb_of(&s.resource_type);
-        let (elastic_default, max) = zone_limits(lb, e.created_at);
+        let (elastic_default, _) = zone_limits(lb, e.created_at);
         Ok(ConnectionView {
-            elastic: !crate::domain::bandwidth::limit_enforced(lb, &k.traffic_control_mode),
+            elastic: !limit_enforced(lb, k.traffic_control_mode),
             elastic_zone_mbps: elastic_default,
             endpoint_name: e.name.clone(),
             endpoint_owner_id: k.endpoint_owner_id,
@@ -471,11 +465,11 @@ impl Ops {
             endpoint_region_id: e.region_id.clone(),
             service_id: k.service_id,
             service_region_id: s.region_id.clone(),
-            awaiting_decision: conn::awaiting_decision(
-                &k.status,
-                k.decided_by.is_some(),
-                k.locked_from.is_some(),
-            ),
+            awaiting_decision: k
+                .status
+                .awaiting_decision(k.decided_by.is_some(), k.locked_from.is_some()),
+            decidable: k.status.decidable(),
+            adjustable: k.status.adjustable(),
             status: k.status,
             bandwidth: k.bandwidth,
             traffic_control_mode: k.traffic_control_mode,
@@ -486,7 +480,7 @@ impl Ops {
             modified_at: iso(k.modified_at),
             zones,
             min_bandwidth: CONNECT_BANDWIDTH_MIN,
-            max_bandwidth: k.zone_max_override.map_or(max, |g| g.max(max)),
+            max_bandwidth: zone_max(lb, e.created_at, k.zone_max_override),
             endpoint_id: k.endpoint_id,
         })
     }

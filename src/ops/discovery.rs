@@ -6,10 +6,10 @@ use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::catalogue::{CatalogueEntry, CataloguePage, page_window};
 use crate::domain::model::ServiceView;
-use crate::domain::status_machine::resource as st;
+use crate::domain::state::ResourceStatus;
+use crate::store::Conn;
 use crate::store::accounts as aq;
 use crate::store::services::{self as q, ServiceRow};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// Filters of ListVpcEndpointServicesByEndUser; `None` / empty matches everything.
@@ -122,13 +122,13 @@ impl Ops {
 /// The rule of ListVpcEndpointServicesByEndUser: the store's visible services (own, whitelisting
 /// the caller, managed) without those being created or deleted, managed services first.
 async fn visible_rows(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     ctx: &Ctx,
     region_id: &str,
 ) -> Result<Vec<ServiceRow>, ApiError> {
     Ok(q::visible(c, &ctx.account_id, region_id)
         .await?
         .into_iter()
-        .filter(|s| s.status != st::CREATING && s.status != st::DELETING)
+        .filter(|s| s.status != ResourceStatus::Creating && s.status != ResourceStatus::Deleting)
         .collect())
 }

@@ -5,9 +5,8 @@
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::model::DnsAnswer;
-use crate::domain::status_machine::zone as zst;
-use crate::store::Db;
 use crate::store::endpoints as eq;
+use crate::store::links;
 
 impl Ops {
     /// Resolves `name` as seen from `from_vpc` (for custom domains) in `caller_zone` (for affinity).
@@ -27,7 +26,6 @@ impl Ops {
             withheld_zones: vec![],
         };
         let first = name.split('.').next().unwrap_or("");
-        let serving = |s: &str| !matches!(s, zst::CREATING | zst::DELETING);
         if name.ends_with(".privatelink.aliyuncs.com") && first.starts_with("ep-") {
             // `ep-x` (endpoint domain) or `ep-x-<zone>` (zone domain).
             let endpoint_id: String = first.chars().take(23).collect();
@@ -45,7 +43,7 @@ impl Ops {
             {
                 zones.sort_by_key(|z| z.zone_id != cz);
             }
-            for z in zones.into_iter().filter(|z| serving(&z.status)) {
+            for z in zones.into_iter().filter(|z| z.status.resolves()) {
                 if z.healthy && !faults.contains(&z.zone_id) {
                     answer.addresses.push(z.ip);
                 } else {
@@ -55,24 +53,11 @@ impl Ops {
             return Ok(answer);
         }
         // Custom service domains: endpoints that enabled them, visible from their VPC or linked VPCs.
-        let rows = sqlx::query_as::<Db, (String, String)>(
-            "SELECT e.id, e.vpc_id FROM endpoints e JOIN endpoint_services s ON s.id = e.service_id
-             WHERE e.private_dns_enabled = 1 AND s.custom_domain = $1",
-        )
-        .bind(&name)
-        .fetch_all(&mut *c)
-        .await?;
+        let rows = eq::with_custom_domain(&mut c, &name).await?;
         for (ep, vpc) in rows {
             let visible = match from_vpc {
                 Some(v) if v == vpc => true,
-                Some(v) => sqlx::query_scalar::<Db, i64>(
-                    "SELECT COUNT(*) FROM vpc_dns_links WHERE vpc_id = $1 AND target_vpc_id = $2",
-                )
-                .bind(v)
-                .bind(&vpc)
-                .fetch_one(&mut *c)
-                .await?
-                    > 0,
+                Some(v) => links::exists(&mut c, &links::dns_link(v, &vpc)).await?,
                 None => false,
             };
             if !visible {
@@ -81,7 +66,7 @@ impl Ops {
             for z in eq::zones(&mut c, &ep)
                 .await?
                 .into_iter()
-                .filter(|z| serving(&z.status))
+                .filter(|z| z.status.resolves())
             {
                 if z.healthy && !faults.contains(&z.zone_id) {
                     answer.addresses.push(z.ip);

@@ -6,9 +6,8 @@ use super::audit::Change;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::model::VpcDnsLinkView;
-use crate::store::Db;
 use crate::store::inventory as inv;
-use crate::store::links::{self, Link};
+use crate::store::links;
 use serde_json::json;
 
 impl Ops {
@@ -47,11 +46,7 @@ impl Ops {
                 "both VPCs must be in one region",
             ));
         }
-        let pair = Link {
-            table: "vpc_dns_links",
-            left: ("vpc_id", vpc_id),
-            right: ("target_vpc_id", target_vpc_id),
-        };
+        let pair = links::dns_link(vpc_id, target_vpc_id);
         let present = links::exists(&mut tx, &pair).await?;
         if present == link {
             return Err(ApiError::new(
@@ -97,13 +92,11 @@ impl Ops {
         ctx: &Ctx,
         target_vpc_id: &str,
     ) -> Result<Vec<VpcDnsLinkView>, ApiError> {
-        let rows = sqlx::query_as::<Db, (String, String)>(
-            "SELECT l.vpc_id, l.target_vpc_id FROM vpc_dns_links l JOIN vpcs v ON v.id = l.target_vpc_id
-             WHERE l.target_vpc_id = $1 AND v.account_id = $2 ORDER BY l.vpc_id",
+        let rows = links::dns_links_to(
+            &mut *self.pool.acquire().await?,
+            target_vpc_id,
+            &ctx.account_id,
         )
-        .bind(target_vpc_id)
-        .bind(&ctx.account_id)
-        .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()

@@ -3,19 +3,23 @@
 use super::audit::Change;
 use super::{Ctx, Ops, Page};
 use crate::domain::ApiError;
-use crate::domain::bandwidth::{zone_bandwidth_in_force, zone_limits};
+use crate::domain::bandwidth::{
+    default_traffic_mode, zone_bandwidth_in_force, zone_limits, zone_max,
+};
 use crate::domain::inventory::{LbType, format_ipv4, parse_ipv4, usable_range};
 use crate::domain::model::{EndpointSgView, EndpointView, ZoneView};
 use crate::domain::names::{default_resource_group, endpoint_domain, zone_domain};
 use crate::domain::region::region;
-use crate::domain::status_machine::{connection as conn, resource as st, zone as zst};
+use crate::domain::state::{
+    BusinessStatus, ConnectionStatus, Machine, ResourceStatus, SecurityGroupStatus, ZoneStatus,
+};
 use crate::domain::validate;
+use crate::store::Conn;
 use crate::store::endpoints::{self as q, ConnectionRow, EndpointRow, ZoneRow};
 use crate::store::inventory as inv;
 use crate::store::services::{self as svc, ServiceRow};
 use crate::store::{iso, tags};
 use serde_json::json;
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// Most endpoints in one VPC, zones per endpoint and security groups per endpoint.
@@ -101,7 +105,7 @@ impl Ops {
     /// An endpoint the caller owns, or `EndpointNotFound`.
     pub(crate) async fn owned_endpoint(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<EndpointRow, ApiError> {
@@ -114,14 +118,14 @@ impl Ops {
     /// An endpoint the caller owns that is `Active`.
     pub(crate) async fn active_owned_endpoint(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<EndpointRow, ApiError> {
         let e = self.owned_endpoint(c, ctx, id).await?;
-        match e.status.as_str() {
-            st::ACTIVE => Ok(e),
-            st::PENDING => Err(ApiError::endpoint_locked()),
+        match e.status {
+            ResourceStatus::Active => Ok(e),
+            ResourceStatus::Pending => Err(ApiError::endpoint_locked()),
             _ => Err(ApiError::endpoint_denied()),
         }
     }
@@ -129,7 +133,7 @@ impl Ops {
     /// Finds the service an endpoint is created for, checking visibility (whitelist).
     async fn service_for_endpoint(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         n: &NewEndpoint,
     ) -> Result<ServiceRow, ApiError> {
@@ -160,10 +164,10 @@ impl Ops {
         if !self.may_use_service(c, &ctx.account_id, &s).await? {
             return Err(ApiError::not_authorized());
         }
-        if s.status == st::DELETING {
+        if s.status == ResourceStatus::Deleting {
             return Err(ApiError::service_deleted());
         }
-        if s.status != st::ACTIVE && s.status != st::PENDING {
+        if s.status != ResourceStatus::Active && s.status != ResourceStatus::Pending {
             return Err(ApiError::incorrect_status("VpcEndpointService", &s.id));
         }
         Ok(s)
@@ -172,7 +176,7 @@ impl Ops {
     /// Picks (or checks) an ENI address in a vSwitch and records it.
     async fn allocate_ip(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         vswitch: &crate::store::inventory::VSwitchRow,
         wanted: Option<&str>,
         owner: &str,
@@ -220,12 +224,12 @@ impl Ops {
     #[allow(clippy::too_many_arguments)]
     async fn build_zone(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         e: &EndpointRow,
         s: &ServiceRow,
         z: &NewZone,
-        status: &str,
+        status: ZoneStatus,
         dual_stack_prefix: Option<&str>,
     ) -> Result<ZoneRow, ApiError> {
         let resources = svc::resources(c, &s.id).await?;
@@ -279,7 +283,7 @@ impl Ops {
             eni_id: eni,
             ip,
             ipv6,
-            status: status.into(),
+            status,
             due_at: Some(self.due()),
             healthy: true,
             resource_id: serving,
@@ -312,12 +316,7 @@ impl Ops {
                 "use Interface, GatewayLoadBalancer or Reverse",
             ));
         }
-        let ip_version = n
-            .address_ip_version
-            .clone()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "IPv4".into());
-        validate::ip_version(&ip_version)?;
+        let ip_version = validate::ip_version(n.address_ip_version.as_deref())?;
         if n.zones.len() > ZONES_PER_ENDPOINT {
             return Err(ApiError::quota(
                 "epZonePerEndpoint",
@@ -382,9 +381,7 @@ impl Ops {
                 ));
             }
         }
-        if ip_version == "DualStack"
-            && (s.address_ip_version != "DualStack" || vpc.ipv6_cidr.is_none())
-        {
+        if ip_version.is_dual() && (!s.address_ip_version.is_dual() || vpc.ipv6_cidr.is_none()) {
             return Err(ApiError::new(
                 "EndpointServiceNotSupportIpv6",
                 "A dual-stack endpoint needs a dual-stack service and a VPC with IPv6.",
@@ -445,8 +442,8 @@ impl Ops {
         let locked = self
             .account_business_status(&mut tx, &ctx.account_id)
             .await?
-            != "Normal"
-            || s.business_status != "Normal";
+            != BusinessStatus::Normal
+            || s.business_status != BusinessStatus::Normal;
         let auto = s.auto_accept && !locked;
         let lb = lb_of(&s.resource_type);
         let (_, zone_max) = zone_limits(lb, now);
@@ -462,7 +459,7 @@ impl Ops {
             service_id: s.id.clone(),
             service_name: s.name.clone(),
             service_region_id: s.region_id.clone(),
-            address_ip_version: ip_version.clone(),
+            address_ip_version: ip_version,
             zone_affinity: n.zone_affinity,
             policy_document: n.policy_document.filter(|p| !p.is_empty()).or_else(|| {
                 s.policy_supported
@@ -475,7 +472,7 @@ impl Ops {
             } else {
                 None
             },
-            status: st::CREATING.into(),
+            status: ResourceStatus::Creating,
             due_at: Some(self.due()),
             business_status: self
                 .account_business_status(&mut tx, &ctx.account_id)
@@ -488,15 +485,24 @@ impl Ops {
             updated_at: now,
         };
         // Validate and allocate every zone before writing anything else (a failure rolls back).
-        let dual = (ip_version == "DualStack")
+        let dual = ip_version
+            .is_dual()
             .then(|| vpc.ipv6_cidr.clone())
             .flatten();
         q::insert(&mut tx, &row).await?;
         let mut zones = Vec::new();
         for z in &n.zones {
             zones.push(
-                self.build_zone(&mut tx, ctx, &row, &s, z, zst::CREATING, dual.as_deref())
-                    .await?,
+                self.build_zone(
+                    &mut tx,
+                    ctx,
+                    &row,
+                    &s,
+                    z,
+                    ZoneStatus::Creating,
+                    dual.as_deref(),
+                )
+                .await?,
             );
         }
         if ctx.dry_run {
@@ -506,7 +512,7 @@ impl Ops {
             q::insert_zone(&mut tx, z).await?;
         }
         for sg in &n.security_group_ids {
-            q::set_sg(&mut tx, &row.id, sg, "Attached", None).await?;
+            q::set_sg(&mut tx, &row.id, sg, SecurityGroupStatus::Attached, None).await?;
         }
         for (k, v) in &n.tags {
             tags::set(&mut tx, "VpcEndpoint", &row.id, k, v).await?;
@@ -517,17 +523,13 @@ impl Ops {
             endpoint_owner_id: ctx.account_id.clone(),
             service_owner_id: s.account_id.clone(),
             status: if auto {
-                conn::CONNECTING.into()
+                ConnectionStatus::Connecting
             } else {
-                conn::DISCONNECTED.into()
+                ConnectionStatus::Disconnected
             },
             due_at: auto.then(|| self.due()),
             bandwidth: s.connect_bandwidth.min(zone_max),
-            traffic_control_mode: if lb == LbType::Clb {
-                "BandwidthLimit".into()
-            } else {
-                "Scalability".into()
-            },
+            traffic_control_mode: default_traffic_mode(lb),
             zone_max_override: None,
             locked_from: None,
             decided_by: auto.then(|| "auto-accept".to_string()),
@@ -558,7 +560,7 @@ impl Ops {
     /// Builds the full view of an endpoint.
     pub(crate) async fn endpoint_view(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         e: EndpointRow,
     ) -> Result<EndpointView, ApiError> {
         let k = q::connection(c, &e.id).await?;
@@ -579,10 +581,11 @@ fn view_of(
         EndpointView {
             connection_status: k
                 .as_ref()
-                .map_or(conn::SERVICE_DELETED.to_string(), |k| k.status.clone()),
+                .map_or(ConnectionStatus::ServiceDeleted, |k| k.status),
             bandwidth: k.as_ref().map_or(0, |k| k.bandwidth),
             awaiting_decision: k.is_some_and(|k| {
-                conn::awaiting_decision(&k.status, k.decided_by.is_some(), k.locked_from.is_some())
+                k.status
+                    .awaiting_decision(k.decided_by.is_some(), k.locked_from.is_some())
             }),
             reject_reason: k.as_ref().and_then(|k| k.reason.clone()),
             resource_owner: s.as_ref().is_some_and(|s| s.account_id == e.account_id),
@@ -787,18 +790,18 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         let due = self.due();
-        e.status = st::DELETING.into();
+        e.status = e.status.to(ResourceStatus::Deleting)?;
         e.due_at = Some(due);
         e.updated_at = self.clock.now();
         q::update(&mut tx, &e).await?;
         if let Some(mut k) = q::connection(&mut tx, &e.id).await? {
-            k.status = conn::DELETING.into();
+            k.status = k.status.to(ConnectionStatus::Deleting)?;
             k.due_at = None;
             k.modified_at = self.clock.now();
             q::update_connection(&mut tx, &k).await?;
         }
         for z in q::zones(&mut tx, &e.id).await? {
-            q::set_zone_status(&mut tx, &e.id, &z.zone_id, zst::DELETING, None).await?;
+            q::set_zone_status(&mut tx, &e.id, &z.zone_id, ZoneStatus::Deleting, None).await?;
         }
         let provider = svc::get(&mut tx, &e.service_id)
             .await?
@@ -835,7 +838,7 @@ impl Ops {
 
     pub(crate) async fn zone_views(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         e: &EndpointRow,
     ) -> Result<Vec<ZoneView>, ApiError> {
         let k = q::connection(c, &e.id).await?;
@@ -843,10 +846,10 @@ impl Ops {
         let lb = lb_of(s.as_ref().map_or("slb", |s| s.resource_type.as_str()));
         let throttle = k
             .as_ref()
-            .filter(|k| crate::domain::bandwidth::limit_enforced(lb, &k.traffic_control_mode))
+            .filter(|k| crate::domain::bandwidth::limit_enforced(lb, k.traffic_control_mode))
             .map(|k| k.bandwidth);
         let grant = k.as_ref().and_then(|k| k.zone_max_override);
-        let (_, max) = zone_limits(lb, e.created_at);
+        let max = zone_max(lb, e.created_at, grant);
         let faults = q::faulty_zones(c).await?;
         Ok(q::zones(c, &e.id)
             .await?
@@ -854,7 +857,7 @@ impl Ops {
             .map(|z| ZoneView {
                 healthy: z.healthy && !faults.contains(&z.zone_id),
                 bandwidth_mbps: zone_bandwidth_in_force(throttle, lb, e.created_at, grant),
-                max_bandwidth_mbps: grant.map_or(max, |g| g.max(max)),
+                max_bandwidth_mbps: max,
                 endpoint_id: z.endpoint_id,
                 zone_id: z.zone_id,
                 vswitch_id: z.vswitch_id,
@@ -886,7 +889,7 @@ impl Ops {
         let k = q::connection(&mut tx, &e.id)
             .await?
             .ok_or_else(ApiError::service_deleted)?;
-        if conn::is_transitional(&k.status) {
+        if k.status.is_transitional() {
             return Err(ApiError::connection_denied());
         }
         let s = svc::get(&mut tx, &e.service_id)
@@ -907,11 +910,21 @@ impl Ops {
             ));
         }
         let vpc = inv::vpc(&mut tx, &e.vpc_id).await?;
-        let dual = (e.address_ip_version == "DualStack")
+        let dual = e
+            .address_ip_version
+            .is_dual()
             .then(|| vpc.and_then(|v| v.ipv6_cidr))
             .flatten();
         let row = self
-            .build_zone(&mut tx, ctx, &e, &s, &z, zst::CREATING, dual.as_deref())
+            .build_zone(
+                &mut tx,
+                ctx,
+                &e,
+                &s,
+                &z,
+                ZoneStatus::Creating,
+                dual.as_deref(),
+            )
             .await?;
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -956,13 +969,20 @@ impl Ops {
         let Some(z) = zones.iter().find(|x| x.zone_id == zone_id) else {
             return Err(ApiError::zone_not_found());
         };
-        if zst::is_transitional(&z.status) {
+        if z.status.is_transitional() {
             return Err(ApiError::endpoint_locked());
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        q::set_zone_status(&mut tx, &e.id, zone_id, zst::DELETING, Some(self.due())).await?;
+        q::set_zone_status(
+            &mut tx,
+            &e.id,
+            zone_id,
+            ZoneStatus::Deleting,
+            Some(self.due()),
+        )
+        .await?;
         let provider = svc::get(&mut tx, &e.service_id)
             .await?
             .map(|s| s.account_id);
@@ -1100,11 +1120,15 @@ impl Ops {
             &mut tx,
             &e.id,
             sg_id,
-            if attach { "Attaching" } else { "Detaching" },
+            if attach {
+                SecurityGroupStatus::Attaching
+            } else {
+                SecurityGroupStatus::Detaching
+            },
             Some(due),
         )
         .await?;
-        e.status = st::PENDING.into();
+        e.status = e.status.to(ResourceStatus::Pending)?;
         e.due_at = Some(due);
         e.updated_at = self.clock.now();
         q::update(&mut tx, &e).await?;

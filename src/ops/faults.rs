@@ -11,8 +11,7 @@ use super::audit::Change;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::region::REGIONS;
-use crate::domain::status_machine::{connection as conn, zone as zst};
-use crate::store::Db;
+use crate::domain::state::{BusinessStatus, ConnectionStatus, Machine, ResourceStatus, ZoneStatus};
 use crate::store::endpoints as eq;
 
 /// Who asks for a demo tool: the accounts signed in to the browser session, and the scenario's
@@ -169,23 +168,8 @@ impl Ops {
             ));
         };
         let mut tx = self.write_tx().await?;
-        if down {
-            sqlx::query::<Db>(
-                "INSERT OR IGNORE INTO zone_faults (zone_id, created_at) VALUES ($1, $2)",
-            )
-            .bind(zone_id)
-            .bind(self.clock.now())
-            .execute(&mut *tx)
-            .await?;
-        } else {
-            sqlx::query::<Db>("DELETE FROM zone_faults WHERE zone_id = $1")
-                .bind(zone_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let audience: Vec<String> = sqlx::query_scalar::<Db, String>("SELECT id FROM accounts")
-            .fetch_all(&mut *tx)
-            .await?;
+        eq::set_zone_fault(&mut tx, zone_id, down, self.clock.now()).await?;
+        let audience = crate::store::accounts::ids(&mut tx).await?;
         self.commit_change(
             tx,
             ctx,
@@ -213,7 +197,7 @@ impl Ops {
     }
 
     /// An account's business status (`Normal` or `FinancialLocked`).
-    pub async fn business_status(&self, account: &str) -> Result<String, ApiError> {
+    pub async fn business_status(&self, account: &str) -> Result<BusinessStatus, ApiError> {
         let mut c = self.pool.acquire().await?;
         self.account_business_status(&mut c, account).await
     }
@@ -242,20 +226,14 @@ impl Ops {
                 format!("There is no account {account_id}."),
             ));
         }
-        let status = if overdue { "FinancialLocked" } else { "Normal" };
+        let status = if overdue {
+            BusinessStatus::FinancialLocked
+        } else {
+            BusinessStatus::Normal
+        };
         crate::store::accounts::set_business_status(&mut tx, account_id, status).await?;
-        sqlx::query::<Db>(
-            "UPDATE endpoint_services SET business_status = $2 WHERE account_id = $1",
-        )
-        .bind(account_id)
-        .bind(status)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query::<Db>("UPDATE endpoints SET business_status = $2 WHERE account_id = $1")
-            .bind(account_id)
-            .bind(status)
-            .execute(&mut *tx)
-            .await?;
+        crate::store::services::set_business_status_of_account(&mut tx, account_id, status).await?;
+        eq::set_business_status_of_account(&mut tx, account_id, status).await?;
         let due = self.due();
         let mut audience = vec![account_id.to_string()];
         for mut k in eq::connections_of_account(&mut tx, account_id).await? {
@@ -265,58 +243,39 @@ impl Ops {
                 &k.endpoint_owner_id
             };
             audience.push(other.clone());
-            if overdue
-                && matches!(
-                    k.status.as_str(),
-                    conn::CONNECTED | conn::CONNECTING | conn::PENDING
-                )
-            {
-                k.locked_from = Some(k.status.clone());
-                k.status = conn::DISCONNECTING.into();
+            if overdue && k.status.is_live() {
+                k.locked_from = Some(k.status);
+                k.status = k.status.to(ConnectionStatus::Disconnecting)?;
                 k.due_at = Some(due);
-                for z in eq::zones(&mut tx, &k.endpoint_id)
-                    .await?
-                    .iter()
-                    .filter(|z| matches!(z.status.as_str(), zst::CONNECTED | zst::CONNECTING))
-                {
-                    eq::set_zone_status(
-                        &mut tx,
-                        &k.endpoint_id,
-                        &z.zone_id,
-                        zst::DISCONNECTING,
-                        Some(due),
-                    )
-                    .await?;
+                for z in eq::zones(&mut tx, &k.endpoint_id).await? {
+                    if let Some(to) = z.status.on_cut() {
+                        eq::set_zone_status(&mut tx, &k.endpoint_id, &z.zone_id, to, Some(due))
+                            .await?;
+                    }
                 }
             } else if !overdue && k.locked_from.is_some() {
                 let other_ok = crate::store::accounts::account(&mut tx, other)
                     .await?
-                    .is_some_and(|a| a.business_status == "Normal");
+                    .is_some_and(|a| a.business_status == BusinessStatus::Normal);
                 // Only a connection the lock cut (Disconnecting or Disconnected) comes back: one
                 // whose endpoint is being deleted, or whose service is being deleted or gone,
                 // stays where it is.
                 let service_deleting = crate::store::services::get(&mut tx, &k.service_id)
                     .await?
-                    .is_none_or(|s| s.status == crate::domain::status_machine::resource::DELETING);
-                if !other_ok || service_deleting || !conn::can_move(&k.status, conn::CONNECTING) {
+                    .is_none_or(|s| s.status == ResourceStatus::Deleting);
+                if !other_ok || service_deleting || !k.status.can_move(ConnectionStatus::Connecting)
+                {
                     continue;
                 }
                 k.locked_from = None;
-                k.status = conn::CONNECTING.into();
+                k.status = k.status.to(ConnectionStatus::Connecting)?;
                 k.due_at = Some(due);
-                for z in eq::zones(&mut tx, &k.endpoint_id)
-                    .await?
-                    .iter()
-                    .filter(|z| matches!(z.status.as_str(), zst::WAIT | zst::DISCONNECTING))
-                {
-                    eq::set_zone_status(
-                        &mut tx,
-                        &k.endpoint_id,
-                        &z.zone_id,
-                        zst::CONNECTING,
-                        Some(due),
-                    )
-                    .await?;
+                for z in eq::zones(&mut tx, &k.endpoint_id).await? {
+                    if matches!(z.status, ZoneStatus::Wait | ZoneStatus::Disconnecting) {
+                        let to = z.status.to(ZoneStatus::Connecting)?;
+                        eq::set_zone_status(&mut tx, &k.endpoint_id, &z.zone_id, to, Some(due))
+                            .await?;
+                    }
                 }
             } else {
                 continue;

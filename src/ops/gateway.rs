@@ -11,12 +11,14 @@ use crate::domain::gateway::{
     GatewayEndpointView, is_gateway_service, oss_gateway_service, oss_prefix, system_route_table,
 };
 use crate::domain::region::region;
+use crate::domain::state::{Machine, ResourceStatus};
 use crate::domain::validate;
+use crate::store::Conn;
+use crate::store::gateways::{self as gq, GatewayRow};
 use crate::store::inventory as inv;
+use crate::store::iso;
 use crate::store::links::{self, Link};
-use crate::store::{Db, iso};
 use serde_json::json;
-use sqlx::{FromRow, SqliteConnection};
 
 /// Input of a gateway endpoint creation.
 #[derive(Debug, Clone, Default)]
@@ -29,22 +31,6 @@ pub struct NewGatewayEndpoint {
     pub policy_document: Option<String>,
     /// Route tables of the VPC to associate now.
     pub route_tables: Vec<String>,
-}
-
-#[derive(Debug, Clone, FromRow)]
-struct GatewayRow {
-    id: String,
-    account_id: String,
-    region_id: String,
-    vpc_id: String,
-    name: String,
-    service_name: String,
-    policy_document: Option<String>,
-    prefix_cidr: String,
-    status: String,
-    #[allow(dead_code)]
-    due_at: Option<i64>,
-    created_at: i64,
 }
 
 /// The association of gateway endpoint `id` with `route_table`.
@@ -89,15 +75,11 @@ fn check_route_table(vpc_id: &str, table: &str) -> Result<(), ApiError> {
 impl Ops {
     async fn owned_gateway(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<GatewayRow, ApiError> {
-        let row = sqlx::query_as::<Db, GatewayRow>("SELECT * FROM gateway_endpoints WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *c)
-            .await?;
-        match row {
+        match gq::get(c, id).await? {
             Some(g) if g.account_id == ctx.account_id && ctx.sees_region(&g.region_id) => Ok(g),
             _ => Err(not_found(id)),
         }
@@ -105,15 +87,10 @@ impl Ops {
 
     async fn gateway_view(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         g: GatewayRow,
     ) -> Result<GatewayEndpointView, ApiError> {
-        let route_tables = sqlx::query_scalar::<Db, String>(
-            "SELECT route_table_id FROM gateway_endpoint_route_tables WHERE gateway_endpoint_id = $1 ORDER BY route_table_id",
-        )
-        .bind(&g.id)
-        .fetch_all(&mut *c)
-        .await?;
+        let route_tables = gq::route_tables(c, &g.id).await?;
         Ok(GatewayEndpointView {
             id: g.id,
             name: g.name,
@@ -164,14 +141,7 @@ impl Ops {
         for t in &n.route_tables {
             check_route_table(&vpc.id, t)?;
         }
-        let taken = sqlx::query_scalar::<Db, i64>(
-            "SELECT COUNT(*) FROM gateway_endpoints WHERE vpc_id = $1 AND service_name = $2",
-        )
-        .bind(&vpc.id)
-        .bind(&n.service_name)
-        .fetch_one(&mut *tx)
-        .await?;
-        if taken > 0 {
+        if gq::exists_in_vpc(&mut tx, &vpc.id, &n.service_name).await? {
             return Err(ApiError::new(
                 "ResourceAlreadyExist.GatewayEndpoint",
                 format!(
@@ -192,27 +162,11 @@ impl Ops {
             service_name: n.service_name,
             policy_document: n.policy_document.filter(|p| !p.is_empty()),
             prefix_cidr: oss_prefix(r.id).ok_or_else(ApiError::internal)?,
-            status: "Creating".into(),
+            status: ResourceStatus::Creating,
             due_at: Some(self.due()),
             created_at: self.clock.now(),
         };
-        sqlx::query::<Db>(
-            "INSERT INTO gateway_endpoints (id, account_id, region_id, vpc_id, name, service_name, policy_document,
-                prefix_cidr, status, due_at, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-        )
-        .bind(&row.id)
-        .bind(&row.account_id)
-        .bind(&row.region_id)
-        .bind(&row.vpc_id)
-        .bind(&row.name)
-        .bind(&row.service_name)
-        .bind(&row.policy_document)
-        .bind(&row.prefix_cidr)
-        .bind(&row.status)
-        .bind(row.due_at)
-        .bind(row.created_at)
-        .execute(&mut *tx)
-        .await?;
+        gq::insert(&mut tx, &row).await?;
         for t in &n.route_tables {
             links::set(&mut tx, &route_link(&row.id, t), true).await?;
         }
@@ -249,13 +203,7 @@ impl Ops {
         region_id: &str,
     ) -> Result<Vec<GatewayEndpointView>, ApiError> {
         let mut c = self.pool.acquire().await?;
-        let rows = sqlx::query_as::<Db, GatewayRow>(
-            "SELECT * FROM gateway_endpoints WHERE account_id = $1 AND region_id = $2 ORDER BY created_at DESC, id",
-        )
-        .bind(&ctx.account_id)
-        .bind(region_id)
-        .fetch_all(&mut *c)
-        .await?;
+        let rows = gq::list(&mut c, &ctx.account_id, region_id).await?;
         let mut out = Vec::with_capacity(rows.len());
         for g in rows {
             out.push(self.gateway_view(&mut c, g).await?);
@@ -289,24 +237,20 @@ impl Ops {
             validate::policy_document(p)?;
         }
         let mut tx = self.write_tx().await?;
-        let g = self.active_gateway(&mut tx, ctx, id).await?;
+        let mut g = self.active_gateway(&mut tx, ctx, id).await?;
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
+        let before = json!({"name": g.name, "policy": g.policy_document});
         let new_name = name.unwrap_or_else(|| g.name.clone());
         let new_policy = match policy_document {
             Some(p) if p.is_empty() => None,
             Some(p) => Some(p),
             None => g.policy_document.clone(),
         };
-        sqlx::query::<Db>(
-            "UPDATE gateway_endpoints SET name = $2, policy_document = $3 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(&new_name)
-        .bind(&new_policy)
-        .execute(&mut *tx)
-        .await?;
+        g.name = new_name.clone();
+        g.policy_document = new_policy.clone();
+        gq::update(&mut tx, &g).await?;
         self.commit_change(
             tx,
             ctx,
@@ -316,7 +260,7 @@ impl Ops {
                 target: id,
                 region_id: &g.region_id,
                 summary: format!("gateway endpoint {id} updated"),
-                before: Some(json!({"name": g.name, "policy": g.policy_document})),
+                before: Some(before),
                 after: Some(json!({"name": new_name, "policy": new_policy})),
                 audience: vec![],
             },
@@ -327,12 +271,12 @@ impl Ops {
 
     async fn active_gateway(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<GatewayRow, ApiError> {
         let g = self.owned_gateway(c, ctx, id).await?;
-        if g.status != "Active" {
+        if g.status != ResourceStatus::Active {
             return Err(ApiError::new(
                 "IncorrectStatus.GatewayEndpoint",
                 format!(
@@ -408,8 +352,8 @@ impl Ops {
     /// Deletes a gateway endpoint (Deleting until the reconciler removes it with its routes).
     pub async fn delete_gateway_endpoint(&self, ctx: &Ctx, id: &str) -> Result<(), ApiError> {
         let mut tx = self.write_tx().await?;
-        let g = self.owned_gateway(&mut tx, ctx, id).await?;
-        if g.status == "Deleting" {
+        let mut g = self.owned_gateway(&mut tx, ctx, id).await?;
+        if g.status == ResourceStatus::Deleting {
             return Err(ApiError::new(
                 "IncorrectStatus.GatewayEndpoint",
                 format!("The gateway endpoint {id} is already being deleted."),
@@ -418,13 +362,10 @@ impl Ops {
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        sqlx::query::<Db>(
-            "UPDATE gateway_endpoints SET status = 'Deleting', due_at = $2 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(self.due())
-        .execute(&mut *tx)
-        .await?;
+        let before = json!({"vpc": g.vpc_id, "status": g.status});
+        g.status = g.status.to(ResourceStatus::Deleting)?;
+        g.due_at = Some(self.due());
+        gq::update(&mut tx, &g).await?;
         self.commit_change(
             tx,
             ctx,
@@ -434,7 +375,7 @@ impl Ops {
                 target: id,
                 region_id: &g.region_id,
                 summary: format!("deleting gateway endpoint {id}"),
-                before: Some(json!({"vpc": g.vpc_id, "status": g.status})),
+                before: Some(before),
                 after: None,
                 audience: vec![],
             },
@@ -465,32 +406,27 @@ impl Ops {
     pub(crate) async fn settle_gateway(
         &self,
         id: &str,
-        expected: &str,
+        expected: ResourceStatus,
         now: i64,
     ) -> Result<Option<LiveEvent>, ApiError> {
         let mut tx = self.write_tx().await?;
-        let row = sqlx::query_as::<Db, (String, String, String)>(
-            "SELECT status, region_id, account_id FROM gateway_endpoints WHERE id = $1 AND due_at <= $2",
-        )
-        .bind(id)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((status, region_id, owner)) = row.filter(|(s, _, _)| s == expected) else {
+        let Some(mut g) = gq::get(&mut tx, id)
+            .await?
+            .filter(|g| g.status == expected && g.due_at.is_some_and(|d| d <= now))
+        else {
             return Ok(None);
         };
-        let (sql, summary) = if status == "Deleting" {
-            (
-                "DELETE FROM gateway_endpoints WHERE id = $1",
-                "gateway endpoint deleted",
-            )
+        let status = g.status;
+        let (region_id, owner) = (g.region_id.clone(), g.account_id.clone());
+        let summary = if status == ResourceStatus::Deleting {
+            gq::delete(&mut tx, id).await?;
+            "gateway endpoint deleted"
         } else {
-            (
-                "UPDATE gateway_endpoints SET status = 'Active', due_at = NULL WHERE id = $1",
-                "gateway endpoint Active",
-            )
+            g.status = g.status.to(ResourceStatus::Active)?;
+            g.due_at = None;
+            gq::update(&mut tx, &g).await?;
+            "gateway endpoint Active"
         };
-        sqlx::query::<Db>(sql).bind(id).execute(&mut *tx).await?;
         let ev = self
             .record(
                 &mut tx,

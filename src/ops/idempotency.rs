@@ -11,8 +11,8 @@
 
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
-use crate::store::Db;
-use sqlx::SqliteConnection;
+use crate::store::Conn;
+use crate::store::idempotency::{self as iq, TokenKey, TokenRow};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -149,17 +149,18 @@ impl Ops {
             return run(ctx.clone()).await;
         }
         let now = self.clock.now();
-        let seen = sqlx::query_as::<Db, (String, String, String)>(
-            "SELECT response, fingerprint, request_id FROM idempotency
-             WHERE account_id = $1 AND action = $2 AND token = $3 AND created_at > $4",
-        )
-        .bind(&ctx.account_id)
-        .bind(action)
-        .bind(token)
-        .bind(now - TOKEN_TTL_MS)
-        .fetch_optional(&self.pool)
-        .await?;
-        if let Some((response, first, first_request)) = seen {
+        let key = TokenKey {
+            account: &ctx.account_id,
+            action,
+            token,
+        };
+        let seen = iq::find(&mut *self.pool.acquire().await?, key, now - TOKEN_TTL_MS).await?;
+        if let Some(TokenRow {
+            response,
+            fingerprint: first,
+            request_id: first_request,
+        }) = seen
+        {
             if first != fingerprint {
                 return Err(ApiError::new(
                     "IdempotentParameterMismatch",
@@ -207,17 +208,7 @@ impl Ops {
                     // Failures are not remembered: a row a committed step of this request wrote
                     // must not turn the retry into a success.
                     let mut tx = self.write_tx().await?;
-                    sqlx::query::<Db>(
-                        "DELETE FROM idempotency WHERE account_id = $1 AND action = $2 AND token = $3
-                         AND request_id = $4 AND response = $5",
-                    )
-                    .bind(&ctx.account_id)
-                    .bind(action)
-                    .bind(token)
-                    .bind(&ctx.request_id)
-                    .bind(PENDING)
-                    .execute(&mut *tx)
-                    .await?;
+                    iq::delete_unanswered(&mut tx, key, &ctx.request_id, PENDING).await?;
                     tx.commit().await?;
                 }
                 Err(e)
@@ -227,11 +218,7 @@ impl Ops {
 
     /// Writes the token's row of `ctx`'s claim, without a response, in the caller's transaction
     /// (once per request). Called by [`Ops::record`].
-    pub(crate) async fn write_claim(
-        &self,
-        c: &mut SqliteConnection,
-        ctx: &Ctx,
-    ) -> Result<(), ApiError> {
+    pub(crate) async fn write_claim(&self, c: &mut Conn, ctx: &Ctx) -> Result<(), ApiError> {
         let Some(claim) = &ctx.idempotency else {
             return Ok(());
         };
@@ -254,18 +241,12 @@ impl Ops {
     ) -> Option<u64> {
         let stored = async {
             let mut tx = self.write_tx().await?;
-            let n = sqlx::query::<Db>(
-                "UPDATE idempotency SET response = $5
-                 WHERE account_id = $1 AND action = $2 AND token = $3 AND request_id = $4",
-            )
-            .bind(&ctx.account_id)
-            .bind(action)
-            .bind(token)
-            .bind(request_id)
-            .bind(response.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+            let key = TokenKey {
+                account: &ctx.account_id,
+                action,
+                token,
+            };
+            let n = iq::set_response(&mut tx, key, request_id, &response.to_string()).await?;
             tx.commit().await?;
             Ok::<_, ApiError>(n)
         };
@@ -287,13 +268,11 @@ impl Ops {
     ) -> Result<serde_json::Value, ApiError> {
         let mut answer = serde_json::Map::new();
         if let Some((_, field)) = CREATED_ID_FIELDS.iter().find(|(a, _)| *a == action) {
-            let target = sqlx::query_scalar::<Db, String>(
-                "SELECT target FROM audit_events WHERE request_id = $1 AND action = $2
-                 ORDER BY id LIMIT 1",
+            let target = crate::store::audit::first_target(
+                &mut *self.pool.acquire().await?,
+                request_id,
+                action,
             )
-            .bind(request_id)
-            .bind(action)
-            .fetch_optional(&self.pool)
             .await?;
             if let Some(target) = target {
                 answer.insert((*field).into(), serde_json::Value::String(target));
@@ -305,32 +284,22 @@ impl Ops {
 
 /// Inserts (or replaces an expired) token row, and drops expired rows.
 async fn insert_row(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     ctx: &Ctx,
     claim: &Claim,
     response: &str,
     now: i64,
 ) -> Result<(), ApiError> {
-    let expired = now - TOKEN_TTL_MS;
-    sqlx::query::<Db>("DELETE FROM idempotency WHERE created_at <= $1")
-        .bind(expired)
-        .execute(&mut *c)
-        .await?;
-    sqlx::query::<Db>(
-        "INSERT INTO idempotency (account_id, action, token, response, fingerprint, request_id, created_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7)
-         ON CONFLICT (account_id, action, token) DO UPDATE
-         SET response = excluded.response, fingerprint = excluded.fingerprint,
-             request_id = excluded.request_id, created_at = excluded.created_at",
-    )
-    .bind(&ctx.account_id)
-    .bind(&claim.action)
-    .bind(&claim.token)
-    .bind(response)
-    .bind(&claim.fingerprint)
-    .bind(&ctx.request_id)
-    .bind(now)
-    .execute(&mut *c)
-    .await?;
+    let key = TokenKey {
+        account: &ctx.account_id,
+        action: &claim.action,
+        token: &claim.token,
+    };
+    let row = TokenRow {
+        response: response.into(),
+        fingerprint: claim.fingerprint.clone(),
+        request_id: ctx.request_id.clone(),
+    };
+    iq::upsert(c, key, &row, now, now - TOKEN_TTL_MS).await?;
     Ok(())
 }

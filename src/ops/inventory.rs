@@ -84,7 +84,7 @@ impl Ops {
     /// Looks up a VPC the caller owns.
     async fn own_vpc(
         &self,
-        c: &mut sqlx::SqliteConnection,
+        c: &mut crate::store::Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<VpcRow, ApiError> {

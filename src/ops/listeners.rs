@@ -22,7 +22,7 @@ fn view(l: ListenerRow) -> ListenerView {
 impl Ops {
     async fn own_lb(
         &self,
-        c: &mut sqlx::SqliteConnection,
+        c: &mut crate::store::Conn,
         ctx: &Ctx,
         lb_id: &str,
     ) -> Result<LoadBalancerRow, ApiError> {

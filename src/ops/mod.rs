@@ -248,8 +248,8 @@ impl Ops {
     /// SQLite refuses the upgrade at once with `SQLITE_BUSY` ("database is locked") without
     /// waiting for `busy_timeout`, and the caller got `InternalError`. An immediate transaction
     /// waits for the lock instead.
-    pub async fn write_tx(&self) -> Result<sqlx::Transaction<'static, crate::store::Db>, ApiError> {
-        Ok(self.write_pool.begin_with("BEGIN IMMEDIATE").await?)
+    pub async fn write_tx(&self) -> Result<crate::store::Tx, ApiError> {
+        Ok(crate::store::begin_write(&self.write_pool).await?)
     }
 
     /// Tells the reconciler to look for due transitions now.
@@ -267,17 +267,5 @@ impl Ops {
         for e in events {
             self.bus.publish(e);
         }
-    }
-}
-
-/// Maps a database failure to `InternalError`, logging the details.
-pub fn db(e: sqlx::Error) -> ApiError {
-    tracing::error!(error = %e, "database error");
-    ApiError::internal()
-}
-
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        db(e)
     }
 }

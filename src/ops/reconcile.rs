@@ -5,10 +5,10 @@ use super::audit::Change;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::event::LiveEvent;
-use crate::domain::status_machine::{connection as conn, resource as st, zone as zst};
+use crate::domain::state::{ConnectionStatus, Machine, ResourceStatus, ZoneStatus};
 use crate::store::endpoints as eq;
 use crate::store::services as sq;
-use crate::store::{Db, inventory as inv};
+use crate::store::{due, inventory as inv};
 use std::time::Duration;
 
 /// How long the reconciler waits before retrying after a step failed (milliseconds).
@@ -52,38 +52,23 @@ impl Ops {
         let mut pass = Pass::default();
 
         // Services: Creating/Pending → Active; Deleting → gone (its endpoints' connections → ServiceDeleted).
-        let due = sqlx::query_as::<Db, (String, String)>(
-            "SELECT id, status FROM endpoint_services WHERE due_at <= $1 ORDER BY due_at",
-        )
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
+        let due = due::services(&mut *self.pool.acquire().await?, now).await?;
         for (id, status) in due {
-            let r = self.settle_service(&id, &status, now).await;
+            let r = self.settle_service(&id, status, now).await;
             pass.step(self, "service", &id, r);
         }
 
         // Connections first, so zones see the settled connection status.
-        let due = sqlx::query_as::<Db, (String, String)>(
-            "SELECT endpoint_id, status FROM connections WHERE due_at <= $1 ORDER BY due_at",
-        )
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
+        let due = due::connections(&mut *self.pool.acquire().await?, now).await?;
         for (id, status) in due {
-            let r = self.settle_connection(&id, &status, now).await;
+            let r = self.settle_connection(&id, status, now).await;
             pass.step(self, "connection", &id, r);
         }
 
         // Endpoint zones.
-        let due = sqlx::query_as::<Db, (String, String, String)>(
-            "SELECT endpoint_id, zone_id, status FROM endpoint_zones WHERE due_at <= $1 ORDER BY due_at",
-        )
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
+        let due = due::zones(&mut *self.pool.acquire().await?, now).await?;
         for (ep, zone, status) in due {
-            let r = self.settle_zone(&ep, &zone, &status, now).await;
+            let r = self.settle_zone(&ep, &zone, status, now).await;
             pass.step(self, "endpoint zone", &format!("{ep}/{zone}"), r);
         }
 
@@ -92,25 +77,15 @@ impl Ops {
         pass.step(self, "endpoint security groups", "", r);
 
         // Endpoints: Creating/Pending → Active; Deleting → gone with its zones, ENIs and connection.
-        let due = sqlx::query_as::<Db, (String, String)>(
-            "SELECT id, status FROM endpoints WHERE due_at <= $1 ORDER BY due_at",
-        )
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
+        let due = due::endpoints(&mut *self.pool.acquire().await?, now).await?;
         for (id, status) in due {
-            let r = self.settle_endpoint(&id, &status, now).await;
+            let r = self.settle_endpoint(&id, status, now).await;
             pass.step(self, "endpoint", &id, r);
         }
 
-        let due = sqlx::query_as::<Db, (String, String)>(
-            "SELECT id, status FROM gateway_endpoints WHERE due_at <= $1 ORDER BY due_at",
-        )
-        .bind(now)
-        .fetch_all(&self.pool)
-        .await?;
+        let due = due::gateways(&mut *self.pool.acquire().await?, now).await?;
         for (id, status) in due {
-            let r = self.settle_gateway(&id, &status, now).await;
+            let r = self.settle_gateway(&id, status, now).await;
             pass.step(self, "gateway endpoint", &id, r);
         }
         match pass.failed {
@@ -123,7 +98,7 @@ impl Ops {
     async fn settle_service(
         &self,
         id: &str,
-        expected: &str,
+        expected: ResourceStatus,
         now: i64,
     ) -> Result<Option<LiveEvent>, ApiError> {
         let mut tx = self.write_tx().await?;
@@ -136,27 +111,18 @@ impl Ops {
         let audience = self.service_audience(&mut tx, &s.id).await?;
         let mut audience_all = audience.clone();
         audience_all.push(s.account_id.clone());
-        if let Some(next) = st::settle(&s.status) {
-            s.status = next.into();
+        if let Some(next) = s.status.settle() {
+            s.status = s.status.to(next)?;
             s.due_at = None;
             sq::update(&mut tx, &s).await?;
-        } else if s.status == st::DELETING {
-            sqlx::query::<Db>("UPDATE connections SET status = 'ServiceDeleted', due_at = NULL, modified_at = $2 WHERE service_id = $1 AND status <> 'Deleting'")
-                .bind(&s.id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            // Zones being removed keep going: their ENIs and addresses are released when due.
-            sqlx::query::<Db>("UPDATE endpoint_zones SET status = 'Disconnected', due_at = NULL WHERE status <> 'Deleting' AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $1)")
-                .bind(&s.id)
-                .execute(&mut *tx)
-                .await?;
+        } else if s.status == ResourceStatus::Deleting {
+            eq::orphan_connections_of_service(&mut tx, &s.id, now).await?;
             sq::delete(&mut tx, &s.id).await?;
         } else {
             s.due_at = None;
             sq::update(&mut tx, &s).await?;
         }
-        let summary = if s.status == st::DELETING {
+        let summary = if s.status == ResourceStatus::Deleting {
             "service deleted".to_string()
         } else {
             format!("service is {}", s.status)
@@ -185,7 +151,7 @@ impl Ops {
     async fn settle_connection(
         &self,
         id: &str,
-        expected: &str,
+        expected: ConnectionStatus,
         now: i64,
     ) -> Result<Option<LiveEvent>, ApiError> {
         let mut tx = self.write_tx().await?;
@@ -195,9 +161,9 @@ impl Ops {
         if k.status != expected || k.due_at.is_none_or(|d| d > now) {
             return Ok(None);
         }
-        k.status = conn::settle(&k.status)
-            .unwrap_or(k.status.as_str())
-            .to_string();
+        if let Some(next) = k.status.settle() {
+            k.status = k.status.to(next)?;
+        }
         k.due_at = None;
         k.modified_at = now;
         eq::update_connection(&mut tx, &k).await?;
@@ -230,7 +196,7 @@ impl Ops {
         &self,
         ep: &str,
         zone: &str,
-        expected: &str,
+        expected: ZoneStatus,
         now: i64,
     ) -> Result<Option<LiveEvent>, ApiError> {
         let mut tx = self.write_tx().await?;
@@ -247,46 +213,26 @@ impl Ops {
         let k = eq::connection(&mut tx, ep).await?;
         let k_status = k
             .as_ref()
-            .map_or(conn::SERVICE_DELETED, |k| k.status.as_str())
-            .to_string();
-        match z.status.as_str() {
-            zst::DELETING => {
+            .map_or(ConnectionStatus::ServiceDeleted, |k| k.status);
+        match z.status {
+            ZoneStatus::Deleting => {
                 eq::delete_zone(&mut tx, ep, zone).await?;
                 inv::release_ips(&mut tx, &z.eni_id).await?;
             }
-            zst::CREATING | zst::CONNECTING => {
-                match k_status.as_str() {
-                    conn::CONNECTED | conn::PENDING => {
-                        eq::set_zone_status(&mut tx, ep, zone, zst::CONNECTED, None).await?
-                    }
-                    // Still connecting: check again when the connection settles.
-                    conn::CONNECTING => {
-                        eq::set_zone_status(
-                            &mut tx,
-                            ep,
-                            zone,
-                            zst::CONNECTING,
-                            k.as_ref().and_then(|k| k.due_at).or(Some(now + 50)),
-                        )
-                        .await?
-                    }
-                    conn::SERVICE_DELETED => {
-                        eq::set_zone_status(&mut tx, ep, zone, zst::DISCONNECTED, None).await?
-                    }
-                    _ => eq::set_zone_status(&mut tx, ep, zone, zst::WAIT, None).await?,
-                }
+            ZoneStatus::Creating | ZoneStatus::Connecting => {
+                let to = z.status.to(ZoneStatus::settle_with(k_status))?;
+                // Still connecting: check again when the connection settles.
+                let due = (to == ZoneStatus::Connecting)
+                    .then(|| k.as_ref().and_then(|k| k.due_at).unwrap_or(now + 50));
+                eq::set_zone_status(&mut tx, ep, zone, to, due).await?
             }
-            zst::DISCONNECTING => {
+            ZoneStatus::Disconnecting => {
                 // A single-zone disable leaves the zone Disconnected; a whole-connection
                 // disconnect puts it back to Wait.
-                let to = if k_status == conn::CONNECTED {
-                    zst::DISCONNECTED
-                } else {
-                    zst::WAIT
-                };
+                let to = z.status.to(ZoneStatus::settle_cut(k_status))?;
                 eq::set_zone_status(&mut tx, ep, zone, to, None).await?;
             }
-            _ => eq::set_zone_status(&mut tx, ep, zone, &z.status, None).await?,
+            _ => eq::set_zone_status(&mut tx, ep, zone, z.status, None).await?,
         }
         let audience = k
             .map(|k| vec![k.endpoint_owner_id, k.service_owner_id])
@@ -314,16 +260,7 @@ impl Ops {
     /// Endpoint security groups that are due, in one transaction (no audit row, no event).
     async fn settle_security_groups(&self, now: i64) -> Result<Option<LiveEvent>, ApiError> {
         let mut tx = self.write_tx().await?;
-        sqlx::query::<Db>("UPDATE endpoint_security_groups SET status = 'Attached', due_at = NULL WHERE status = 'Attaching' AND due_at <= $1")
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query::<Db>(
-            "DELETE FROM endpoint_security_groups WHERE status = 'Detaching' AND due_at <= $1",
-        )
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        due::settle_security_groups(&mut tx, now).await?;
         tx.commit().await?;
         Ok(None)
     }
@@ -332,7 +269,7 @@ impl Ops {
     async fn settle_endpoint(
         &self,
         id: &str,
-        expected: &str,
+        expected: ResourceStatus,
         now: i64,
     ) -> Result<Option<LiveEvent>, ApiError> {
         let mut tx = self.write_tx().await?;
@@ -345,18 +282,15 @@ impl Ops {
         let provider = eq::connection(&mut tx, id)
             .await?
             .map(|k| k.service_owner_id);
-        if let Some(next) = st::settle(&e.status) {
-            e.status = next.into();
+        if let Some(next) = e.status.settle() {
+            e.status = e.status.to(next)?;
             e.due_at = None;
             eq::update(&mut tx, &e).await?;
-        } else if e.status == st::DELETING {
+        } else if e.status == ResourceStatus::Deleting {
             for z in eq::zones(&mut tx, id).await? {
                 inv::release_ips(&mut tx, &z.eni_id).await?;
             }
-            sqlx::query::<Db>("DELETE FROM tags WHERE resource_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            crate::store::tags::remove(&mut tx, id, None).await?;
             eq::delete(&mut tx, id).await?;
         } else {
             e.due_at = None;
@@ -364,7 +298,7 @@ impl Ops {
         }
         let mut audience = vec![e.account_id.clone()];
         audience.extend(provider);
-        let summary = if e.status == st::DELETING {
+        let summary = if e.status == ResourceStatus::Deleting {
             "endpoint deleted".to_string()
         } else {
             format!("endpoint is {}", e.status)
@@ -391,15 +325,7 @@ impl Ops {
 
     /// When the next transition is due (unix ms), if any.
     pub async fn next_due(&self) -> Result<Option<i64>, ApiError> {
-        Ok(sqlx::query_scalar::<Db, Option<i64>>(
-            "SELECT MIN(d) FROM (
-                SELECT MIN(due_at) AS d FROM endpoint_services UNION ALL SELECT MIN(due_at) FROM endpoints
-                UNION ALL SELECT MIN(due_at) FROM connections UNION ALL SELECT MIN(due_at) FROM endpoint_zones
-                UNION ALL SELECT MIN(due_at) FROM endpoint_security_groups
-                UNION ALL SELECT MIN(due_at) FROM gateway_endpoints)",
-        )
-        .fetch_one(&self.pool)
-        .await?)
+        Ok(due::next(&mut *self.pool.acquire().await?).await?)
     }
 
     /// Runs the reconciler until the process ends: wakes when something is due or an operation
@@ -439,14 +365,20 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicI64, Ordering};
 
-    async fn status(ops: &Ops, id: &str) -> (String, Option<i64>) {
-        sqlx::query_as::<Db, (String, Option<i64>)>(
-            "SELECT status, due_at FROM endpoint_services WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&ops.pool)
-        .await
-        .unwrap()
+    async fn status(ops: &Ops, id: &str) -> (ResourceStatus, Option<i64>) {
+        let s = sq::get(&mut ops.pool.acquire().await.unwrap(), id)
+            .await
+            .unwrap()
+            .unwrap();
+        (s.status, s.due_at)
+    }
+
+    /// Moves a service behind the operations' back (as a concurrent operation would).
+    async fn force(ops: &Ops, id: &str, status: ResourceStatus, due_at: i64) {
+        let mut c = ops.pool.acquire().await.unwrap();
+        let mut s = sq::get(&mut c, id).await.unwrap().unwrap();
+        (s.status, s.due_at) = (status, Some(due_at));
+        sq::update(&mut c, &s).await.unwrap();
     }
 
     #[tokio::test]
@@ -478,46 +410,34 @@ mod tests {
             .await
             .unwrap();
         let now = clock.fetch_add(1_000, Ordering::SeqCst) + 1_000;
-        let set = |sql: &'static str| {
-            let ops = ops.clone();
-            let id = s.id.clone();
-            async move {
-                sqlx::query::<Db>(sql)
-                    .bind(&id)
-                    .bind(now)
-                    .execute(&ops.pool)
-                    .await
-                    .unwrap();
-            }
-        };
         // Listed as due, then rescheduled by an operation before its step ran: left alone.
-        set("UPDATE endpoint_services SET due_at = $2 + 5000 WHERE id = $1").await;
+        force(&ops, &s.id, ResourceStatus::Creating, now + 5000).await;
         assert!(
-            ops.settle_service(&s.id, "Creating", now)
+            ops.settle_service(&s.id, ResourceStatus::Creating, now)
                 .await
                 .unwrap()
                 .is_none()
         );
         assert_eq!(
             status(&ops, &s.id).await,
-            ("Creating".into(), Some(now + 5000))
+            (ResourceStatus::Creating, Some(now + 5000))
         );
         // Listed as Creating, moved to Pending meanwhile: left alone too.
-        set("UPDATE endpoint_services SET status = 'Pending', due_at = $2 WHERE id = $1").await;
+        force(&ops, &s.id, ResourceStatus::Pending, now).await;
         assert!(
-            ops.settle_service(&s.id, "Creating", now)
+            ops.settle_service(&s.id, ResourceStatus::Creating, now)
                 .await
                 .unwrap()
                 .is_none()
         );
-        assert_eq!(status(&ops, &s.id).await.0, "Pending");
+        assert_eq!(status(&ops, &s.id).await.0, ResourceStatus::Pending);
         // In the state it was listed in and due: it settles, and says what to publish.
         let ev = ops
-            .settle_service(&s.id, "Pending", now)
+            .settle_service(&s.id, ResourceStatus::Pending, now)
             .await
             .unwrap()
             .unwrap();
         assert_eq!(ev.target, s.id);
-        assert_eq!(status(&ops, &s.id).await, ("Active".into(), None));
+        assert_eq!(status(&ops, &s.id).await, (ResourceStatus::Active, None));
     }
 }

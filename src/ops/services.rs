@@ -10,13 +10,13 @@ use crate::domain::inventory::LbType;
 use crate::domain::model::{ResourceView, ServiceView};
 use crate::domain::names::{default_resource_group, service_domain, service_name};
 use crate::domain::region::region;
-use crate::domain::status_machine::{connection as conn, resource as st};
+use crate::domain::state::{BusinessStatus, ConnectionStatus, Machine, ResourceStatus};
 use crate::domain::validate;
+use crate::store::Conn;
 use crate::store::inventory as inv;
 use crate::store::services::{self as q, ResourceRow, ServiceRow};
 use crate::store::{iso, tags};
 use serde_json::json;
-use sqlx::SqliteConnection;
 
 /// Most services one account may own.
 pub const SERVICES_PER_ACCOUNT: i64 = 200;
@@ -91,7 +91,7 @@ impl Ops {
     /// A service the caller owns, or `EndpointServiceNotFound`.
     pub(crate) async fn owned_service(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<ServiceRow, ApiError> {
@@ -104,10 +104,10 @@ impl Ops {
     /// Puts a service in `Pending` until the reconciler finishes a change to it.
     pub(crate) async fn mark_service_pending(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         s: &mut ServiceRow,
     ) -> Result<(), ApiError> {
-        s.status = st::PENDING.into();
+        s.status = s.status.to(ResourceStatus::Pending)?;
         s.due_at = Some(self.due());
         s.updated_at = self.clock.now();
         q::update(c, s).await?;
@@ -117,14 +117,14 @@ impl Ops {
     /// A service the caller owns and that is `Active` (not being created, changed or deleted).
     pub(crate) async fn active_owned_service(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         id: &str,
     ) -> Result<ServiceRow, ApiError> {
         let s = self.owned_service(c, ctx, id).await?;
-        match s.status.as_str() {
-            st::ACTIVE => Ok(s),
-            st::PENDING => Err(ApiError::service_locked()),
+        match s.status {
+            ResourceStatus::Active => Ok(s),
+            ResourceStatus::Pending => Err(ApiError::service_locked()),
             _ => Err(ApiError::service_denied()),
         }
     }
@@ -132,7 +132,7 @@ impl Ops {
     /// Checks a load balancer for attachment to a service of `service_type` and returns its zone.
     async fn check_resource(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         region_id: &str,
         service_type: LbType,
@@ -218,12 +218,7 @@ impl Ops {
             Some(t) => LbType::parse(t).ok_or_else(|| ApiError::new("EndpointServiceResourceTypeNotSupport", format!("The service resource type {t} is not supported (use slb, alb, nlb or gwlb).")))?,
             None => LbType::Clb,
         };
-        let ip_version = n
-            .address_ip_version
-            .clone()
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "IPv4".into());
-        validate::ip_version(&ip_version)?;
+        let ip_version = validate::ip_version(n.address_ip_version.as_deref())?;
         let payer = n
             .payer
             .clone()
@@ -283,7 +278,7 @@ impl Ops {
             }
             attached.push((lb.id.clone(), zone, lb.dual_stack));
         }
-        if ip_version == "DualStack" {
+        if ip_version.is_dual() {
             if !matches!(lb_type, LbType::Nlb | LbType::Gwlb) {
                 return Err(ApiError::new(
                     "EndpointServiceNotSupportIpv6",
@@ -318,7 +313,7 @@ impl Ops {
             account_id: ctx.account_id.clone(),
             region_id: r.id.into(),
             description: n.description,
-            status: st::CREATING.into(),
+            status: ResourceStatus::Creating,
             due_at: Some(self.due()),
             business_status: self
                 .account_business_status(&mut tx, &ctx.account_id)
@@ -381,19 +376,18 @@ impl Ops {
 
     pub(crate) async fn account_business_status(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         account: &str,
-    ) -> Result<String, ApiError> {
+    ) -> Result<BusinessStatus, ApiError> {
         Ok(crate::store::accounts::account(c, account)
             .await?
-            .map(|a| a.business_status)
-            .unwrap_or_else(|| "Normal".into()))
+            .map_or(BusinessStatus::Normal, |a| a.business_status))
     }
 
     /// Builds the full view of a service.
     pub(crate) async fn service_view(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         s: ServiceRow,
     ) -> Result<ServiceView, ApiError> {
         let resources = q::resources(c, &s.id).await?;
@@ -403,7 +397,7 @@ impl Ops {
         let counts = q::connection_counts(c, &s.id).await?;
         let connection_count = counts
             .iter()
-            .filter(|(st, _)| st != conn::DISCONNECTED)
+            .filter(|(st, _)| *st != ConnectionStatus::Disconnected)
             .map(|(_, n)| n)
             .sum();
         let pending_count = crate::store::endpoints::pending_for_service(c, &s.id).await?;
@@ -479,21 +473,21 @@ impl Ops {
 
     async fn service_matches(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         s: &ServiceRow,
         f: &ServiceFilter,
     ) -> Result<bool, ApiError> {
         let eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         if !(eq(&f.service_id, &s.id)
             && eq(&f.service_name, &s.name)
-            && eq(&f.status, &s.status)
-            && eq(&f.business_status, &s.business_status)
+            && eq(&f.status, s.status.as_str())
+            && eq(&f.business_status, s.business_status.as_str())
             && f.auto_accept.is_none_or(|a| a == s.auto_accept)
             && f.zone_affinity.is_none_or(|a| a == s.zone_affinity)
             && f.resource_type.as_deref().is_none_or(|t| {
                 LbType::parse(t).map(|l| l.api_name()) == Some(s.resource_type.as_str())
             })
-            && eq(&f.address_ip_version, &s.address_ip_version)
+            && eq(&f.address_ip_version, s.address_ip_version.as_str())
             && eq(&f.resource_group_id, &s.resource_group_id))
         {
             return Ok(false);
@@ -549,9 +543,9 @@ impl Ops {
             s.zone_affinity = z;
         }
         if let Some(v) = u.address_ip_version.filter(|v| !v.is_empty()) {
-            validate::ip_version(&v)?;
+            let v = validate::ip_version(Some(&v))?;
             if v != s.address_ip_version {
-                if v == "DualStack" {
+                if v.is_dual() {
                     if !matches!(s.resource_type.as_str(), "nlb" | "gwlb") {
                         return Err(ApiError::new(
                             "EndpointServiceNotSupportIpv6",
@@ -576,7 +570,7 @@ impl Ops {
                     let dual_eps = crate::store::endpoints::of_service(&mut tx, &s.id)
                         .await?
                         .iter()
-                        .filter(|e| e.address_ip_version == "DualStack")
+                        .filter(|e| e.address_ip_version.is_dual())
                         .count();
                     if dual_eps > 0 {
                         return Err(ApiError::new(
@@ -611,7 +605,7 @@ impl Ops {
             pending = true;
         }
         if pending {
-            s.status = st::PENDING.into();
+            s.status = s.status.to(ResourceStatus::Pending)?;
             s.due_at = Some(self.due());
         }
         s.updated_at = self.clock.now();
@@ -649,12 +643,7 @@ impl Ops {
         let live = q::connection_counts(&mut tx, &s.id)
             .await?
             .iter()
-            .filter(|(st, _)| {
-                matches!(
-                    st.as_str(),
-                    conn::CONNECTED | conn::CONNECTING | conn::PENDING | conn::DISCONNECTING
-                )
-            })
+            .filter(|(st, _)| st.holds_service())
             .map(|(_, n)| n)
             .sum::<i64>();
         if live > 0 {
@@ -666,7 +655,7 @@ impl Ops {
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        s.status = st::DELETING.into();
+        s.status = s.status.to(ResourceStatus::Deleting)?;
         s.due_at = Some(self.due());
         s.updated_at = self.clock.now();
         q::update(&mut tx, &s).await?;
@@ -693,15 +682,10 @@ impl Ops {
     /// Accounts with endpoints on a service (they see its events).
     pub(crate) async fn service_audience(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         service: &str,
     ) -> Result<Vec<String>, ApiError> {
-        Ok(sqlx::query_scalar::<crate::store::Db, String>(
-            "SELECT DISTINCT endpoint_owner_id FROM connections WHERE service_id = $1",
-        )
-        .bind(service)
-        .fetch_all(c)
-        .await?)
+        Ok(crate::store::endpoints::owners_on_service(c, service).await?)
     }
 
     /// AttachResourceToVpcEndpointService: the service passes through `Pending`.
@@ -741,7 +725,7 @@ impl Ops {
                 "The resource you applied for has exceeded the quota.",
             ));
         }
-        if s.address_ip_version == "DualStack" && !lb.dual_stack {
+        if s.address_ip_version.is_dual() && !lb.dual_stack {
             return Err(ApiError::new(
                 "ServiceResourceNotSupportIpv6",
                 format!("The service resource {} does not support IPv6.", lb.id),
@@ -802,15 +786,7 @@ impl Ops {
                 "The specified service resource is not found.",
             ));
         };
-        let in_use = sqlx::query_scalar::<crate::store::Db, i64>(
-            "SELECT COUNT(*) FROM endpoint_zones z JOIN connections c ON c.endpoint_id = z.endpoint_id
-             WHERE c.service_id = $1 AND z.resource_id = $2 AND z.status IN ('Connected','Connecting')",
-        )
-        .bind(&s.id)
-        .bind(resource_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if in_use > 0 {
+        if crate::store::endpoints::resource_carries_traffic(&mut tx, &s.id, resource_id).await? {
             return Err(ApiError::new(
                 "EndpointServiceConnectionDependence",
                 "The service resource is in use by a connected endpoint.",
@@ -820,11 +796,7 @@ impl Ops {
             return Err(ApiError::dry_run());
         }
         q::delete_resource(&mut tx, &s.id, &res.resource_id, &res.zone_id).await?;
-        sqlx::query::<crate::store::Db>("UPDATE endpoint_zones SET resource_id = NULL WHERE resource_id = $1 AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $2)")
-            .bind(resource_id)
-            .bind(&s.id)
-            .execute(&mut *tx)
-            .await?;
+        crate::store::endpoints::unassign_resource(&mut tx, &s.id, resource_id).await?;
         self.mark_service_pending(&mut tx, &mut s).await?;
         self.commit_change(
             tx,
@@ -856,13 +828,8 @@ impl Ops {
         let mut out = Vec::new();
         for r in q::resources(&mut c, &s.id).await? {
             let lb = inv::load_balancer(&mut c, &r.resource_id).await?;
-            let related = sqlx::query_scalar::<crate::store::Db, i64>(
-                "SELECT COUNT(*) FROM endpoint_zones z JOIN connections c ON c.endpoint_id = z.endpoint_id WHERE c.service_id = $1 AND z.resource_id = $2",
-            )
-            .bind(&s.id)
-            .bind(&r.resource_id)
-            .fetch_one(&mut *c)
-            .await?;
+            let related =
+                crate::store::endpoints::zones_served_by(&mut c, &s.id, &r.resource_id).await?;
             out.push(ResourceView {
                 vpc_id: lb.as_ref().map(|l| l.vpc_id.clone()).unwrap_or_default(),
                 supports_ipv6: lb.as_ref().is_some_and(|l| l.dual_stack),

@@ -5,8 +5,8 @@ use super::audit::Change;
 use super::{Ctx, Ops, Page};
 use crate::domain::ApiError;
 use crate::domain::validate;
-use crate::store::{Db, endpoints as eq, services as sq, tags};
-use sqlx::SqliteConnection;
+use crate::store::tags::{self as tq, TagCursor, Tagged};
+use crate::store::{Conn, endpoints as eq, services as sq, tags};
 
 /// Most resources named in one tag call.
 pub const MAX_RESOURCES_PER_CALL: usize = 50;
@@ -33,6 +33,14 @@ impl TagTarget {
                 "ResourceType",
                 format!("use VpcEndpoint or VpcEndpointService, got `{s}`"),
             )),
+        }
+    }
+
+    /// The kind of stored resource it addresses.
+    fn stored(self) -> Tagged {
+        match self {
+            Self::Endpoint => Tagged::Endpoint,
+            Self::Service => Tagged::Service,
         }
     }
 
@@ -103,7 +111,7 @@ impl Ops {
     /// (or not in the addressed region).
     async fn own_resource_region(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         ctx: &Ctx,
         target: TagTarget,
         id: &str,
@@ -318,34 +326,27 @@ impl Ops {
             }
         }
         let mut c = self.pool.acquire().await?;
-        let table = match target {
-            TagTarget::Endpoint => "endpoints",
-            TagTarget::Service => "endpoint_services",
-        };
         let wanted: Vec<&str> = ids
             .iter()
             .map(String::as_str)
             .filter(|i| !i.is_empty())
             .collect();
-        let sql = format!(
-            "SELECT t.resource_id, t.tag_key, t.tag_value FROM tags t JOIN {table} r ON r.id = t.resource_id
-             WHERE r.account_id = $1 AND ($2 IS NULL OR r.region_id = $2)
-               AND ($3 = '[]' OR t.resource_id IN (SELECT value FROM json_each($3)))
-               AND (t.resource_id, t.tag_key) > ($4, $5)
-             ORDER BY t.resource_id, t.tag_key"
-        );
-        let (after_id, after_key) = token
+        let cursor = token
             .and_then(|t| t.split_once('\u{1f}'))
-            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .map(|(a, b)| TagCursor {
+                resource_id: a.to_string(),
+                key: b.to_string(),
+            })
             .unwrap_or_default();
-        let rows = sqlx::query_as::<Db, (String, String, String)>(&sql)
-            .bind(&ctx.account_id)
-            .bind(ctx.region_id.as_deref())
-            .bind(serde_json::to_string(&wanted).unwrap_or_else(|_| "[]".into()))
-            .bind(&after_id)
-            .bind(&after_key)
-            .fetch_all(&mut *c)
-            .await?;
+        let rows = tq::of_owner(
+            &mut c,
+            target.stored(),
+            &ctx.account_id,
+            ctx.region_id.as_deref(),
+            &wanted,
+            &cursor,
+        )
+        .await?;
         // Group by resource, keep resources that carry every filter tag.
         let mut items = Vec::new();
         let mut total = 0i64;
@@ -427,27 +428,11 @@ impl Ops {
             .own_resource_region(&mut tx, ctx, target, id)
             .await?
             .ok_or_else(missing)?;
-        let table = match target {
-            TagTarget::Endpoint => "endpoints",
-            TagTarget::Service => "endpoint_services",
-        };
-        let before: String = sqlx::query_scalar::<Db, String>(&format!(
-            "SELECT resource_group_id FROM {table} WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let before = tq::resource_group(&mut tx, target.stored(), id).await?;
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        sqlx::query::<Db>(&format!(
-            "UPDATE {table} SET resource_group_id = $2, updated_at = $3 WHERE id = $1"
-        ))
-        .bind(id)
-        .bind(group)
-        .bind(self.clock.now())
-        .execute(&mut *tx)
-        .await?;
+        tq::set_resource_group(&mut tx, target.stored(), id, group, self.clock.now()).await?;
         self.commit_change(
             tx,
             ctx,

@@ -6,9 +6,9 @@ use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::account::{account_arn, account_from_arn, valid_account_id};
 use crate::domain::model::WhitelistView;
+use crate::store::Conn;
 use crate::store::iso;
 use crate::store::services::{self as q, ServiceRow, UserRow};
-use sqlx::SqliteConnection;
 
 /// Resolves `UserId` / `UserARN` to an account id; both given must agree.
 pub fn whitelist_subject(
@@ -53,7 +53,7 @@ impl Ops {
     /// True when `account` may see and connect to `service`.
     pub(crate) async fn may_use_service(
         &self,
-        c: &mut SqliteConnection,
+        c: &mut Conn,
         account: &str,
         s: &ServiceRow,
     ) -> Result<bool, ApiError> {

@@ -1,6 +1,7 @@
 //! Accounts and access keys.
 
 use super::Db;
+use crate::domain::state::BusinessStatus;
 use sqlx::{FromRow, SqliteConnection};
 
 /// An account row, including the password hash (server-only; never serialised to the browser).
@@ -10,7 +11,7 @@ pub struct AccountRow {
     pub name: String,
     pub password_hash: String,
     pub is_platform: bool,
-    pub business_status: String,
+    pub business_status: BusinessStatus,
     pub created_at: i64,
 }
 
@@ -32,7 +33,7 @@ pub async fn insert_account(c: &mut SqliteConnection, a: &AccountRow) -> sqlx::R
     .bind(&a.name)
     .bind(&a.password_hash)
     .bind(a.is_platform)
-    .bind(&a.business_status)
+    .bind(a.business_status)
     .bind(a.created_at)
     .execute(c)
     .await?;
@@ -80,7 +81,7 @@ pub async fn access_key(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Opti
 pub async fn set_business_status(
     c: &mut SqliteConnection,
     id: &str,
-    status: &str,
+    status: BusinessStatus,
 ) -> sqlx::Result<u64> {
     Ok(
         sqlx::query::<Db>("UPDATE accounts SET business_status = $1 WHERE id = $2")
@@ -153,4 +154,29 @@ pub async fn regions_in_use(c: &mut SqliteConnection, account: &str) -> sqlx::Re
     .bind(account)
     .fetch_all(c)
     .await
+}
+
+/// Every account id, sorted.
+pub async fn ids(c: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar::<Db, String>("SELECT id FROM accounts ORDER BY id")
+        .fetch_all(c)
+        .await
+}
+
+/// Every AccessKey's stored secret (sealed or, before the first start with a seal key, plain):
+/// (id, secret), sorted by id.
+pub async fn secrets(c: &mut SqliteConnection) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as::<Db, (String, String)>("SELECT id, secret FROM access_keys ORDER BY id")
+        .fetch_all(c)
+        .await
+}
+
+/// Replaces an AccessKey's stored secret.
+pub async fn set_secret(c: &mut SqliteConnection, id: &str, secret: &str) -> sqlx::Result<()> {
+    sqlx::query::<Db>("UPDATE access_keys SET secret = $2 WHERE id = $1")
+        .bind(id)
+        .bind(secret)
+        .execute(c)
+        .await?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! traffic to them, the rows DNS answers from, and the VPC resolver addresses.
 
 use super::Db;
+use crate::domain::state::{ConnectionStatus, TrafficMode, ZoneStatus};
 use sqlx::{FromRow, SqliteConnection};
 
 /// A load-balancer listener row.
@@ -77,11 +78,11 @@ pub struct ProxyRow {
     pub local_seq: Option<i64>,
     pub endpoint_type: String,
     pub endpoint_created_at: i64,
-    pub connection_status: String,
+    pub connection_status: ConnectionStatus,
     pub bandwidth: i64,
-    pub traffic_control_mode: String,
+    pub traffic_control_mode: TrafficMode,
     pub zone_max_override: Option<i64>,
-    pub zone_status: String,
+    pub zone_status: ZoneStatus,
     pub healthy: bool,
     pub outage: bool,
     pub resource_type: String,
@@ -121,10 +122,11 @@ pub struct DnsZoneRow {
     pub ip: String,
     pub ipv6: Option<String>,
     pub local_seq: Option<i64>,
-    pub zone_status: String,
+    pub zone_status: ZoneStatus,
     pub healthy: bool,
     pub outage: bool,
-    pub connection_status: String,
+    /// `None` when the endpoint has no connection.
+    pub connection_status: Option<ConnectionStatus>,
 }
 
 /// The domain of endpoint `id`, if it exists.
@@ -140,7 +142,7 @@ pub async fn dns_zones(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result
     sqlx::query_as::<Db, DnsZoneRow>(
         "SELECT z.zone_id, z.domain, z.ip, z.ipv6, z.local_seq, z.status AS zone_status, z.healthy,
                 EXISTS (SELECT 1 FROM zone_faults f WHERE f.zone_id = z.zone_id) AS outage,
-                COALESCE(k.status, '') AS connection_status
+                k.status AS connection_status
          FROM endpoint_zones z LEFT JOIN connections k ON k.endpoint_id = z.endpoint_id
          WHERE z.endpoint_id = $1 ORDER BY z.zone_id",
     )

@@ -1,6 +1,10 @@
 //! Endpoints, their zones (ENIs), security groups and the connection row each endpoint has.
 
 use super::Db;
+use crate::domain::state::{
+    BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus, SecurityGroupStatus, TrafficMode,
+    ZoneStatus,
+};
 use sqlx::{FromRow, SqliteConnection};
 
 #[derive(Debug, Clone, FromRow)]
@@ -15,15 +19,15 @@ pub struct EndpointRow {
     pub service_id: String,
     pub service_name: String,
     pub service_region_id: String,
-    pub address_ip_version: String,
+    pub address_ip_version: IpVersion,
     pub zone_affinity: bool,
     pub policy_document: Option<String>,
     pub protected: bool,
     pub private_dns_enabled: bool,
     pub cross_region_bandwidth: Option<i64>,
-    pub status: String,
+    pub status: ResourceStatus,
     pub due_at: Option<i64>,
-    pub business_status: String,
+    pub business_status: BusinessStatus,
     pub domain: String,
     pub resource_group_id: String,
     pub created_at: i64,
@@ -39,7 +43,7 @@ pub struct ZoneRow {
     pub ip: String,
     pub ipv6: Option<String>,
     pub domain: String,
-    pub status: String,
+    pub status: ZoneStatus,
     pub due_at: Option<i64>,
     pub healthy: bool,
     pub resource_id: Option<String>,
@@ -53,7 +57,7 @@ pub struct ZoneRow {
 pub struct SgRow {
     pub endpoint_id: String,
     pub sg_id: String,
-    pub status: String,
+    pub status: SecurityGroupStatus,
     pub due_at: Option<i64>,
 }
 
@@ -63,12 +67,12 @@ pub struct ConnectionRow {
     pub service_id: String,
     pub endpoint_owner_id: String,
     pub service_owner_id: String,
-    pub status: String,
+    pub status: ConnectionStatus,
     pub due_at: Option<i64>,
     pub bandwidth: i64,
-    pub traffic_control_mode: String,
+    pub traffic_control_mode: TrafficMode,
     pub zone_max_override: Option<i64>,
-    pub locked_from: Option<String>,
+    pub locked_from: Option<ConnectionStatus>,
     pub decided_by: Option<String>,
     pub reason: Option<String>,
     pub created_at: i64,
@@ -93,15 +97,15 @@ pub async fn insert(c: &mut SqliteConnection, e: &EndpointRow) -> sqlx::Result<(
     .bind(&e.service_id)
     .bind(&e.service_name)
     .bind(&e.service_region_id)
-    .bind(&e.address_ip_version)
+    .bind(e.address_ip_version)
     .bind(e.zone_affinity)
     .bind(&e.policy_document)
     .bind(e.protected)
     .bind(e.private_dns_enabled)
     .bind(e.cross_region_bandwidth)
-    .bind(&e.status)
+    .bind(e.status)
     .bind(e.due_at)
-    .bind(&e.business_status)
+    .bind(e.business_status)
     .bind(&e.domain)
     .bind(&e.resource_group_id)
     .bind(e.created_at)
@@ -121,14 +125,14 @@ pub async fn update(c: &mut SqliteConnection, e: &EndpointRow) -> sqlx::Result<(
     .bind(&e.id)
     .bind(&e.name)
     .bind(&e.description)
-    .bind(&e.address_ip_version)
+    .bind(e.address_ip_version)
     .bind(e.zone_affinity)
     .bind(&e.policy_document)
     .bind(e.private_dns_enabled)
     .bind(e.cross_region_bandwidth)
-    .bind(&e.status)
+    .bind(e.status)
     .bind(e.due_at)
-    .bind(&e.business_status)
+    .bind(e.business_status)
     .bind(&e.resource_group_id)
     .bind(e.updated_at)
     .execute(c)
@@ -199,23 +203,24 @@ impl<'a> EndpointColumns<'a> {
         .collect()
     }
 
-    /// `e.account_id = $1 AND e.region_id = $2` plus one condition per set filter (`$3`…; the
-    /// connection status on the joined `k`, tags as subqueries), and the filter values in order. Only set filters appear, so an unfiltered count reads the
-    /// `endpoints_owner` index alone instead of every row.
+    /// The owner and region (`$1`, `$2`) plus one condition per set filter (`$3`…; tags as
+    /// subqueries), and the filter values in order. Only set filters appear, so an unfiltered count
+    /// reads the `endpoints_owner` index alone, and one filtered by connection status the
+    /// `connections_owner_status` range (every endpoint has its connection row).
     fn condition(&self) -> (String, Vec<&'a str>) {
-        let set = self.set();
-        let mut sql = String::from("e.account_id = $1 AND e.region_id = $2");
         let mut out: Vec<&'a str> = Vec::new();
-        for (c, v) in set {
+        let mut sql = match self.connection_status {
+            Some(st) => {
+                out.push(st);
+                String::from(
+                    "k.endpoint_owner_id = $1 AND k.endpoint_region_id = $2 AND k.status = $3",
+                )
+            }
+            None => String::from("e.account_id = $1 AND e.region_id = $2"),
+        };
+        for (c, v) in self.set() {
             out.push(v);
             sql.push_str(&format!(" AND e.{c} = ${}", out.len() + 2));
-        }
-        if let Some(st) = self.connection_status {
-            out.push(st);
-            sql.push_str(&format!(
-                " AND COALESCE(k.status, 'ServiceDeleted') = ${}",
-                out.len() + 2
-            ));
         }
         for (k, v) in self.tags {
             out.push(k);
@@ -235,13 +240,27 @@ impl<'a> EndpointColumns<'a> {
         (sql, out)
     }
 
-    /// `endpoints e`, joined to its connection `k` when the connection status is filtered.
+    /// `endpoints e`, reached from its connection `k` when the connection status is filtered.
     fn from(&self) -> &'static str {
         if self.connection_status.is_some() {
-            "endpoints e LEFT JOIN connections k ON k.endpoint_id = e.id"
+            "connections k JOIN endpoints e ON e.id = k.endpoint_id"
         } else {
             "endpoints e"
         }
+    }
+
+    /// The id column pages are ordered by (the one the chosen index holds).
+    fn id_column(&self) -> &'static str {
+        if self.connection_status.is_some() {
+            "k.endpoint_id"
+        } else {
+            "e.id"
+        }
+    }
+
+    /// Only the connection status is filtered: a count needs no endpoint row.
+    fn connection_only(&self) -> bool {
+        self.connection_status.is_some() && self.set().is_empty() && self.tags.is_empty()
     }
 }
 
@@ -253,7 +272,12 @@ pub async fn count_owned(
     f: &EndpointColumns<'_>,
 ) -> sqlx::Result<i64> {
     let (cond, values) = f.condition();
-    let sql = format!("SELECT COUNT(*) FROM {} WHERE {cond}", f.from());
+    let from = if f.connection_only() {
+        "connections k"
+    } else {
+        f.from()
+    };
+    let sql = format!("SELECT COUNT(*) FROM {from} WHERE {cond}");
     let mut q = sqlx::query_scalar::<Db, i64>(&sql)
         .bind(account)
         .bind(region);
@@ -275,9 +299,10 @@ pub async fn owned_filtered_page(
     let (cond, values) = f.condition();
     let n = values.len() + 3;
     let sql = format!(
-        "SELECT e.* FROM {} WHERE {cond} AND e.id > ${n} ORDER BY e.id LIMIT ${}",
+        "SELECT e.* FROM {} WHERE {cond} AND {id} > ${n} ORDER BY {id} LIMIT ${}",
         f.from(),
-        n + 1
+        n + 1,
+        id = f.id_column()
     );
     let mut q = sqlx::query_as::<Db, EndpointRow>(&sql)
         .bind(account)
@@ -431,7 +456,7 @@ pub async fn insert_zone(c: &mut SqliteConnection, z: &ZoneRow) -> sqlx::Result<
     .bind(&z.ip)
     .bind(&z.ipv6)
     .bind(&z.domain)
-    .bind(&z.status)
+    .bind(z.status)
     .bind(z.due_at)
     .bind(z.healthy)
     .bind(&z.resource_id)
@@ -445,7 +470,7 @@ pub async fn set_zone_status(
     c: &mut SqliteConnection,
     endpoint: &str,
     zone: &str,
-    status: &str,
+    status: ZoneStatus,
     due: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query::<Db>("UPDATE endpoint_zones SET status = $3, due_at = $4 WHERE endpoint_id = $1 AND zone_id = $2")
@@ -480,7 +505,7 @@ pub async fn set_sg(
     c: &mut SqliteConnection,
     endpoint: &str,
     sg: &str,
-    status: &str,
+    status: SecurityGroupStatus,
     due: Option<i64>,
 ) -> sqlx::Result<()> {
     sqlx::query::<Db>(
@@ -518,19 +543,21 @@ pub async fn connection(
 pub async fn insert_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO connections (endpoint_id, service_id, endpoint_owner_id, service_owner_id, status, due_at, bandwidth,
-            traffic_control_mode, zone_max_override, locked_from, decided_by, reason, created_at, modified_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+            traffic_control_mode, zone_max_override, locked_from, decided_by, reason, created_at, modified_at,
+            endpoint_region_id)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,
+            COALESCE((SELECT region_id FROM endpoints WHERE id = $1), ''))",
     )
     .bind(&k.endpoint_id)
     .bind(&k.service_id)
     .bind(&k.endpoint_owner_id)
     .bind(&k.service_owner_id)
-    .bind(&k.status)
+    .bind(k.status)
     .bind(k.due_at)
     .bind(k.bandwidth)
-    .bind(&k.traffic_control_mode)
+    .bind(k.traffic_control_mode)
     .bind(k.zone_max_override)
-    .bind(&k.locked_from)
+    .bind(k.locked_from)
     .bind(&k.decided_by)
     .bind(&k.reason)
     .bind(k.created_at)
@@ -547,12 +574,12 @@ pub async fn update_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> s
             locked_from=$7, decided_by=$8, reason=$9, modified_at=$10 WHERE endpoint_id=$1",
     )
     .bind(&k.endpoint_id)
-    .bind(&k.status)
+    .bind(k.status)
     .bind(k.due_at)
     .bind(k.bandwidth)
-    .bind(&k.traffic_control_mode)
+    .bind(k.traffic_control_mode)
     .bind(k.zone_max_override)
-    .bind(&k.locked_from)
+    .bind(k.locked_from)
     .bind(&k.decided_by)
     .bind(&k.reason)
     .bind(k.modified_at)
@@ -574,9 +601,10 @@ pub async fn connections_of_account(
     .await
 }
 
-/// A connection waits for its provider's decision while it is Disconnected, nobody decided on it
-/// yet, and no overdue payment cut it.
-const WAITING: &str = "status = 'Disconnected' AND decided_by IS NULL AND locked_from IS NULL";
+/// A connection waits for its provider's decision while it is Disconnected (bound as `$2`), nobody
+/// decided on it yet, and no overdue payment cut it: the SQL form of
+/// [`ConnectionStatus::awaiting_decision`].
+const WAITING: &str = "status = $2 AND decided_by IS NULL AND locked_from IS NULL";
 
 /// How many connections wait for `provider`'s decision (across its services).
 pub async fn pending_for_provider(c: &mut SqliteConnection, provider: &str) -> sqlx::Result<i64> {
@@ -584,6 +612,7 @@ pub async fn pending_for_provider(c: &mut SqliteConnection, provider: &str) -> s
         "SELECT COUNT(*) FROM connections WHERE service_owner_id = $1 AND {WAITING}"
     ))
     .bind(provider)
+    .bind(ConnectionStatus::Disconnected)
     .fetch_one(c)
     .await
 }
@@ -594,6 +623,7 @@ pub async fn pending_for_service(c: &mut SqliteConnection, service: &str) -> sql
         "SELECT COUNT(*) FROM connections WHERE service_id = $1 AND {WAITING}"
     ))
     .bind(service)
+    .bind(ConnectionStatus::Disconnected)
     .fetch_one(c)
     .await
 }
@@ -603,4 +633,169 @@ pub async fn faulty_zones(c: &mut SqliteConnection) -> sqlx::Result<Vec<String>>
     sqlx::query_scalar::<Db, String>("SELECT zone_id FROM zone_faults ORDER BY zone_id")
         .fetch_all(c)
         .await
+}
+
+/// Sets the business status of every endpoint an account owns (overdue payment, or cleared).
+pub async fn set_business_status_of_account(
+    c: &mut SqliteConnection,
+    account: &str,
+    status: BusinessStatus,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>("UPDATE endpoints SET business_status = $2 WHERE account_id = $1")
+        .bind(account)
+        .bind(status)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// A service is gone: its connections (except those being deleted with their endpoint) become
+/// ServiceDeleted, and their zones not being removed Disconnected.
+pub async fn orphan_connections_of_service(
+    c: &mut SqliteConnection,
+    service: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE connections SET status = $3, due_at = NULL, modified_at = $2 WHERE service_id = $1 AND status <> $4",
+    )
+    .bind(service)
+    .bind(now)
+    .bind(ConnectionStatus::ServiceDeleted)
+    .bind(ConnectionStatus::Deleting)
+    .execute(&mut *c)
+    .await?;
+    // Zones being removed keep going: their ENIs and addresses are released when due.
+    sqlx::query::<Db>(
+        "UPDATE endpoint_zones SET status = $2, due_at = NULL WHERE status <> $3
+           AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $1)",
+    )
+    .bind(service)
+    .bind(ZoneStatus::Disconnected)
+    .bind(ZoneStatus::Deleting)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Whether a zone connected (or connecting) to `service` is served by `resource`.
+pub async fn resource_carries_traffic(
+    c: &mut SqliteConnection,
+    service: &str,
+    resource: &str,
+) -> sqlx::Result<bool> {
+    let n = sqlx::query_scalar::<Db, i64>(
+        "SELECT COUNT(*) FROM endpoint_zones z JOIN connections c ON c.endpoint_id = z.endpoint_id
+         WHERE c.service_id = $1 AND z.resource_id = $2 AND z.status IN ($3, $4)",
+    )
+    .bind(service)
+    .bind(resource)
+    .bind(ZoneStatus::Connected)
+    .bind(ZoneStatus::Connecting)
+    .fetch_one(c)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Takes a zone down (fault injection) or brings it back.
+pub async fn set_zone_fault(
+    c: &mut SqliteConnection,
+    zone: &str,
+    down: bool,
+    now: i64,
+) -> sqlx::Result<()> {
+    if down {
+        sqlx::query::<Db>(
+            "INSERT INTO zone_faults (zone_id, created_at) VALUES ($1, $2) ON CONFLICT (zone_id) DO NOTHING",
+        )
+        .bind(zone)
+        .bind(now)
+        .execute(c)
+        .await?;
+    } else {
+        sqlx::query::<Db>("DELETE FROM zone_faults WHERE zone_id = $1")
+            .bind(zone)
+            .execute(c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Endpoints that enabled the custom service domain `name`: (endpoint, its VPC).
+pub async fn with_custom_domain(
+    c: &mut SqliteConnection,
+    name: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as::<Db, (String, String)>(
+        "SELECT e.id, e.vpc_id FROM endpoints e JOIN endpoint_services s ON s.id = e.service_id
+         WHERE e.private_dns_enabled = $2 AND s.custom_domain = $1",
+    )
+    .bind(name)
+    .bind(true)
+    .fetch_all(c)
+    .await
+}
+
+/// Accounts with an endpoint connected to `service`, sorted.
+pub async fn owners_on_service(
+    c: &mut SqliteConnection,
+    service: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar::<Db, String>(
+        "SELECT DISTINCT endpoint_owner_id FROM connections WHERE service_id = $1 ORDER BY endpoint_owner_id",
+    )
+    .bind(service)
+    .fetch_all(c)
+    .await
+}
+
+/// A resource left `service`: the zones of its endpoints it served have none now.
+pub async fn unassign_resource(
+    c: &mut SqliteConnection,
+    service: &str,
+    resource: &str,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE endpoint_zones SET resource_id = NULL WHERE resource_id = $1
+           AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $2)",
+    )
+    .bind(resource)
+    .bind(service)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// How many zones of endpoints on `service` are served by `resource`.
+pub async fn zones_served_by(
+    c: &mut SqliteConnection,
+    service: &str,
+    resource: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar::<Db, i64>(
+        "SELECT COUNT(*) FROM endpoint_zones z JOIN connections c ON c.endpoint_id = z.endpoint_id
+         WHERE c.service_id = $1 AND z.resource_id = $2",
+    )
+    .bind(service)
+    .bind(resource)
+    .fetch_one(c)
+    .await
+}
+
+/// Sets the service resource that serves one zone of an endpoint.
+pub async fn set_zone_resource(
+    c: &mut SqliteConnection,
+    endpoint: &str,
+    zone: &str,
+    resource: &str,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE endpoint_zones SET resource_id = $3 WHERE endpoint_id = $1 AND zone_id = $2",
+    )
+    .bind(endpoint)
+    .bind(zone)
+    .bind(resource)
+    .execute(c)
+    .await?;
+    Ok(())
 }

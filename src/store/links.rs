@@ -46,3 +46,28 @@ pub async fn set(c: &mut SqliteConnection, l: &Link<'_>, linked: bool) -> sqlx::
         .await?;
     Ok(())
 }
+
+/// The VPC-to-VPC DNS link: `vpc` resolves the custom service domains of endpoints in `target`.
+pub fn dns_link<'a>(vpc: &'a str, target: &'a str) -> Link<'a> {
+    Link {
+        table: "vpc_dns_links",
+        left: ("vpc_id", vpc),
+        right: ("target_vpc_id", target),
+    }
+}
+
+/// The VPCs linked to `target` (a VPC `account` owns), as (vpc, target) pairs sorted by VPC.
+pub async fn dns_links_to(
+    c: &mut SqliteConnection,
+    target: &str,
+    account: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as::<Db, (String, String)>(
+        "SELECT l.vpc_id, l.target_vpc_id FROM vpc_dns_links l JOIN vpcs v ON v.id = l.target_vpc_id
+         WHERE l.target_vpc_id = $1 AND v.account_id = $2 ORDER BY l.vpc_id",
+    )
+    .bind(target)
+    .bind(account)
+    .fetch_all(c)
+    .await
+}

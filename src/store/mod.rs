@@ -4,8 +4,13 @@
 //! same statements can later run on PostgreSQL. Each aggregate has its own module.
 
 pub mod accounts;
+pub mod audit;
+pub mod bandwidth_requests;
 pub mod dataplane;
+pub mod due;
 pub mod endpoints;
+pub mod gateways;
+pub mod idempotency;
 pub mod inventory;
 pub mod links;
 pub mod nonces;
@@ -20,6 +25,46 @@ use std::time::Duration;
 pub type Db = sqlx::Sqlite;
 /// A connection pool for [`Db`].
 pub type DbPool = sqlx::Pool<Db>;
+/// One connection of [`Db`]: what every store function takes (a pooled connection or an open
+/// transaction, through `&mut *`).
+pub type Conn = <Db as sqlx::Database>::Connection;
+/// An open write transaction.
+pub type Tx = sqlx::Transaction<'static, Db>;
+/// A database failure.
+pub type Error = sqlx::Error;
+
+/// A database failure reaches callers as `InternalError`; the details go to the log.
+impl From<Error> for crate::domain::ApiError {
+    fn from(e: Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        crate::domain::ApiError::internal()
+    }
+}
+
+/// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so it
+/// never has to upgrade from a reader and fail with `SQLITE_BUSY`.
+pub async fn begin_write(writer: &DbPool) -> sqlx::Result<Tx> {
+    writer.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// Makes deleted and overwritten data be zeroed in the file (this connection only).
+pub async fn secure_delete(c: &mut Conn, on: bool) -> sqlx::Result<()> {
+    let sql = if on {
+        "PRAGMA secure_delete = ON"
+    } else {
+        "PRAGMA secure_delete = OFF"
+    };
+    sqlx::query(sql).execute(c).await?;
+    Ok(())
+}
+
+/// Copies the WAL into the database file and empties it (no old frame stays behind).
+pub async fn checkpoint(c: &mut Conn) -> sqlx::Result<()> {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(c)
+        .await?;
+    Ok(())
+}
 
 /// Opens (creating if needed) the database at `url` (`sqlite://linkyard.db`, `sqlite::memory:`).
 pub async fn connect(url: &str) -> Result<DbPool, String> {

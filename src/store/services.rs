@@ -1,6 +1,7 @@
 //! Endpoint services, their resources, supported regions and whitelist.
 
 use super::Db;
+use crate::domain::state::{BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus};
 use sqlx::{FromRow, SqliteConnection};
 
 #[derive(Debug, Clone, FromRow)]
@@ -11,13 +12,13 @@ pub struct ServiceRow {
     pub name: String,
     pub domain: String,
     pub description: String,
-    pub status: String,
+    pub status: ResourceStatus,
     pub due_at: Option<i64>,
-    pub business_status: String,
+    pub business_status: BusinessStatus,
     pub resource_type: String,
     pub auto_accept: bool,
     pub zone_affinity: bool,
-    pub address_ip_version: String,
+    pub address_ip_version: IpVersion,
     pub connect_bandwidth: i64,
     pub payer: String,
     pub resource_group_id: String,
@@ -61,13 +62,13 @@ pub async fn insert(c: &mut SqliteConnection, s: &ServiceRow) -> sqlx::Result<()
     .bind(&s.name)
     .bind(&s.domain)
     .bind(&s.description)
-    .bind(&s.status)
+    .bind(s.status)
     .bind(s.due_at)
-    .bind(&s.business_status)
+    .bind(s.business_status)
     .bind(&s.resource_type)
     .bind(s.auto_accept)
     .bind(s.zone_affinity)
-    .bind(&s.address_ip_version)
+    .bind(s.address_ip_version)
     .bind(s.connect_bandwidth)
     .bind(&s.payer)
     .bind(&s.resource_group_id)
@@ -90,12 +91,12 @@ pub async fn update(c: &mut SqliteConnection, s: &ServiceRow) -> sqlx::Result<()
     )
     .bind(&s.id)
     .bind(&s.description)
-    .bind(&s.status)
+    .bind(s.status)
     .bind(s.due_at)
-    .bind(&s.business_status)
+    .bind(s.business_status)
     .bind(s.auto_accept)
     .bind(s.zone_affinity)
-    .bind(&s.address_ip_version)
+    .bind(s.address_ip_version)
     .bind(s.connect_bandwidth)
     .bind(&s.payer)
     .bind(&s.resource_group_id)
@@ -317,11 +318,46 @@ pub async fn delete_user(c: &mut SqliteConnection, service: &str, user: &str) ->
 pub async fn connection_counts(
     c: &mut SqliteConnection,
     service: &str,
-) -> sqlx::Result<Vec<(String, i64)>> {
-    sqlx::query_as::<Db, (String, i64)>(
+) -> sqlx::Result<Vec<(ConnectionStatus, i64)>> {
+    sqlx::query_as::<Db, (ConnectionStatus, i64)>(
         "SELECT status, COUNT(*) FROM connections WHERE service_id = $1 GROUP BY status",
     )
     .bind(service)
     .fetch_all(c)
     .await
+}
+
+/// Sets the business status of every service an account owns (overdue payment, or cleared).
+pub async fn set_business_status_of_account(
+    c: &mut SqliteConnection,
+    account: &str,
+    status: BusinessStatus,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>("UPDATE endpoint_services SET business_status = $2 WHERE account_id = $1")
+        .bind(account)
+        .bind(status)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Marks one resource of a service (in one zone) as automatically allocated, or not.
+pub async fn set_auto_allocated(
+    c: &mut SqliteConnection,
+    service: &str,
+    resource: &str,
+    zone: &str,
+    enabled: bool,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE service_resources SET auto_allocated = $4
+         WHERE service_id = $1 AND resource_id = $2 AND zone_id = $3",
+    )
+    .bind(service)
+    .bind(resource)
+    .bind(zone)
+    .bind(enabled)
+    .execute(c)
+    .await?;
+    Ok(())
 }

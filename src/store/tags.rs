@@ -69,3 +69,89 @@ pub async fn remove(
     };
     Ok(r.rows_affected())
 }
+
+/// The kinds of resource that carry tags and a resource group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tagged {
+    Endpoint,
+    Service,
+}
+
+impl Tagged {
+    fn table(self) -> &'static str {
+        match self {
+            Tagged::Endpoint => "endpoints",
+            Tagged::Service => "endpoint_services",
+        }
+    }
+}
+
+/// Where a page of tags starts: after this (resource, key).
+#[derive(Debug, Clone, Default)]
+pub struct TagCursor {
+    pub resource_id: String,
+    pub key: String,
+}
+
+/// The tags of `kind` resources that `account` owns (in `region`, if given; among `ids`, if not
+/// empty), after `cursor`, ordered by resource and key: (resource, key, value).
+pub async fn of_owner(
+    c: &mut SqliteConnection,
+    kind: Tagged,
+    account: &str,
+    region: Option<&str>,
+    ids: &[&str],
+    cursor: &TagCursor,
+) -> sqlx::Result<Vec<(String, String, String)>> {
+    let sql = format!(
+        "SELECT t.resource_id, t.tag_key, t.tag_value FROM tags t JOIN {table} r ON r.id = t.resource_id
+         WHERE r.account_id = $1 AND ($2 IS NULL OR r.region_id = $2)
+           AND ($3 = '[]' OR t.resource_id IN (SELECT value FROM json_each($3)))
+           AND (t.resource_id, t.tag_key) > ($4, $5)
+         ORDER BY t.resource_id, t.tag_key",
+        table = kind.table()
+    );
+    sqlx::query_as::<Db, (String, String, String)>(&sql)
+        .bind(account)
+        .bind(region)
+        .bind(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()))
+        .bind(&cursor.resource_id)
+        .bind(&cursor.key)
+        .fetch_all(c)
+        .await
+}
+
+/// The resource group of one resource.
+pub async fn resource_group(
+    c: &mut SqliteConnection,
+    kind: Tagged,
+    id: &str,
+) -> sqlx::Result<String> {
+    sqlx::query_scalar::<Db, String>(&format!(
+        "SELECT resource_group_id FROM {} WHERE id = $1",
+        kind.table()
+    ))
+    .bind(id)
+    .fetch_one(c)
+    .await
+}
+
+/// Moves one resource to another resource group.
+pub async fn set_resource_group(
+    c: &mut SqliteConnection,
+    kind: Tagged,
+    id: &str,
+    group: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query::<Db>(&format!(
+        "UPDATE {} SET resource_group_id = $2, updated_at = $3 WHERE id = $1",
+        kind.table()
+    ))
+    .bind(id)
+    .bind(group)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}

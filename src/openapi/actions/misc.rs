@@ -89,7 +89,7 @@ pub async fn by_end_user(ops: &Ops, ctx: &Ctx, p: &Params) -> Result<Body, ApiEr
                 "AutoAcceptEnabled": v.auto_accept,
                 "Payer": v.payer,
                 "ZoneAffinityEnabled": v.zone_affinity,
-                "ServiceSupportIPv6": v.address_ip_version == "DualStack",
+                "ServiceSupportIPv6": v.address_ip_version.is_dual(),
                 "AddressIpVersion": v.address_ip_version,
                 "Zones": v.zones,
                 "ResourceGroupId": v.resource_group_id,

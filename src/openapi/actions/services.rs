@@ -4,6 +4,7 @@ use super::{done, tags};
 use crate::domain::ApiError;
 use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MAX, CONNECT_BANDWIDTH_MIN};
 use crate::domain::model::ServiceView;
+use crate::domain::state::IpVersion;
 use crate::openapi::params::Params;
 use crate::openapi::wire::{self, Body, object};
 use crate::ops::services::{NewResource, NewService, ServiceFilter, ServiceUpdate};
@@ -14,7 +15,7 @@ use serde_json::{Value, json};
 fn ip_version(p: &Params) -> Result<Option<String>, ApiError> {
     Ok(p.string("AddressIpVersion")
         .or(match p.bool("ServiceSupportIPv6")? {
-            Some(true) => Some("DualStack".to_owned()),
+            Some(true) => Some(IpVersion::DualStack.to_string()),
             _ => None,
         }))
 }
@@ -61,7 +62,7 @@ pub async fn create(ops: &Ops, ctx: &Ctx, p: &Params) -> Result<Body, ApiError> 
         "CreateTime": v.created_at,
         "AutoAcceptEnabled": v.auto_accept,
         "ZoneAffinityEnabled": v.zone_affinity,
-        "ServiceSupportIPv6": v.address_ip_version == "DualStack",
+        "ServiceSupportIPv6": v.address_ip_version.is_dual(),
         "AddressIpVersion": v.address_ip_version,
         "ResourceGroupId": v.resource_group_id,
         "SupportedRegionSet": supported_regions(&v),
@@ -99,7 +100,7 @@ pub(crate) fn service_fields(v: &ServiceView) -> Body {
         "ServiceResourceType": v.resource_type,
         "AutoAcceptEnabled": v.auto_accept,
         "ZoneAffinityEnabled": v.zone_affinity,
-        "ServiceSupportIPv6": v.address_ip_version == "DualStack",
+        "ServiceSupportIPv6": v.address_ip_version.is_dual(),
         "AddressIpVersion": v.address_ip_version,
         "MinBandwidth": CONNECT_BANDWIDTH_MIN,
         "MaxBandwidth": CONNECT_BANDWIDTH_MAX,

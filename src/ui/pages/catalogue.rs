@@ -5,6 +5,7 @@
 use crate::api::catalogue::available_services;
 use crate::domain::catalogue::{CatalogueEntry, CataloguePage};
 use crate::domain::region::region;
+use crate::domain::state::ResourceStatus;
 use crate::ui::app::{SessionCtx, use_region};
 use crate::ui::live::use_live_for;
 use crate::ui::style::*;
@@ -151,7 +152,7 @@ fn CatalogueRow(service: CatalogueEntry) -> impl IntoView {
         <tr class=TR data-service=s.id.clone()>
             <td class="py-2 pr-4">
                 <span class="font-medium">{if s.description.is_empty() { s.id.clone() } else { s.description.clone() }}</span>
-                {(s.status != "Active").then(|| view! { <span class="ml-2"><StatusBadge status=s.status.clone()/></span> })}
+                {(s.status != ResourceStatus::Active).then(|| view! { <span class="ml-2"><StatusBadge status=s.status/></span> })}
                 <br/><span class="font-mono text-xs break-all">{s.name.clone()}</span>
                 <br/><span class="font-mono text-xs text-slate-500">{s.id.clone()}</span>
             </td>

@@ -93,7 +93,7 @@ pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> imp
                         return view! { <EmptyState name="connections" title="No endpoint connections yet" hint="Accounts on the whitelist connect by creating an endpoint with this service's name (Overview)." action="Manage the whitelist" href="?tab=whitelist"/> }.into_any();
                     }
                     let waiting: Vec<String> = d.connections.iter()
-                        .filter(|k| k.status == "Disconnected")
+                        .filter(|k| k.decidable)
                         .map(|k| k.endpoint_id.clone())
                         .collect();
                     let now = d.now.clone();
@@ -232,13 +232,12 @@ fn ConnectionRow(
 ) -> impl IntoView {
     let k = connection;
     let ep = k.endpoint_id.clone();
-    // Accept is offered for any Disconnected connection (also a rejected one, to change one's mind).
-    let waiting = k.status == "Disconnected";
-    let connected = k.status == "Connected";
+    let waiting = k.decidable;
+    let connected = k.adjustable;
     let zones = k
         .zones
         .iter()
-        .map(|z| format!("{} ({})", z.zone_id, console_status(&z.status).0))
+        .map(|z| format!("{} ({})", z.zone_id, console_status(z.status.as_str()).0))
         .collect::<Vec<_>>()
         .join(", ");
     let failure = {
@@ -278,7 +277,7 @@ fn ConnectionRow(
             <td class="py-2 pr-4 font-mono text-xs">{ep.clone()}<br/>{k.endpoint_name.clone()}</td>
             <td class="py-2 pr-4 text-xs">{zones}</td>
             <td class="py-2 pr-4 text-xs" title=k.created_at.clone()>{age(&k.created_at, &now)}</td>
-            <td class="py-2 pr-4"><ConnectionBadge status=k.status.clone() awaiting_decision=k.awaiting_decision/>
+            <td class="py-2 pr-4"><ConnectionBadge status=k.status awaiting_decision=k.awaiting_decision/>
                 {k.reason.clone().map(|r| view! { <p class=HINT>{r}</p> })}
                 {move || failure().map(|e| view! { <div class="mt-1 text-xs" data-row-error=""><ErrorBanner error=e/></div> })}
             </td>
@@ -340,7 +339,7 @@ fn BandwidthEditor(
         <p class=HINT>{format!("Allowed {}–{} Mbit/s", k.min_bandwidth, k.max_bandwidth)}</p>
         {(!zone_max.is_empty()).then(|| view! { <p class=HINT>{format!("Per-zone maximum: {zone_max}")}</p> })}
         <p class=HINT data-enforcement=if k.elastic { "elastic" } else { "enforced" }>{enforcement}</p>
-        {(k.status == "Connected").then(|| view! {
+        {k.adjustable.then(|| view! {
             <div class="mt-1"><ActionButton label="Set limit" quiet=true pending=pending on_click=set_limit/></div>
         })}
     }

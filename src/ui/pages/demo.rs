@@ -3,6 +3,7 @@
 
 use crate::api::bandwidth::{DecideBandwidthRequest, pending_bandwidth_requests};
 use crate::api::demo::*;
+use crate::domain::state::BusinessStatus;
 use crate::ui::app::use_region;
 use crate::ui::live::{use_live_any, use_live_for};
 use crate::ui::style::*;
@@ -155,14 +156,14 @@ pub fn DemoPage() -> impl IntoView {
                         <p class="mt-4 text-slate-500">"An overdue payment locks the account's services and endpoints and drops their connections; paying reconnects them."</p>
                         <table class="mt-2 text-sm"><tbody>
                             {d.accounts.into_iter().map(|(id, name, status)| {
-                                let locked = status != "Normal";
+                                let locked = status != BusinessStatus::Normal;
                                 let a = id.clone();
                                 let busy = id.clone();
                                 let pending = Signal::derive(move || overdue.pending().get() && overdue.input().with(|i| i.as_ref().is_some_and(|i| i.account_id == busy)));
                                 view! {
                                     <tr data-account=id.clone()>
                                         <td class="py-1 pr-4">{format!("{name} ({id})")}</td>
-                                        <td class="pr-4"><StatusBadge status=status.clone()/></td>
+                                        <td class="pr-4"><StatusBadge status=status/></td>
                                         <td><ActionButton quiet=true label=if locked { "Pay the bill" } else { "Make payment overdue" } pending=pending
                                             on_click=move |_| { overdue.dispatch(OverduePayment { account_id: a.clone(), overdue: !locked }); }/></td>
                                     </tr>

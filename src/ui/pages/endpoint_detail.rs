@@ -56,7 +56,7 @@ pub fn EndpointDetailPage() -> impl IntoView {
                     Ok(d) => view! {
                         <h1 class="mt-2 text-xl font-semibold flex items-center gap-3">
                             {if d.endpoint.name.is_empty() { d.endpoint.id.clone() } else { d.endpoint.name.clone() }}
-                            <StatusBadge status=d.endpoint.status.clone()/>
+                            <StatusBadge status=d.endpoint.status/>
                         </h1>
                     }.into_any(),
                 }
@@ -143,7 +143,7 @@ fn EndpointOverview(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl
 fn ConnectionSummary(endpoint: EndpointView) -> impl IntoView {
     let e = endpoint;
     view! {
-        <p id="endpoint-connection"><span class="text-slate-500">"Connection: "</span><ConnectionBadge status=e.connection_status.clone() awaiting_decision=e.awaiting_decision/>
+        <p id="endpoint-connection"><span class="text-slate-500">"Connection: "</span><ConnectionBadge status=e.connection_status awaiting_decision=e.awaiting_decision/>
             {e.awaiting_decision.then(|| view! { <span class="ml-2 text-slate-500">"Waiting for the service provider to accept."</span> })}
             {e.reject_reason.clone().map(|r| view! { <span class="ml-2 text-red-700 dark:text-red-300" id="reject-reason">{format!("Provider's reason: {r}")}</span> })}</p>
     }
@@ -169,7 +169,7 @@ fn ZonesAndEnis(detail: EndpointDetail) -> impl IntoView {
                             <td class="pr-4 font-mono text-xs">{z.vswitch_id.clone()}</td>
                             <td class="pr-4 font-mono text-xs">{z.eni_id.clone()}<br/>{z.ip.clone()}{z.ipv6.clone().map(|v6| view! { <br/>{v6} })}</td>
                             <td class="pr-4 font-mono text-xs" data-local-ip="">{z.local_ip.clone().unwrap_or_else(|| "—".into())}</td>
-                            <td class="pr-4"><StatusBadge status=z.status.clone()/></td>
+                            <td class="pr-4"><StatusBadge status=z.status/></td>
                             <td class="pr-4">{if z.healthy { "Healthy" } else { "Unhealthy (DNS record removed)" }}</td>
                             <td class="pr-4 font-mono text-xs">{z.resource_id.clone().unwrap_or_else(|| "—".into())}</td>
                         </tr>

@@ -65,8 +65,8 @@ fn endpoint_sort_key(e: &EndpointView, column: &str) -> String {
     match column {
         "type" => e.endpoint_type.clone(),
         "service" => e.service_name.clone(),
-        "status" => e.status.clone(),
-        "connection" => e.connection_status.clone(),
+        "status" => e.status.to_string(),
+        "connection" => e.connection_status.to_string(),
         "vpc" => e.vpc_id.clone(),
         _ => endpoint_label(e).to_lowercase(),
     }
@@ -110,8 +110,8 @@ fn EndpointRow(endpoint: EndpointView) -> impl IntoView {
                 <br/><span class="font-mono text-xs text-slate-500">{e.id.clone()}</span></td>
             <td class="pr-4">{e.endpoint_type.clone()}</td>
             <td class="pr-4 font-mono text-xs">{e.service_name.clone()}</td>
-            <td class="pr-4"><StatusBadge status=e.status.clone()/></td>
-            <td class="pr-4" data-connection=e.id.clone()><ConnectionBadge status=e.connection_status.clone() awaiting_decision=e.awaiting_decision/></td>
+            <td class="pr-4"><StatusBadge status=e.status/></td>
+            <td class="pr-4" data-connection=e.id.clone()><ConnectionBadge status=e.connection_status awaiting_decision=e.awaiting_decision/></td>
             <td class="pr-4 font-mono text-xs">{e.vpc_id.clone()}</td>
         </tr>
     }

@@ -68,7 +68,7 @@ fn GatewayRow(gateway: GatewayEndpointView) -> impl IntoView {
             <td class="pr-4 font-mono text-xs">{g.service_name.clone()}</td>
             <td class="pr-4 font-mono text-xs">{g.vpc_id.clone()}</td>
             <td class="pr-4 font-mono text-xs">{g.route_tables.join(", ")}</td>
-            <td class="pr-4"><StatusBadge status=g.status.clone()/></td>
+            <td class="pr-4"><StatusBadge status=g.status/></td>
             <td class="pr-4 font-mono text-xs">{g.created_at.clone()}</td>
         </tr>
     }
@@ -178,7 +178,7 @@ pub fn GatewayEndpointDetailPage() -> impl IntoView {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
                     Ok(g) => view! {
                         <h1 class="mt-2 text-xl font-semibold flex items-center gap-3">
-                            {if g.name.is_empty() { g.id.clone() } else { g.name.clone() }}<StatusBadge status=g.status.clone()/>
+                            {if g.name.is_empty() { g.id.clone() } else { g.name.clone() }}<StatusBadge status=g.status/>
                         </h1>
                         <section class="mt-4 space-y-1 text-sm" id="gateway-overview">
                             <p><span class="text-slate-500">"Gateway endpoint id: "</span><span class="font-mono">{g.id.clone()}</span><CopyButton text=g.id.clone()/></p>

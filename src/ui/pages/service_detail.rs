@@ -5,6 +5,7 @@ use crate::api::services::*;
 use crate::domain::ApiError;
 use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MAX, CONNECT_BANDWIDTH_MIN};
 use crate::domain::model::{ServiceView, WhitelistView};
+use crate::domain::state::BusinessStatus;
 use crate::ui::live::use_live_for;
 use crate::ui::pages::connection_queue::ConnectionQueue;
 use crate::ui::resource_events::ResourceEvents;
@@ -63,8 +64,8 @@ pub fn ServiceDetailPage() -> impl IntoView {
 fn ServiceHeading(service: ServiceView) -> impl IntoView {
     let s = service;
     view! {
-        <h1 class="mt-2 text-xl font-semibold flex items-center gap-3">{s.description.clone()}<StatusBadge status=s.status.clone()/>
-            {(s.business_status != "Normal").then(|| view! { <StatusBadge status=s.business_status.clone()/> })}</h1>
+        <h1 class="mt-2 text-xl font-semibold flex items-center gap-3">{s.description.clone()}<StatusBadge status=s.status/>
+            {(s.business_status != BusinessStatus::Normal).then(|| view! { <StatusBadge status=s.business_status/> })}</h1>
     }
 }
 
@@ -123,7 +124,7 @@ fn ServiceOverview(detail: ServiceDetail, service_id: Signal<String>) -> impl In
                         <p><span class="text-slate-500">"Service domain: "</span><span class="font-mono">{s.domain.clone()}</span><CopyButton text=s.domain.clone()/></p>
                         <p><span class="text-slate-500">"Type: "</span>{format!("{} ({})", s.service_type, s.resource_type.to_uppercase())}
                            <span class="ml-4 text-slate-500">"Zones: "</span>{s.zones.join(", ")}
-                           <span class="ml-4 text-slate-500">"IP version: "</span>{s.address_ip_version.clone()}</p>
+                           <span class="ml-4 text-slate-500">"IP version: "</span>{s.address_ip_version.as_str()}</p>
                         <p><span class="text-slate-500">"Resource group: "</span><span class="font-mono" id="resource-group">{s.resource_group_id.clone()}</span></p>
                     </section>
                     <section class=format!("mt-6 {CARD} text-sm") id="service-settings">

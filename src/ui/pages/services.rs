@@ -49,7 +49,7 @@ fn service_sort_key(s: &ServiceView, column: &str) -> String {
     match column {
         "name" => s.description.to_lowercase(),
         "type" => s.resource_type.clone(),
-        "status" => s.status.clone(),
+        "status" => s.status.to_string(),
         "auto" => s.auto_accept.to_string(),
         "connections" => format!("{:010}", s.connection_count),
         _ => s.created_at.clone(),
@@ -95,7 +95,7 @@ fn ServiceRow(service: ServiceView) -> impl IntoView {
             <td class="py-2 pr-4"><A href=format!("/services/{}", s.id) attr:class=LINK>{s.description.clone()}</A>
                 <br/><span class="font-mono text-xs text-slate-500">{s.id.clone()}</span></td>
             <td class="pr-4">{s.resource_type.to_uppercase()}</td>
-            <td class="pr-4"><StatusBadge status=s.status.clone()/></td>
+            <td class="pr-4"><StatusBadge status=s.status/></td>
             <td class="pr-4">{if s.auto_accept { "Yes" } else { "No" }}</td>
             <td class="pr-4">{s.zones.join(", ")}</td>
             <td class="pr-4">{s.connection_count}

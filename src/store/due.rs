@@ -1,0 +1,101 @@
+//! What the reconciler reads: the items whose transition is due, and when the next one is.
+
+use super::Db;
+use crate::domain::state::{ConnectionStatus, ResourceStatus, SecurityGroupStatus, ZoneStatus};
+use sqlx::SqliteConnection;
+
+/// Services due at `now`, oldest first, with the status they were due in.
+pub async fn services(
+    c: &mut SqliteConnection,
+    now: i64,
+) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
+    sqlx::query_as::<Db, (String, ResourceStatus)>(
+        "SELECT id, status FROM endpoint_services WHERE due_at <= $1 ORDER BY due_at",
+    )
+    .bind(now)
+    .fetch_all(c)
+    .await
+}
+
+/// Connections due at `now` (keyed by endpoint id).
+pub async fn connections(
+    c: &mut SqliteConnection,
+    now: i64,
+) -> sqlx::Result<Vec<(String, ConnectionStatus)>> {
+    sqlx::query_as::<Db, (String, ConnectionStatus)>(
+        "SELECT endpoint_id, status FROM connections WHERE due_at <= $1 ORDER BY due_at",
+    )
+    .bind(now)
+    .fetch_all(c)
+    .await
+}
+
+/// Endpoint zones due at `now`: (endpoint, zone, status).
+pub async fn zones(
+    c: &mut SqliteConnection,
+    now: i64,
+) -> sqlx::Result<Vec<(String, String, ZoneStatus)>> {
+    sqlx::query_as::<Db, (String, String, ZoneStatus)>(
+        "SELECT endpoint_id, zone_id, status FROM endpoint_zones WHERE due_at <= $1 ORDER BY due_at",
+    )
+    .bind(now)
+    .fetch_all(c)
+    .await
+}
+
+/// Endpoints due at `now`.
+pub async fn endpoints(
+    c: &mut SqliteConnection,
+    now: i64,
+) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
+    sqlx::query_as::<Db, (String, ResourceStatus)>(
+        "SELECT id, status FROM endpoints WHERE due_at <= $1 ORDER BY due_at",
+    )
+    .bind(now)
+    .fetch_all(c)
+    .await
+}
+
+/// Gateway endpoints due at `now`.
+pub async fn gateways(
+    c: &mut SqliteConnection,
+    now: i64,
+) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
+    sqlx::query_as::<Db, (String, ResourceStatus)>(
+        "SELECT id, status FROM gateway_endpoints WHERE due_at <= $1 ORDER BY due_at",
+    )
+    .bind(now)
+    .fetch_all(c)
+    .await
+}
+
+/// Settles every due endpoint security group: Attaching → Attached, Detaching → removed.
+pub async fn settle_security_groups(c: &mut SqliteConnection, now: i64) -> sqlx::Result<()> {
+    sqlx::query::<Db>(
+        "UPDATE endpoint_security_groups SET status = $2, due_at = NULL WHERE status = $3 AND due_at <= $1",
+    )
+    .bind(now)
+    .bind(SecurityGroupStatus::Attached)
+    .bind(SecurityGroupStatus::Attaching)
+    .execute(&mut *c)
+    .await?;
+    sqlx::query::<Db>("DELETE FROM endpoint_security_groups WHERE status = $2 AND due_at <= $1")
+        .bind(now)
+        .bind(SecurityGroupStatus::Detaching)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// When the next transition of any kind is due (unix ms), if any.
+pub async fn next(c: &mut SqliteConnection) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar::<Db, Option<i64>>(
+        "SELECT MIN(d) FROM (
+            SELECT MIN(due_at) AS d FROM endpoint_services UNION ALL SELECT MIN(due_at) FROM endpoints
+            UNION ALL SELECT MIN(due_at) FROM connections UNION ALL SELECT MIN(due_at) FROM endpoint_zones
+            UNION ALL SELECT MIN(due_at) FROM endpoint_security_groups
+            UNION ALL SELECT MIN(due_at) FROM gateway_endpoints)",
+    )
+    .fetch_one(c)
+    .await
+}
