@@ -6,6 +6,7 @@ pub mod activity;
 pub mod bandwidth;
 pub mod catalogue;
 pub mod error;
+pub mod errors;
 pub mod event;
 pub mod gateway;
 pub mod inventory;
