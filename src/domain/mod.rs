@@ -7,6 +7,7 @@ pub mod bandwidth;
 pub mod catalogue;
 pub mod dataplane;
 pub mod error;
+pub mod errors;
 pub mod event;
 pub mod gateway;
 pub mod inventory;

@@ -36,23 +36,12 @@ fn dummy_hash() -> &'static str {
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::new(
-        "InvalidCredentials",
-        "The account id or password is incorrect.",
-    )
-    .status(401)
+    ApiError::invalid_credentials()
 }
 
 /// `SignInThrottled` (HTTP 429): too many failed sign-ins for the account or from the address.
 fn throttled(secs: i64, until_ms: i64) -> ApiError {
-    ApiError::new(
-        "SignInThrottled",
-        format!(
-            "Too many failed sign-ins for this account or from this address. Try again in {secs} s (after {}).",
-            crate::store::iso(until_ms + 999)
-        ),
-    )
-    .status(429)
+    ApiError::sign_in_throttled(secs, crate::store::iso(until_ms + 999))
 }
 
 /// A refused console sign-in: the error, and for a throttled one the seconds to wait
@@ -148,10 +137,7 @@ impl Ops {
         let hash = self.sign_ins.hash(a.password).await?;
         let mut tx = self.write_tx().await?;
         if q::account(&mut tx, a.id).await?.is_some() {
-            return Err(ApiError::new(
-                "AccountExist",
-                format!("The account {} already exists.", a.id),
-            ));
+            return Err(ApiError::account_exists(a.id));
         }
         q::insert_account(
             &mut tx,
@@ -187,10 +173,7 @@ impl Ops {
         }
         let mut tx = self.write_tx().await?;
         if q::access_key(&mut tx, id).await?.is_some() {
-            return Err(ApiError::new(
-                "AccessKeyExist",
-                format!("The AccessKey {id} already exists."),
-            ));
+            return Err(ApiError::access_key_exists(id));
         }
         let key = AccessKeyRow {
             id: id.into(),

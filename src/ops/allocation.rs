@@ -39,18 +39,12 @@ impl ZoneResourceChange {
         resource_type: Option<&str>,
     ) -> Result<Self, ApiError> {
         let resource = || -> Result<(String, String), ApiError> {
-            let id = resource_id.filter(|s| !s.is_empty()).ok_or_else(|| {
-                ApiError::new(
-                    "MissingParam.ResourceId",
-                    "The parameter ResourceId is required.",
-                )
-            })?;
+            let id = resource_id
+                .filter(|s| !s.is_empty())
+                .ok_or_else(ApiError::missing_resource_id)?;
             let ty = resource_type.unwrap_or("").to_ascii_lowercase();
             if ty != "slb" && ty != "alb" {
-                return Err(ApiError::new(
-                    "EndpointServiceResourceTypeNotSupport",
-                    format!("The resource type `{ty}` is not supported here; use slb or alb."),
-                ));
+                return Err(ApiError::resource_type_not_supported(ty));
             }
             Ok((id.to_string(), ty))
         };
@@ -63,12 +57,7 @@ impl ZoneResourceChange {
                     "Graceful" => false,
                     "Force" => true,
                     other => {
-                        return Err(ApiError::new(
-                            "IllegalParam.ResourceReplaceMode",
-                            format!(
-                                "ResourceReplaceMode must be Graceful or Force, got `{other}`."
-                            ),
-                        ));
+                        return Err(ApiError::illegal_replace_mode(other));
                     }
                 };
                 let (resource_id, resource_type) = resource()?;
@@ -86,23 +75,14 @@ impl ZoneResourceChange {
                     resource_type,
                 })
             }
-            (Some(other), None) => Err(ApiError::new(
-                "IllegalParam.ResourceAllocateMode",
-                format!("ResourceAllocateMode must be Auto or Manual, got `{other}`."),
-            )),
-            (None, None) => Err(ApiError::new(
-                "MissingParam.ResourceAllocateMode",
-                "The parameter ResourceAllocateMode or ResourceReplaceMode is required.",
-            )),
+            (Some(other), None) => Err(ApiError::illegal_allocate_mode(other)),
+            (None, None) => Err(ApiError::missing_allocate_mode()),
         }
     }
 }
 
 fn resource_not_found() -> ApiError {
-    ApiError::new(
-        "EndpointServiceResourceNotFound",
-        "The specified service resource is not found.",
-    )
+    ApiError::service_resource_not_found()
 }
 
 impl Ops {
@@ -133,13 +113,7 @@ impl Ops {
                     r.zone_id == t.zone_id && r.auto_allocated && r.resource_id != t.resource_id
                 });
                 if !others {
-                    return Err(ApiError::new(
-                        "ResourceAutoAllocateViolation",
-                        format!(
-                            "Zone {} needs at least one automatically allocated resource.",
-                            t.zone_id
-                        ),
-                    ));
+                    return Err(ApiError::auto_allocate_violation(&t.zone_id));
                 }
             }
         }
@@ -212,19 +186,13 @@ impl Ops {
                 .find(|r| r.resource_id == id)
                 .ok_or_else(resource_not_found)?;
             if !r.resource_type.eq_ignore_ascii_case(ty) {
-                return Err(ApiError::new(
-                    "Mismatch.ResourceType",
-                    format!("The ResourceType is mismatched for {id} and {ty}."),
-                ));
+                return Err(ApiError::resource_type_mismatch(id, ty));
             }
             if !resources
                 .iter()
                 .any(|r| r.resource_id == id && r.zone_id == zone_id)
             {
-                return Err(ApiError::new(
-                    "Mismatch.ZoneId",
-                    format!("The ZoneId is mismatched for {id} and {zone_id}."),
-                ));
+                return Err(ApiError::zone_mismatch(id, zone_id));
             }
             Ok(id.to_string())
         };
@@ -249,10 +217,7 @@ impl Ops {
                         .any(|r| r.resource_id == cur && r.zone_id == zone_id && r.auto_allocated)
                 });
                 if current_auto {
-                    return Err(ApiError::new(
-                        "OperationDenied.CurrentResourceAutoAllocated",
-                        "The zone's current resource is allocated automatically; turn its automatic allocation off first.",
-                    ));
+                    return Err(ApiError::current_resource_auto_allocated());
                 }
                 pick(resource_id, resource_type)?
             }

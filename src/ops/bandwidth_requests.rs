@@ -58,13 +58,7 @@ impl Ops {
             ));
         }
         if rq::has_open(&mut tx, &e.id).await? {
-            return Err(ApiError::new(
-                "BandwidthRequestExist",
-                format!(
-                    "Endpoint {} already has a request waiting for a decision.",
-                    e.id
-                ),
-            ));
+            return Err(ApiError::bandwidth_request_exists(&e.id));
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -128,24 +122,18 @@ impl Ops {
     ) -> Result<(), ApiError> {
         self.require_demo_tools()?;
         let mut tx = self.write_tx().await?;
-        let r = rq::get(&mut tx, id).await?.ok_or_else(|| {
-            ApiError::new(
-                "ResourceNotFound.BandwidthRequest",
-                format!("There is no bandwidth request {id}."),
-            )
-        })?;
+        let r = rq::get(&mut tx, id)
+            .await?
+            .ok_or_else(|| ApiError::bandwidth_request_not_found(id))?;
         let to = if grant {
             RequestStatus::Granted
         } else {
             RequestStatus::Denied
         };
         if r.status != RequestStatus::Pending {
-            return Err(ApiError::new(
-                "IncorrectStatus.BandwidthRequest",
-                format!(
-                    "Request {id} was already {}.",
-                    r.status.as_str().to_lowercase()
-                ),
+            return Err(ApiError::bandwidth_request_decided(
+                id,
+                r.status.as_str().to_lowercase(),
             ));
         }
         if ctx.dry_run {

@@ -89,32 +89,17 @@ impl Ops {
             return Err(ApiError::endpoint_denied());
         }
         if s.business_status != BusinessStatus::Normal {
-            return Err(ApiError::new(
-                "IncorrectBusinessStatus.VpcEndpointService",
-                format!(
-                    "The business status of VpcEndpointService [{}] is incorrect.",
-                    s.id
-                ),
-            ));
+            return Err(ApiError::service_business_status(&s.id));
         }
         if e.business_status != BusinessStatus::Normal {
-            return Err(ApiError::new(
-                "IncorrectBusinessStatus.VpcEndpoint",
-                format!(
-                    "The business status of VpcEndpoint [{}] is incorrect.",
-                    e.id
-                ),
-            ));
+            return Err(ApiError::endpoint_business_status(&e.id));
         }
         let zones = q::zones(&mut tx, &e.id).await?;
         if !zones.is_empty()
             && svc::resources(&mut tx, &s.id).await?.is_empty()
             && s.managed_product.is_none()
         {
-            return Err(ApiError::new(
-                "OperationDenied.NoAvailableServiceResource",
-                "The endpoint service has no available service resource.",
-            ));
+            return Err(ApiError::no_available_service_resource());
         }
         let lb = lb_of(&s.resource_type);
         let mode = requested_traffic_mode(lb, mode)?;

@@ -32,12 +32,7 @@ impl Ops {
             let v = inv::vpc(&mut tx, id)
                 .await?
                 .filter(|v| v.account_id == ctx.account_id)
-                .ok_or_else(|| {
-                    ApiError::new(
-                        "InvalidVpcId.NotFound",
-                        format!("The VPC {id} is not found."),
-                    )
-                })?;
+                .ok_or_else(|| ApiError::invalid_vpc(id))?;
             regions.push(v.region_id);
         }
         if regions[0] != regions[1] {
@@ -49,17 +44,11 @@ impl Ops {
         let pair = links::dns_link(vpc_id, target_vpc_id);
         let present = links::exists(&mut tx, &pair).await?;
         if present == link {
-            return Err(ApiError::new(
-                if link {
-                    "ResourceAlreadyExist.DnsLink"
-                } else {
-                    "ResourceNotFound.DnsLink"
-                },
-                format!(
-                    "{vpc_id} {} resolve the custom domains of {target_vpc_id}.",
-                    if link { "can already" } else { "does not" }
-                ),
-            ));
+            return Err(if link {
+                ApiError::dns_link_exists(vpc_id, target_vpc_id)
+            } else {
+                ApiError::dns_link_not_found(vpc_id, target_vpc_id)
+            });
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());

@@ -181,12 +181,7 @@ impl Ops {
         wanted: Option<&str>,
         owner: &str,
     ) -> Result<String, ApiError> {
-        let (first, last) = usable_range(&vswitch.cidr).ok_or_else(|| {
-            ApiError::new(
-                "ResourceNotEnough.VSwitchIp",
-                "The vSwitch has no usable addresses.",
-            )
-        })?;
+        let (first, last) = usable_range(&vswitch.cidr).ok_or_else(ApiError::vswitch_unusable)?;
         let taken = inv::allocated_ips(c, &vswitch.id).await?;
         let ip = match wanted.filter(|s| !s.is_empty()) {
             Some(w) => {
@@ -194,25 +189,16 @@ impl Ops {
                     ApiError::illegal("Ip", format!("`{w}` is not an IPv4 address"))
                 })?;
                 if n < first || n > last || taken.iter().any(|t| t == w) {
-                    return Err(ApiError::new(
-                        "EniIpUnavailable",
-                        format!(
-                            "The IP address {w} is not available in vSwitch {}.",
-                            vswitch.id
-                        ),
-                    ));
+                    return Err(ApiError::eni_ip_unavailable(w, &vswitch.id));
                 }
                 w.to_string()
             }
             None => {
                 let taken: std::collections::HashSet<u32> =
                     taken.iter().filter_map(|t| parse_ipv4(t)).collect();
-                let free = (first..=last).find(|n| !taken.contains(n)).ok_or_else(|| {
-                    ApiError::new(
-                        "ResourceNotEnough.VSwitchIp",
-                        format!("No free address is left in vSwitch {}.", vswitch.id),
-                    )
-                })?;
+                let free = (first..=last)
+                    .find(|n| !taken.contains(n))
+                    .ok_or_else(|| ApiError::vswitch_full(&vswitch.id))?;
                 format_ipv4(free)
             }
         };
@@ -235,10 +221,7 @@ impl Ops {
         let resources = svc::resources(c, &s.id).await?;
         let same_region = e.region_id == s.region_id;
         if same_region && !resources.iter().any(|r| r.zone_id == z.zone_id) {
-            return Err(ApiError::new(
-                "EndpointServiceNotSupportedZone",
-                format!("The endpoint service does not support zone {}.", z.zone_id),
-            ));
+            return Err(ApiError::service_zone_not_supported(&z.zone_id));
         }
         let vsw = inv::vswitch(c, &z.vswitch_id).await?;
         let vsw = match vsw {
@@ -250,12 +233,10 @@ impl Ops {
                 v
             }
             _ => {
-                return Err(ApiError::new(
-                    "VSwitchNotFound",
-                    format!(
-                        "The vSwitch {} is not found in zone {} of VPC {}.",
-                        z.vswitch_id, z.zone_id, e.vpc_id
-                    ),
+                return Err(ApiError::vswitch_not_found(
+                    &z.vswitch_id,
+                    &z.zone_id,
+                    &e.vpc_id,
                 ));
             }
         };
@@ -326,10 +307,7 @@ impl Ops {
         }
         for (i, z) in n.zones.iter().enumerate() {
             if n.zones[..i].iter().any(|o| o.zone_id == z.zone_id) {
-                return Err(ApiError::new(
-                    "EndpointZoneDuplicated",
-                    format!("The zone {} is specified more than once.", z.zone_id),
-                ));
+                return Err(ApiError::zone_listed_twice(&z.zone_id));
             }
         }
         if n.security_group_ids.len() > SGS_PER_ENDPOINT {
@@ -343,21 +321,12 @@ impl Ops {
         let vpc = match inv::vpc(&mut tx, &n.vpc_id).await? {
             Some(v) if v.account_id == ctx.account_id && v.region_id == r.id => v,
             _ => {
-                return Err(ApiError::new(
-                    "VpcNotFound",
-                    format!("The VPC {} is not found.", n.vpc_id),
-                ));
+                return Err(ApiError::vpc_not_found(&n.vpc_id));
             }
         };
         let s = self.service_for_endpoint(&mut tx, ctx, &n).await?;
         if !endpoint_type_fits(&endpoint_type, &s) {
-            return Err(ApiError::new(
-                "Mismatch.EndpointType",
-                format!(
-                    "The EndpointType is mismatched for {endpoint_type} and {}.",
-                    s.id
-                ),
-            ));
+            return Err(ApiError::endpoint_type_mismatch(&endpoint_type, &s.id));
         }
         let cross_region = s.region_id != r.id;
         if cross_region {
@@ -366,13 +335,7 @@ impl Ops {
                 .iter()
                 .any(|x| x == r.id)
             {
-                return Err(ApiError::new(
-                    "EndpointServiceNotSupportedRegion",
-                    format!(
-                        "The endpoint service does not accept endpoints from region {}.",
-                        r.id
-                    ),
-                ));
+                return Err(ApiError::service_region_not_supported(r.id));
             }
             if n.cross_region_bandwidth.is_none_or(|b| b < 100) {
                 return Err(ApiError::illegal(
@@ -382,49 +345,31 @@ impl Ops {
             }
         }
         if ip_version.is_dual() && (!s.address_ip_version.is_dual() || vpc.ipv6_cidr.is_none()) {
-            return Err(ApiError::new(
-                "EndpointServiceNotSupportIpv6",
-                "A dual-stack endpoint needs a dual-stack service and a VPC with IPv6.",
-            ));
+            return Err(ApiError::endpoint_not_dual_stack_capable());
         }
         if let Some(p) = n.policy_document.as_deref().filter(|p| !p.is_empty()) {
             if endpoint_type != "Interface" || !s.policy_supported {
-                return Err(ApiError::new(
-                    "OperationDenied.EndpointPolicyNotSupport",
-                    "Endpoint policies apply only to interface endpoints of Alibaba Cloud services.",
-                ));
+                return Err(ApiError::policy_not_supported());
             }
             validate::policy_document(p)?;
         }
         if endpoint_type != "GatewayLoadBalancer" && n.security_group_ids.is_empty() {
-            return Err(ApiError::new(
-                "EndpointMustContainSecurityGroup",
-                "The endpoint must contain at least one security group.",
-            ));
+            return Err(ApiError::security_group_required());
         }
         let mut sg_type: Option<String> = None;
         for (i, sg) in n.security_group_ids.iter().enumerate() {
             if n.security_group_ids[..i].contains(sg) {
-                return Err(ApiError::new(
-                    "SecurityGroupExist",
-                    format!("The security group {sg} is specified more than once."),
-                ));
+                return Err(ApiError::security_group_listed_twice(sg));
             }
             let row = match inv::security_group(&mut tx, sg).await? {
                 Some(g) if g.account_id == ctx.account_id && g.vpc_id == vpc.id => g,
                 _ => {
-                    return Err(ApiError::new(
-                        "SecurityGroupNotFound",
-                        format!("The security group {sg} is not found in VPC {}.", vpc.id),
-                    ));
+                    return Err(ApiError::security_group_not_in_vpc(sg, &vpc.id));
                 }
             };
             match &sg_type {
                 Some(t) if *t != row.sg_type => {
-                    return Err(ApiError::new(
-                        "SecurityGroupTypeOnlySingleTypeSupporteded",
-                        "The security groups of an endpoint must all be of one type.",
-                    ));
+                    return Err(ApiError::security_groups_of_one_type());
                 }
                 _ => sg_type = Some(row.sg_type),
             }
@@ -719,10 +664,7 @@ impl Ops {
         }
         if u.reset_policy || u.policy_document.as_deref().is_some_and(|p| !p.is_empty()) {
             if e.endpoint_type != "Interface" || !s.policy_supported {
-                return Err(ApiError::new(
-                    "OperationDenied.EndpointPolicyNotSupport",
-                    "Endpoint policies apply only to interface endpoints of Alibaba Cloud services.",
-                ));
+                return Err(ApiError::policy_not_supported());
             }
             if u.reset_policy {
                 e.policy_document = Some(validate::DEFAULT_POLICY.into());
@@ -736,10 +678,7 @@ impl Ops {
         }
         if let Some(p) = u.private_dns_enabled {
             if p && s.custom_domain.is_none() {
-                return Err(ApiError::new(
-                    "OperationDenied.PrivateDomainNotSupport",
-                    "This service has no custom service domain.",
-                ));
+                return Err(ApiError::private_domain_not_supported());
             }
             e.private_dns_enabled = p;
         }
@@ -897,10 +836,7 @@ impl Ops {
             .ok_or_else(ApiError::service_deleted)?;
         let zones = q::zones(&mut tx, &e.id).await?;
         if zones.iter().any(|x| x.zone_id == z.zone_id) {
-            return Err(ApiError::new(
-                "EndpointZoneDuplicated",
-                format!("The endpoint already has zone {}.", z.zone_id),
-            ));
+            return Err(ApiError::zone_exists(&z.zone_id));
         }
         if zones.len() >= ZONES_PER_ENDPOINT {
             return Err(ApiError::quota(
@@ -1061,24 +997,15 @@ impl Ops {
         let sg = match inv::security_group(&mut tx, sg_id).await? {
             Some(g) if g.account_id == ctx.account_id && g.vpc_id == e.vpc_id => g,
             _ => {
-                return Err(ApiError::new(
-                    "SecurityGroupNotFound",
-                    format!("The security group {sg_id} is not found."),
-                ));
+                return Err(ApiError::security_group_not_in_vpc(sg_id, &e.vpc_id));
             }
         };
         if attach {
             if current.iter().any(|g| g.sg_id == sg_id) {
-                return Err(ApiError::new(
-                    "SecurityGroupExist",
-                    format!("The security group {sg_id} is already attached."),
-                ));
+                return Err(ApiError::security_group_attached(sg_id));
             }
             if current.is_empty() && e.endpoint_type == "GatewayLoadBalancer" {
-                return Err(ApiError::new(
-                    "AddSecurityGroupNotSupportWhenHaveNoSg",
-                    "An endpoint created without security groups cannot gain one.",
-                ));
+                return Err(ApiError::no_security_group_to_add_to());
             }
             if current.len() >= SGS_PER_ENDPOINT {
                 return Err(ApiError::quota(
@@ -1092,24 +1019,15 @@ impl Ops {
                     .await?
                     .is_some_and(|x| x.sg_type != sg.sg_type)
                 {
-                    return Err(ApiError::new(
-                        "SecurityGroupTypeOnlySingleTypeSupporteded",
-                        "The security groups of an endpoint must all be of one type.",
-                    ));
+                    return Err(ApiError::security_groups_of_one_type());
                 }
             }
         } else {
             if !current.iter().any(|g| g.sg_id == sg_id) {
-                return Err(ApiError::new(
-                    "SecurityGroupNotFound",
-                    format!("The security group {sg_id} is not attached to the endpoint."),
-                ));
+                return Err(ApiError::security_group_not_attached(sg_id));
             }
             if current.len() == 1 && e.endpoint_type != "GatewayLoadBalancer" {
-                return Err(ApiError::new(
-                    "EndpointMustContainSecurityGroup",
-                    "The endpoint must contain at least one security group.",
-                ));
+                return Err(ApiError::security_group_required());
             }
         }
         if ctx.dry_run {

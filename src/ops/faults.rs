@@ -58,8 +58,8 @@ impl DemoAccess {
     }
 }
 
-fn forbidden(message: impl Into<String>) -> ApiError {
-    ApiError::new("Forbidden.DemoTools", message).status(403)
+fn forbidden(message: impl std::fmt::Display) -> ApiError {
+    ApiError::demo_tools_forbidden(message)
 }
 
 impl Ops {
@@ -68,11 +68,9 @@ impl Ops {
         if self.demo_tools {
             Ok(())
         } else {
-            Err(ApiError::new(
-                "Forbidden.DemoTools",
+            Err(ApiError::demo_tools_forbidden(
                 "Fault injection is available in demo mode only.",
-            )
-            .status(403))
+            ))
         }
     }
 
@@ -162,10 +160,7 @@ impl Ops {
     ) -> Result<(), ApiError> {
         self.require_demo_tools()?;
         let Some(region) = REGIONS.iter().find(|r| r.zones.contains(&zone_id)) else {
-            return Err(ApiError::new(
-                "InvalidZoneId.NotFound",
-                format!("There is no zone {zone_id}."),
-            ));
+            return Err(ApiError::unknown_zone(zone_id));
         };
         let mut tx = self.write_tx().await?;
         eq::set_zone_fault(&mut tx, zone_id, down, self.clock.now()).await?;
@@ -221,10 +216,7 @@ impl Ops {
             .await?
             .is_none()
         {
-            return Err(ApiError::new(
-                "AccountNotFound",
-                format!("There is no account {account_id}."),
-            ));
+            return Err(ApiError::account_not_found(account_id));
         }
         let status = if overdue {
             BusinessStatus::FinancialLocked

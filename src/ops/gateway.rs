@@ -43,10 +43,7 @@ fn route_link<'a>(id: &'a str, route_table: &'a str) -> Link<'a> {
 }
 
 fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        "ResourceNotFound.GatewayEndpoint",
-        format!("The gateway endpoint {id} is not found."),
-    )
+    ApiError::gateway_endpoint_not_found(id)
 }
 
 fn check_name(name: &str) -> Result<(), ApiError> {
@@ -65,10 +62,7 @@ fn check_route_table(vpc_id: &str, table: &str) -> Result<(), ApiError> {
     if route_tables_of(vpc_id).iter().any(|t| t == table) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            "ResourceNotFound.RouteTable",
-            format!("The route table {table} is not in VPC {vpc_id}."),
-        ))
+        Err(ApiError::route_table_not_in_vpc(table, vpc_id))
     }
 }
 
@@ -115,13 +109,9 @@ impl Ops {
             ApiError::illegal("RegionId", format!("unknown region `{}`", n.region_id))
         })?;
         if is_gateway_service(&n.service_name) != Some(r.id) {
-            return Err(ApiError::new(
-                "UnsupportedService.GatewayEndpoint",
-                format!(
-                    "Gateway endpoints support only OSS; in {} use {}.",
-                    r.id,
-                    oss_gateway_service(r.id)
-                ),
+            return Err(ApiError::gateway_service_not_supported(
+                r.id,
+                oss_gateway_service(r.id),
             ));
         }
         check_name(&n.name)?;
@@ -132,23 +122,12 @@ impl Ops {
         let vpc = inv::vpc(&mut tx, &n.vpc_id)
             .await?
             .filter(|v| v.account_id == ctx.account_id && v.region_id == r.id)
-            .ok_or_else(|| {
-                ApiError::new(
-                    "InvalidVpcId.NotFound",
-                    format!("The VPC {} is not found.", n.vpc_id),
-                )
-            })?;
+            .ok_or_else(|| ApiError::invalid_vpc(&n.vpc_id))?;
         for t in &n.route_tables {
             check_route_table(&vpc.id, t)?;
         }
         if gq::exists_in_vpc(&mut tx, &vpc.id, &n.service_name).await? {
-            return Err(ApiError::new(
-                "ResourceAlreadyExist.GatewayEndpoint",
-                format!(
-                    "VPC {} already has a gateway endpoint for {}.",
-                    vpc.id, n.service_name
-                ),
-            ));
+            return Err(ApiError::gateway_endpoint_exists(&vpc.id, &n.service_name));
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -277,13 +256,7 @@ impl Ops {
     ) -> Result<GatewayRow, ApiError> {
         let g = self.owned_gateway(c, ctx, id).await?;
         if g.status != ResourceStatus::Active {
-            return Err(ApiError::new(
-                "IncorrectStatus.GatewayEndpoint",
-                format!(
-                    "The gateway endpoint {id} is {}; try again when it is Active.",
-                    g.status
-                ),
-            ));
+            return Err(ApiError::gateway_endpoint_busy(id, g.status));
         }
         Ok(g)
     }
@@ -302,17 +275,11 @@ impl Ops {
         let link = route_link(id, route_table);
         let present = links::exists(&mut tx, &link).await?;
         if present == associate {
-            return Err(ApiError::new(
-                if associate {
-                    "ResourceAlreadyAssociated.RouteTable"
-                } else {
-                    "ResourceNotAssociated.RouteTable"
-                },
-                format!(
-                    "The route table {route_table} is {} associated with {id}.",
-                    if associate { "already" } else { "not" }
-                ),
-            ));
+            return Err(if associate {
+                ApiError::route_table_associated(route_table, id)
+            } else {
+                ApiError::route_table_not_associated(route_table, id)
+            });
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -354,10 +321,7 @@ impl Ops {
         let mut tx = self.write_tx().await?;
         let mut g = self.owned_gateway(&mut tx, ctx, id).await?;
         if g.status == ResourceStatus::Deleting {
-            return Err(ApiError::new(
-                "IncorrectStatus.GatewayEndpoint",
-                format!("The gateway endpoint {id} is already being deleted."),
-            ));
+            return Err(ApiError::gateway_endpoint_deleting(id));
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -394,10 +358,7 @@ impl Ops {
         let mut c = self.pool.acquire().await?;
         match inv::vpc(&mut c, vpc_id).await? {
             Some(v) if v.account_id == ctx.account_id => Ok(route_tables_of(&v.id)),
-            _ => Err(ApiError::new(
-                "InvalidVpcId.NotFound",
-                format!("The VPC {vpc_id} is not found."),
-            )),
+            _ => Err(ApiError::invalid_vpc(vpc_id)),
         }
     }
 

@@ -162,10 +162,7 @@ impl Ops {
         }) = seen
         {
             if first != fingerprint {
-                return Err(ApiError::new(
-                    "IdempotentParameterMismatch",
-                    "The ClientToken was already used with other parameters.",
-                ));
+                return Err(ApiError::idempotent_mismatch());
             }
             if response != PENDING {
                 return serde_json::from_str(&response).map_err(|_| ApiError::internal());

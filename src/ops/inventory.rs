@@ -52,10 +52,7 @@ pub struct NewLoadBalancer {
 }
 
 fn not_found(kind: &str, id: &str) -> ApiError {
-    ApiError::new(
-        format!("{kind}NotFound"),
-        format!("The specified {kind} {id} does not exist."),
-    )
+    ApiError::inventory_not_found(kind, id)
 }
 
 fn check_name(name: &str) -> Result<(), ApiError> {
@@ -124,10 +121,7 @@ impl Ops {
             resolver_seq: None,
         };
         if q::vpc(&mut tx, &row.id).await?.is_some() {
-            return Err(ApiError::new(
-                "VpcExist",
-                format!("The VPC {} already exists.", row.id),
-            ));
+            return Err(ApiError::vpc_exists(&row.id));
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -158,10 +152,7 @@ impl Ops {
         let mut tx = self.write_tx().await?;
         let vpc = self.own_vpc(&mut tx, ctx, &n.vpc_id).await?;
         if !zone_in_region(&vpc.region_id, &n.zone_id) {
-            return Err(ApiError::new(
-                "InvalidZoneId.NotFound",
-                format!("The zone {} is not in region {}.", n.zone_id, vpc.region_id),
-            ));
+            return Err(ApiError::invalid_zone(&n.zone_id, &vpc.region_id));
         }
         let Some((_, len)) = parse_cidr(&n.cidr) else {
             return Err(ApiError::illegal(
@@ -170,25 +161,13 @@ impl Ops {
             ));
         };
         if !cidr_contains(&vpc.cidr, &n.cidr) || len > 29 {
-            return Err(ApiError::new(
-                "InvalidCidrBlock.Malformed",
-                format!(
-                    "The vSwitch CIDR {} must be a /16–/29 block inside the VPC CIDR {}.",
-                    n.cidr, vpc.cidr
-                ),
-            ));
+            return Err(ApiError::cidr_malformed(&n.cidr, &vpc.cidr));
         }
         for other in q::vswitches(&mut tx, &ctx.account_id, &vpc.region_id).await? {
             if other.vpc_id == vpc.id
                 && (cidr_contains(&other.cidr, &n.cidr) || cidr_contains(&n.cidr, &other.cidr))
             {
-                return Err(ApiError::new(
-                    "InvalidCidrBlock.Overlapped",
-                    format!(
-                        "The CIDR {} overlaps vSwitch {} ({}).",
-                        n.cidr, other.id, other.cidr
-                    ),
-                ));
+                return Err(ApiError::cidr_overlaps(&n.cidr, &other.id, &other.cidr));
             }
         }
         let r = region(&vpc.region_id).expect("vpc region is known");
@@ -204,10 +183,7 @@ impl Ops {
             created_at: self.clock.now(),
         };
         if q::vswitch(&mut tx, &row.id).await?.is_some() {
-            return Err(ApiError::new(
-                "VSwitchExist",
-                format!("The vSwitch {} already exists.", row.id),
-            ));
+            return Err(ApiError::vswitch_exists(&row.id));
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -258,10 +234,7 @@ impl Ops {
             created_at: self.clock.now(),
         };
         if q::security_group(&mut tx, &row.id).await?.is_some() {
-            return Err(ApiError::new(
-                "SecurityGroupExist",
-                format!("The security group {} already exists.", row.id),
-            ));
+            return Err(ApiError::security_group_exists(&row.id));
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -299,10 +272,7 @@ impl Ops {
         }
         for z in &n.zones {
             if !zone_in_region(&vpc.region_id, z) {
-                return Err(ApiError::new(
-                    "InvalidZoneId.NotFound",
-                    format!("The zone {z} is not in region {}.", vpc.region_id),
-                ));
+                return Err(ApiError::invalid_zone(z, &vpc.region_id));
             }
         }
         let mut zones = n.zones.clone();
@@ -335,10 +305,7 @@ impl Ops {
             created_at: self.clock.now(),
         };
         if q::load_balancer(&mut tx, &row.id).await?.is_some() {
-            return Err(ApiError::new(
-                "LoadBalancerExist",
-                format!("The load balancer {} already exists.", row.id),
-            ));
+            return Err(ApiError::load_balancer_exists(&row.id));
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -452,10 +419,7 @@ impl Ops {
         for (what, sql) in deps {
             let n = q::count_where(&mut tx, sql, id).await?;
             if n > 0 {
-                return Err(ApiError::new(
-                    format!("DependencyViolation.{kind}"),
-                    format!("{id} is still used by {n} {what}; remove them first."),
-                ));
+                return Err(ApiError::dependency_violation(kind, id, n, what));
             }
         }
         if ctx.dry_run {

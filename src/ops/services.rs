@@ -139,35 +139,20 @@ impl Ops {
         r: &NewResource,
     ) -> Result<(crate::store::inventory::LoadBalancerRow, String), ApiError> {
         let declared = match r.resource_type.as_deref().filter(|t| !t.is_empty()) {
-            Some(t) => LbType::parse(t).ok_or_else(|| {
-                ApiError::new(
-                    "EndpointServiceResourceTypeNotSupport",
-                    format!("The resource type {t} is not supported."),
-                )
-            })?,
+            Some(t) => LbType::parse(t).ok_or_else(|| ApiError::resource_type_not_supported(t))?,
             None => service_type,
         };
         if declared != service_type {
-            return Err(ApiError::new(
-                "Mismatch.ResourceType",
-                format!(
-                    "The ResourceType is mismatched for {} and {}.",
-                    declared.api_name(),
-                    service_type.api_name()
-                ),
+            return Err(ApiError::resource_type_mismatch(
+                declared.api_name(),
+                service_type.api_name(),
             ));
         }
         let not_found = || {
             if declared == LbType::Alb {
-                ApiError::new(
-                    "AlbNotFound",
-                    format!("The ALB instance {} is not found.", r.resource_id),
-                )
+                ApiError::alb_not_found(&r.resource_id)
             } else {
-                ApiError::new(
-                    "LoadBalancerNotFound",
-                    format!("The load balancer {} is not found.", r.resource_id),
-                )
+                ApiError::load_balancer_not_found(&r.resource_id)
             }
         };
         let lb = inv::load_balancer(c, &r.resource_id)
@@ -177,20 +162,13 @@ impl Ops {
             return Err(not_found());
         }
         if LbType::parse(&lb.lb_type) != Some(declared) {
-            return Err(ApiError::new(
-                "Mismatch.ResourceType",
-                format!(
-                    "The ResourceType is mismatched for {} and {}.",
-                    r.resource_id,
-                    declared.api_name()
-                ),
+            return Err(ApiError::resource_type_mismatch(
+                &r.resource_id,
+                declared.api_name(),
             ));
         }
         if !lb.privatelink_supported {
-            return Err(ApiError::new(
-                "LoadBalancerNotSupportPrivateLink",
-                format!("The load balancer {} does not support PrivateLink.", lb.id),
-            ));
+            return Err(ApiError::load_balancer_not_supported(&lb.id));
         }
         let zones = lb.zone_list();
         let zone = match r.zone_id.as_deref().filter(|z| !z.is_empty()) {
@@ -199,10 +177,7 @@ impl Ops {
             None => return Err(ApiError::missing("ZoneId")),
         };
         if !zones.contains(&zone) {
-            return Err(ApiError::new(
-                "EndpointServiceNotSupportedZone",
-                format!("The load balancer {} is not in zone {zone}.", lb.id),
-            ));
+            return Err(ApiError::load_balancer_not_in_zone(&lb.id, zone));
         }
         Ok((lb, zone))
     }
@@ -215,7 +190,7 @@ impl Ops {
         validate::description("ServiceDescription", &n.description)?;
         validate::tags(&n.tags)?;
         let lb_type = match n.resource_type.as_deref().filter(|t| !t.is_empty()) {
-            Some(t) => LbType::parse(t).ok_or_else(|| ApiError::new("EndpointServiceResourceTypeNotSupport", format!("The service resource type {t} is not supported (use slb, alb, nlb or gwlb).")))?,
+            Some(t) => LbType::parse(t).ok_or_else(|| ApiError::resource_type_not_supported(t))?,
             None => LbType::Clb,
         };
         let ip_version = validate::ip_version(n.address_ip_version.as_deref())?;
@@ -227,10 +202,7 @@ impl Ops {
         match payer.as_str() {
             "Endpoint" => {}
             "EndpointService" => {
-                return Err(ApiError::new(
-                    "EndpointServicePayerForbidden",
-                    "The service provider is not allowed to pay for endpoint connections.",
-                ));
+                return Err(ApiError::payer_forbidden());
             }
             _ => {
                 return Err(ApiError::illegal(
@@ -248,17 +220,11 @@ impl Ops {
             }
         }
         if n.resources.len() > RESOURCES_AT_CREATE {
-            return Err(ApiError::new(
-                "QuotaMisMatched",
-                "The resource you applied for has exceeded the quota.",
-            ));
+            return Err(ApiError::quota_mismatched());
         }
         let mut tx = self.write_tx().await?;
         if q::count_owned(&mut tx, &ctx.account_id).await? >= SERVICES_PER_ACCOUNT {
-            return Err(ApiError::new(
-                "QuotaMisMatched",
-                "The resource you applied for has exceeded the quota.",
-            ));
+            return Err(ApiError::quota_mismatched());
         }
         let mut attached: Vec<(String, String, bool)> = Vec::new();
         for res in &n.resources {
@@ -268,28 +234,16 @@ impl Ops {
             if attached.iter().any(|(id, z, _)| *id == lb.id && *z == zone)
                 || q::resource_in_use(&mut tx, &lb.id).await?.is_some()
             {
-                return Err(ApiError::new(
-                    "EndpointServiceResourceExist",
-                    format!(
-                        "The resource {} is already attached to an endpoint service.",
-                        lb.id
-                    ),
-                ));
+                return Err(ApiError::resource_attached(&lb.id));
             }
             attached.push((lb.id.clone(), zone, lb.dual_stack));
         }
         if ip_version.is_dual() {
             if !matches!(lb_type, LbType::Nlb | LbType::Gwlb) {
-                return Err(ApiError::new(
-                    "EndpointServiceNotSupportIpv6",
-                    "Only NLB and GWLB services can be dual-stack.",
-                ));
+                return Err(ApiError::service_not_dual_stack_capable());
             }
             if attached.iter().any(|(_, _, dual)| !dual) {
-                return Err(ApiError::new(
-                    "ServiceResourceNotSupportIpv6",
-                    "Every service resource must be dual-stack for a dual-stack service.",
-                ));
+                return Err(ApiError::resources_not_dual_stack());
             }
         }
         if ctx.dry_run {
@@ -298,10 +252,7 @@ impl Ops {
         let id = match n.id.filter(|i| !i.is_empty()) {
             Some(id) if id.starts_with("epsrv-") && q::get(&mut tx, &id).await?.is_none() => id,
             Some(id) => {
-                return Err(ApiError::new(
-                    "EndpointServiceExist",
-                    format!("The endpoint service id {id} is taken or malformed."),
-                ));
+                return Err(ApiError::service_id_taken(id));
             }
             None => self.ids.make("epsrv", r.id_prefix),
         };
@@ -547,23 +498,14 @@ impl Ops {
             if v != s.address_ip_version {
                 if v.is_dual() {
                     if !matches!(s.resource_type.as_str(), "nlb" | "gwlb") {
-                        return Err(ApiError::new(
-                            "EndpointServiceNotSupportIpv6",
-                            "Only NLB and GWLB services can be dual-stack.",
-                        ));
+                        return Err(ApiError::service_not_dual_stack_capable());
                     }
                     for r in q::resources(&mut tx, &s.id).await? {
                         if !inv::load_balancer(&mut tx, &r.resource_id)
                             .await?
                             .is_some_and(|l| l.dual_stack)
                         {
-                            return Err(ApiError::new(
-                                "ServiceResourceNotSupportIpv6",
-                                format!(
-                                    "The service resource {} does not support IPv6.",
-                                    r.resource_id
-                                ),
-                            ));
+                            return Err(ApiError::resource_not_dual_stack(&r.resource_id));
                         }
                     }
                 } else {
@@ -573,12 +515,7 @@ impl Ops {
                         .filter(|e| e.address_ip_version.is_dual())
                         .count();
                     if dual_eps > 0 {
-                        return Err(ApiError::new(
-                            "EndpointServiceDowngradeNotAllowed",
-                            format!(
-                                "{dual_eps} dual-stack endpoint(s) use this service; it cannot go back to IPv4."
-                            ),
-                        ));
+                        return Err(ApiError::downgrade_not_allowed(dual_eps));
                     }
                 }
                 s.address_ip_version = v;
@@ -647,10 +584,7 @@ impl Ops {
             .map(|(_, n)| n)
             .sum::<i64>();
         if live > 0 {
-            return Err(ApiError::new(
-                "EndpointServiceConnectionDependence",
-                "You cannot delete EndpointService with Endpoint connected.",
-            ));
+            return Err(ApiError::service_has_connections());
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -712,24 +646,15 @@ impl Ops {
                 .await?
                 .is_some_and(|o| o != s.id)
         {
-            return Err(ApiError::new(
-                "EndpointServiceResourceExist",
-                format!("The resource {} is already attached.", lb.id),
-            ));
+            return Err(ApiError::resource_attached(&lb.id));
         }
         if existing.len() >= RESOURCES_PER_SERVICE
             || existing.iter().filter(|x| x.zone_id == zone).count() >= RESOURCES_PER_ZONE
         {
-            return Err(ApiError::new(
-                "QuotaMisMatched",
-                "The resource you applied for has exceeded the quota.",
-            ));
+            return Err(ApiError::quota_mismatched());
         }
         if s.address_ip_version.is_dual() && !lb.dual_stack {
-            return Err(ApiError::new(
-                "ServiceResourceNotSupportIpv6",
-                format!("The service resource {} does not support IPv6.", lb.id),
-            ));
+            return Err(ApiError::resource_not_dual_stack(&lb.id));
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());
@@ -781,16 +706,10 @@ impl Ops {
         let Some(res) = existing.iter().find(|x| {
             x.resource_id == resource_id && zone_id.is_none_or(|z| z.is_empty() || z == x.zone_id)
         }) else {
-            return Err(ApiError::new(
-                "EndpointServiceResourceNotFound",
-                "The specified service resource is not found.",
-            ));
+            return Err(ApiError::service_resource_not_found());
         };
         if crate::store::endpoints::resource_carries_traffic(&mut tx, &s.id, resource_id).await? {
-            return Err(ApiError::new(
-                "EndpointServiceConnectionDependence",
-                "The service resource is in use by a connected endpoint.",
-            ));
+            return Err(ApiError::resource_in_use());
         }
         if ctx.dry_run {
             return Err(ApiError::dry_run());

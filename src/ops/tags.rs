@@ -81,10 +81,7 @@ pub fn valid_resource_group(id: &str) -> bool {
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(
-        "InvalidResourceId.NotFound",
-        "The specified ResourceIds are not found in our records.",
-    )
+    ApiError::resource_ids_not_found()
 }
 
 fn resource_ids(ids: &[String]) -> Result<Vec<String>, ApiError> {
@@ -135,10 +132,7 @@ impl Ops {
     ) -> Result<(), ApiError> {
         let ids = resource_ids(ids)?;
         if new_tags.is_empty() {
-            return Err(ApiError::new(
-                "MissingTagKeyParam",
-                "The tag key is required.",
-            ));
+            return Err(ApiError::missing_tag_key());
         }
         validate::tags(new_tags)?;
         let mut tx = self.write_tx().await?;
@@ -154,13 +148,7 @@ impl Ops {
                 .filter(|(k, _)| !have.iter().any(|(hk, _)| hk == k))
                 .count();
             if have.len() + added > MAX_TAGS {
-                return Err(ApiError::new(
-                    "QuotaExceed.TagsPerResource",
-                    format!(
-                        "A resource can have at most {MAX_TAGS} tags; {id} would have {}.",
-                        have.len() + added
-                    ),
-                ));
+                return Err(ApiError::too_many_tags(MAX_TAGS, id, have.len() + added));
             }
             regions.push(region);
         }
@@ -220,17 +208,11 @@ impl Ops {
         for (i, k) in keys.iter().enumerate() {
             validate::tag(k, "")?;
             if keys[..i].contains(k) {
-                return Err(ApiError::new(
-                    "DuplicatedTagKey",
-                    format!("The tag key `{k}` is duplicated."),
-                ));
+                return Err(ApiError::duplicated_tag_key(k));
             }
         }
         if keys.is_empty() && !all {
-            return Err(ApiError::new(
-                "MissingTagKeyParam",
-                "Name the tag keys to remove (TagKey.N) or set All=true.",
-            ));
+            return Err(ApiError::missing_untag_keys());
         }
         let mut tx = self.write_tx().await?;
         let mut regions = Vec::new();
@@ -241,10 +223,7 @@ impl Ops {
                 .ok_or_else(not_found)?;
             let have = tags::of(&mut tx, id).await?;
             if let Some(k) = keys.iter().find(|k| !have.iter().any(|(hk, _)| hk == *k)) {
-                return Err(ApiError::new(
-                    "TagInfoNotExist",
-                    format!("The tag `{k}` does not exist on {id}."),
-                ));
+                return Err(ApiError::tag_not_found(k, id));
             }
             regions.push(region);
         }
@@ -299,10 +278,7 @@ impl Ops {
         token: Option<&str>,
     ) -> Result<Page<TagRow>, ApiError> {
         if ids.iter().all(|i| i.is_empty()) && filter.is_empty() {
-            return Err(ApiError::new(
-                "MissingResourceIdOrTagParam",
-                "Either ResourceId.N or Tag.N is required.",
-            ));
+            return Err(ApiError::missing_resource_or_tag());
         }
         if ids.len() > MAX_RESOURCES_PER_CALL {
             return Err(ApiError::illegal(
@@ -319,10 +295,7 @@ impl Ops {
         for (i, (k, v)) in filter.iter().enumerate() {
             validate::tag(k, v)?;
             if filter[..i].iter().any(|(k2, _)| k2 == k) {
-                return Err(ApiError::new(
-                    "DuplicatedTagKey",
-                    format!("The tag key `{k}` is duplicated."),
-                ));
+                return Err(ApiError::duplicated_tag_key(k));
             }
         }
         let mut c = self.pool.acquire().await?;
@@ -398,31 +371,15 @@ impl Ops {
         group: &str,
     ) -> Result<(), ApiError> {
         if id.is_empty() {
-            return Err(ApiError::new(
-                "MissingParameter.ResourceId",
-                "The parameter ResourceId is required.",
-            ));
+            return Err(ApiError::missing_group_resource());
         }
         if group.is_empty() {
-            return Err(ApiError::new(
-                "MissingParameter.ResourceGroupId",
-                "The parameter ResourceGroupId is required.",
-            ));
+            return Err(ApiError::missing_resource_group());
         }
         if !valid_resource_group(group) {
-            return Err(ApiError::new(
-                "InvalidResourceGroup",
-                format!(
-                    "The resource group `{group}` is not valid (expected rg- followed by letters and digits)."
-                ),
-            ));
+            return Err(ApiError::invalid_resource_group(group));
         }
-        let missing = || {
-            ApiError::new(
-                "ResourceNotFound",
-                format!("The {} `{id}` is not found.", target.as_str()),
-            )
-        };
+        let missing = || ApiError::tagged_resource_not_found(target.as_str(), id);
         let mut tx = self.write_tx().await?;
         let region = self
             .own_resource_region(&mut tx, ctx, target, id)

@@ -27,14 +27,8 @@ pub fn whitelist_subject(
         None => None,
     };
     match (user_id, from_arn) {
-        (None, None) => Err(ApiError::new(
-            "MissingParam.UserArn",
-            "The parameter UserId or UserARN is required.",
-        )),
-        (Some(id), Some(arn_id)) if id != arn_id => Err(ApiError::new(
-            "Mismatch.UserIdAndUserArn",
-            format!("The UserId is mismatched for {id} and {arn_id}."),
-        )),
+        (None, None) => Err(ApiError::missing_user()),
+        (Some(id), Some(arn_id)) if id != arn_id => Err(ApiError::user_mismatch(id, arn_id)),
         (Some(id), _) => {
             if valid_account_id(id) {
                 Ok(id.to_string())

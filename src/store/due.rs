@@ -3,17 +3,26 @@
 use super::Db;
 use crate::domain::state::{ConnectionStatus, ResourceStatus, SecurityGroupStatus, ZoneStatus};
 use sqlx::SqliteConnection;
+use sqlx::sqlite::SqliteRow;
+
+/// The rows `sql` lists for the time `now` (its only parameter).
+async fn listed<T>(c: &mut SqliteConnection, sql: &str, now: i64) -> sqlx::Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, SqliteRow> + Send + Unpin,
+{
+    sqlx::query_as::<Db, T>(sql).bind(now).fetch_all(c).await
+}
 
 /// Services due at `now`, oldest first, with the status they were due in.
 pub async fn services(
     c: &mut SqliteConnection,
     now: i64,
 ) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
-    sqlx::query_as::<Db, (String, ResourceStatus)>(
+    listed::<(String, ResourceStatus)>(
+        c,
         "SELECT id, status FROM endpoint_services WHERE due_at <= $1 ORDER BY due_at",
+        now,
     )
-    .bind(now)
-    .fetch_all(c)
     .await
 }
 
@@ -22,11 +31,11 @@ pub async fn connections(
     c: &mut SqliteConnection,
     now: i64,
 ) -> sqlx::Result<Vec<(String, ConnectionStatus)>> {
-    sqlx::query_as::<Db, (String, ConnectionStatus)>(
+    listed::<(String, ConnectionStatus)>(
+        c,
         "SELECT endpoint_id, status FROM connections WHERE due_at <= $1 ORDER BY due_at",
+        now,
     )
-    .bind(now)
-    .fetch_all(c)
     .await
 }
 
@@ -35,12 +44,7 @@ pub async fn zones(
     c: &mut SqliteConnection,
     now: i64,
 ) -> sqlx::Result<Vec<(String, String, ZoneStatus)>> {
-    sqlx::query_as::<Db, (String, String, ZoneStatus)>(
-        "SELECT endpoint_id, zone_id, status FROM endpoint_zones WHERE due_at <= $1 ORDER BY due_at",
-    )
-    .bind(now)
-    .fetch_all(c)
-    .await
+    listed::<(String, String, ZoneStatus)>(c, "SELECT endpoint_id, zone_id, status FROM endpoint_zones WHERE due_at <= $1 ORDER BY due_at", now).await
 }
 
 /// Endpoints due at `now`.
@@ -48,11 +52,11 @@ pub async fn endpoints(
     c: &mut SqliteConnection,
     now: i64,
 ) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
-    sqlx::query_as::<Db, (String, ResourceStatus)>(
+    listed::<(String, ResourceStatus)>(
+        c,
         "SELECT id, status FROM endpoints WHERE due_at <= $1 ORDER BY due_at",
+        now,
     )
-    .bind(now)
-    .fetch_all(c)
     .await
 }
 
@@ -61,11 +65,11 @@ pub async fn gateways(
     c: &mut SqliteConnection,
     now: i64,
 ) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
-    sqlx::query_as::<Db, (String, ResourceStatus)>(
+    listed::<(String, ResourceStatus)>(
+        c,
         "SELECT id, status FROM gateway_endpoints WHERE due_at <= $1 ORDER BY due_at",
+        now,
     )
-    .bind(now)
-    .fetch_all(c)
     .await
 }
 
