@@ -140,7 +140,7 @@ async fn listeners_come_from_the_scenario_and_change_through_an_audited_op() {
             .await
             .unwrap_err()
             .code,
-        "ResourceNotFound.LoadBalancer",
+        "LoadBalancerNotFound",
         "another account's load balancer"
     );
     assert_eq!(ops.my_listeners(&provider).await.unwrap(), mine);

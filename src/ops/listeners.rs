@@ -28,10 +28,7 @@ impl Ops {
     ) -> Result<LoadBalancerRow, ApiError> {
         match inv::load_balancer(c, lb_id).await? {
             Some(l) if l.account_id == ctx.account_id => Ok(l),
-            _ => Err(ApiError::new(
-                "ResourceNotFound.LoadBalancer",
-                format!("The specified load balancer {lb_id} does not exist."),
-            )),
+            _ => Err(ApiError::load_balancer_not_found(lb_id)),
         }
     }
 
@@ -92,10 +89,7 @@ impl Ops {
             })
             .collect();
         if targets.is_empty() {
-            return Err(ApiError::new(
-                "Demo.NoListener",
-                "The service's load balancer has no listener to send to: add one in Inventory.",
-            ));
+            return Err(ApiError::no_listener_to_send_to());
         }
         self.generators.start(&e.id, targets);
         Ok(true)
@@ -172,10 +166,7 @@ impl Ops {
             .into_iter()
             .find(|l| l.port == port)
         else {
-            return Err(ApiError::new(
-                "ResourceNotFound.Listener",
-                format!("The load balancer {lb_id} has no listener on port {port}."),
-            ));
+            return Err(ApiError::listener_not_found(lb_id, port));
         };
         if ctx.dry_run {
             return Err(ApiError::dry_run());
