@@ -85,6 +85,63 @@ pub struct ServeArgs {
     /// Cloud API flow control: requests per AccessKey accepted in one burst.
     #[arg(long, env = "LINKYARD_API_BURST", default_value_t = crate::openapi::throttle::DEFAULT_BURST)]
     pub api_burst: u32,
+    /// Where the authoritative DNS server for PrivateLink names listens (UDP and TCP) [default:
+    /// 127.0.0.1:5353]. Each VPC's resolver view listens on its own loopback address, same port.
+    #[arg(long, env = "LINKYARD_DNS_ADDR")]
+    pub dns_addr: Option<SocketAddr>,
+    /// Do not serve DNS.
+    #[arg(long, env = "LINKYARD_NO_DNS", default_value_t = false)]
+    pub no_dns: bool,
+    /// Which addresses DNS answers with: the endpoint zones' local loopback addresses, where the
+    /// proxy carries traffic, or the modelled vSwitch IPs.
+    #[arg(long, env = "LINKYARD_DNS_ANSWER", value_enum, default_value_t = DnsAnswer::Local)]
+    pub dns_answer: DnsAnswer,
+    /// Do not proxy traffic through the endpoint zones' local addresses.
+    #[arg(long, env = "LINKYARD_NO_PROXY", default_value_t = false)]
+    pub no_proxy: bool,
+}
+
+/// `--dns-answer`.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsAnswer {
+    Local,
+    Modelled,
+}
+
+/// Starts the data plane for `serve`. An address given with `--dns-addr` that cannot be bound
+/// stops the server; the default one (another Linkyard may hold it) only turns DNS off, loudly.
+async fn start_dataplane(
+    ops: &Ops,
+    args: &ServeArgs,
+) -> Result<crate::dataplane::Dataplane, String> {
+    use crate::dataplane::{AnswerMode, Config, Dataplane};
+    let mut config = Config {
+        answer: match args.dns_answer {
+            DnsAnswer::Local => AnswerMode::Local,
+            DnsAnswer::Modelled => AnswerMode::Modelled,
+        },
+        proxy: !args.no_proxy,
+        ..Config::default()
+    };
+    if args.no_dns {
+        config.dns_addr = None;
+    } else if let Some(a) = args.dns_addr {
+        config.dns_addr = Some(a);
+    }
+    match Dataplane::start(ops, config.clone()).await {
+        Err(e) if args.dns_addr.is_none() && config.dns_addr.is_some() => {
+            tracing::warn!("{e}; DNS is off");
+            Dataplane::start(
+                ops,
+                Config {
+                    dns_addr: None,
+                    ..config
+                },
+            )
+            .await
+        }
+        r => r,
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -228,6 +285,7 @@ pub async fn serve_sealed(
         .build();
     // Finish whatever transitions were due while the server was down, then keep going.
     ops.spawn_reconciler();
+    let _dataplane = start_dataplane(&ops, &args).await?;
     // Signature nonces of the last 30 minutes, so a restart does not reopen the replay window.
     let nonces = std::sync::Arc::new(crate::openapi::nonces::NonceCache::with_cap(
         crate::openapi::nonces::NonceCache::cap_for_rate(args.api_rate, args.api_burst),

@@ -202,6 +202,24 @@ pub struct ScenarioLoadBalancer {
     pub dual_stack: bool,
     #[serde(default = "yes")]
     pub privatelink_supported: bool,
+    /// TCP listeners and the backends behind them (the data plane proxies to these).
+    #[serde(default)]
+    pub listeners: Vec<ScenarioListener>,
+}
+
+/// A load-balancer listener: `{ port = 80, backend = "127.0.0.1:8080" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioListener {
+    pub port: i64,
+    #[serde(default = "tcp")]
+    pub protocol: String,
+    /// A loopback `ip:port`.
+    pub backend: String,
+}
+
+fn tcp() -> String {
+    "TCP".into()
 }
 
 fn yes() -> bool {
@@ -347,6 +365,11 @@ pub async fn load(ops: &Ops, scenario: &Scenario, reset: bool) -> Result<(), Str
             )
             .await
             .map_err(fail(format!("load balancer {}", l.id)))?;
+            for li in &l.listeners {
+                ops.set_listener(&ctx, &l.id, li.port, &li.protocol, &li.backend)
+                    .await
+                    .map_err(fail(format!("listener {} of {}", li.port, l.id)))?;
+            }
         }
     }
     // Services last: they reference inventory and whitelist other accounts.
@@ -446,6 +469,8 @@ pub async fn replace(ops: &Ops, scenario: &Scenario, ctx: &Ctx) -> Result<(), St
         tracing::warn!(error = %e, "could not detach the staging database");
     }
     let event = copied.map_err(|e| format!("cannot replace the store: {e}"))?;
+    // The endpoints the traffic generators sent through are gone.
+    ops.generators.stop_all();
     ops.publish([event]);
     ops.wake();
     Ok(())

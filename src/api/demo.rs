@@ -19,6 +19,9 @@ pub struct DemoView {
     pub done_actions: Vec<String>,
     /// A connected endpoint of a signed-in account (the tour's last step), if any.
     pub connected_endpoint: Option<String>,
+    /// The traffic generator runs for `connected_endpoint`.
+    #[serde(default)]
+    pub traffic_running: bool,
     /// Why zone outages and the reset are not available to this session, if they are not.
     pub global_tools_refused: Option<String>,
     /// Who plays which part in the guided tour (from the scenario), if it has a provider.
@@ -81,6 +84,9 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
         zones,
         accounts,
         done_actions,
+        traffic_running: connected_endpoint
+            .as_deref()
+            .is_some_and(|e| ops.generators.running(e)),
         connected_endpoint,
         global_tools_refused,
         tour: state.scenario.as_ref().and_then(|s| s.tour_cast()),
@@ -160,6 +166,17 @@ pub async fn reset_demo() -> Result<(), ApiError> {
     };
     let access = demo_access().await?;
     crate::scenario::reset(&ops, &ctx, &access, &s)
+        .await
+        .map_err(fail)
+}
+
+/// Starts or stops the traffic generator of an endpoint (demo mode); returns whether it runs.
+#[server(prefix = "/api", endpoint = "demo_traffic")]
+pub async fn demo_traffic(endpoint_id: String, on: bool) -> Result<bool, ApiError> {
+    use super::context::*;
+    let (ops, _ctx) = caller().await?;
+    let access = demo_access().await?;
+    ops.demo_traffic(&access, &endpoint_id, on)
         .await
         .map_err(fail)
 }

@@ -126,3 +126,13 @@ pub async fn delete_endpoint(endpoint_id: String) -> Result<(), ApiError> {
     let (ops, ctx) = caller().await?;
     ops.delete_endpoint(&ctx, &endpoint_id).await.map_err(fail)
 }
+
+/// The live traffic of an endpoint's zone ENIs (its owner or the service's owner), for the charts.
+#[server(prefix = "/api", endpoint = "endpoint_traffic")]
+pub async fn endpoint_traffic(
+    endpoint_id: String,
+) -> Result<crate::domain::dataplane::TrafficView, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.endpoint_traffic(&ctx, &endpoint_id).await.map_err(fail)
+}

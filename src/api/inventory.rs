@@ -2,6 +2,7 @@
 //! balancers.
 
 use crate::domain::ApiError;
+use crate::domain::dataplane::ListenerView;
 use crate::domain::event::AuditView;
 use crate::domain::inventory::{
     InventoryView, LoadBalancerView, SecurityGroupView, VSwitchView, VpcView,
@@ -120,4 +121,42 @@ pub async fn delete_inventory_item(id: String) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
     ops.delete_inventory(&ctx, &id).await.map_err(fail)
+}
+
+/// The listeners of the active account's load balancers.
+#[server(prefix = "/api", endpoint = "listeners")]
+pub async fn my_listeners() -> Result<Vec<ListenerView>, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.my_listeners(&ctx).await.map_err(fail)
+}
+
+/// Creates a TCP listener on a load balancer, or points an existing one at another backend.
+#[server(prefix = "/api", endpoint = "set_listener")]
+pub async fn set_listener(
+    lb_id: String,
+    port: String,
+    backend: String,
+) -> Result<ListenerView, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    let port: i64 = port.trim().parse().map_err(|_| {
+        fail(ApiError::illegal(
+            "ListenerPort",
+            "the port must be a number",
+        ))
+    })?;
+    ops.set_listener(&ctx, &lb_id, port, "TCP", &backend)
+        .await
+        .map_err(fail)
+}
+
+/// Removes a listener from a load balancer.
+#[server(prefix = "/api", endpoint = "delete_listener")]
+pub async fn delete_listener(lb_id: String, port: u16) -> Result<(), ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    ops.delete_listener(&ctx, &lb_id, port.into())
+        .await
+        .map_err(fail)
 }

@@ -4,12 +4,16 @@
 //! cargo run --release --features ssr --bin linkyard-bench -- [--iterations N] [--endpoints M] [--calls K]
 //! ```
 //! (or `LINKYARD_BENCH_ITERATIONS`, `LINKYARD_BENCH_ENDPOINTS`, `LINKYARD_BENCH_CALLS`).
+//! `--dataplane SECONDS` runs only the data-plane figures (see `dataplane_bench`).
 //!
 //! Part A times CreateVpcEndpoint, EnableVpcEndpointConnection (accept) and ListVpcEndpoints (first
 //! page of 50), N calls each, one after another from one client. Part B bulk-inserts M endpoints
 //! (with one zone, ENI address, security group and connection each) straight into the tables in
 //! one transaction, all owned by one consumer and connected to one service (the worst case for that
 //! account's and that service's lists), then times list pages, K calls each.
+
+#[path = "dataplane_bench/mod.rs"]
+mod dataplane_bench;
 
 use linkyard::domain::names::default_resource_group;
 use linkyard::events::Bus;
@@ -154,6 +158,11 @@ async fn main() {
     let nonces = option(&args, "--nonces", "LINKYARD_BENCH_NONCES", 0);
     if nonces > 0 {
         nonce_memory(nonces);
+        return;
+    }
+    let dataplane = option(&args, "--dataplane", "LINKYARD_BENCH_DATAPLANE", 0);
+    if dataplane > 0 {
+        dataplane_bench::run(dataplane as f64).await;
         return;
     }
 

@@ -228,6 +228,12 @@ catalogue! {
     // ClientToken.
     idempotent_mismatch() => 400 "IdempotentParameterMismatch"
         "The ClientToken was already used with other parameters.";
+
+    // Data plane: load-balancer listeners and the Demo traffic generator.
+    listener_not_found(id, port) => 400 "ResourceNotFound.Listener"
+        "The load balancer {id} has no listener on port {port}.";
+    no_listener_to_send_to() => 400 "Demo.NoListener"
+        "The service's load balancer has no listener to send to: add one in Inventory.";
 }
 
 /// Errors whose code names the kind of inventory object.

@@ -94,6 +94,9 @@ pub struct VpcView {
     pub cidr: String,
     pub ipv6_cidr: Option<String>,
     pub created_at: String,
+    /// The VPC's DNS resolver address: queries arriving there see its custom service domains.
+    #[serde(default)]
+    pub resolver_ip: Option<String>,
 }
 
 /// A vSwitch with its zone, CIDR and how many addresses are still free.

@@ -117,6 +117,9 @@ pub struct ZoneView {
     /// Bandwidth in force on this zone's ENI (Mbit/s) and its maximum.
     pub bandwidth_mbps: i64,
     pub max_bandwidth_mbps: i64,
+    /// The ENI's local loopback address, where the data plane serves its traffic.
+    #[serde(default)]
+    pub local_ip: Option<String>,
 }
 
 /// A security group on an endpoint.

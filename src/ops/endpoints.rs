@@ -269,6 +269,7 @@ impl Ops {
             healthy: true,
             resource_id: serving,
             created_at: self.clock.now(),
+            local_seq: None,
         })
     }
 
@@ -805,6 +806,10 @@ impl Ops {
                 domain: z.domain,
                 status: z.status,
                 resource_id: z.resource_id,
+                local_ip: z
+                    .local_seq
+                    .and_then(crate::domain::dataplane::eni_local_ip)
+                    .map(|ip| ip.to_string()),
             })
             .collect())
     }

@@ -118,6 +118,7 @@ impl Ops {
             cidr: n.cidr,
             ipv6_cidr: n.ipv6_cidr,
             created_at: self.clock.now(),
+            resolver_seq: None,
         };
         if q::vpc(&mut tx, &row.id).await?.is_some() {
             return Err(ApiError::vpc_exists(&row.id));
@@ -125,7 +126,8 @@ impl Ops {
         if ctx.dry_run {
             return Err(ApiError::dry_run());
         }
-        q::insert_vpc(&mut tx, &row).await?;
+        let mut row = row;
+        row.resolver_seq = Some(q::insert_vpc(&mut tx, &row).await?);
         self.commit_change(
             tx,
             ctx,
@@ -483,6 +485,10 @@ fn vpc_view(v: &VpcRow) -> VpcView {
         cidr: v.cidr.clone(),
         ipv6_cidr: v.ipv6_cidr.clone(),
         created_at: iso(v.created_at),
+        resolver_ip: v
+            .resolver_seq
+            .and_then(crate::domain::dataplane::vpc_resolver_ip)
+            .map(|ip| ip.to_string()),
     }
 }
 

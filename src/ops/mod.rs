@@ -17,6 +17,7 @@ pub mod gateway;
 pub mod idempotency;
 pub mod ids;
 pub mod inventory;
+pub mod listeners;
 pub mod reconcile;
 pub mod services;
 pub mod tags;
@@ -202,6 +203,10 @@ pub struct Ops {
     pub seal: crate::seal::SealKey,
     /// Console sign-in throttling and the argon2 concurrency bound.
     pub sign_ins: Arc<accounts::SignInGuard>,
+    /// The data plane's traffic counters (empty while no data plane runs).
+    pub traffic: crate::dataplane::traffic::Traffic,
+    /// The Demo page's traffic generators.
+    pub generators: crate::dataplane::generator::Generators,
 }
 
 impl Ops {
@@ -219,6 +224,8 @@ impl Ops {
             inflight: idempotency::InFlight::default(),
             seal: crate::seal::SealKey::ephemeral(),
             sign_ins: Arc::default(),
+            traffic: Default::default(),
+            generators: Default::default(),
         }
     }
 

@@ -1,4 +1,5 @@
-//! Prometheus metrics: request counts and latencies per route, rendered at `/metrics`.
+//! Prometheus metrics: request counts and latencies per route, rendered at `/metrics`, followed by
+//! the data plane's traffic per endpoint zone (see `dataplane::traffic`, bounded labels).
 
 use axum::body::Body;
 use axum::extract::MatchedPath;
@@ -24,9 +25,11 @@ pub fn install() -> &'static PrometheusHandle {
     })
 }
 
-/// `GET /metrics`.
-pub async fn render() -> String {
-    install().render()
+/// `GET /metrics`: the request metrics, then the data plane's per-zone traffic series.
+pub async fn render(axum::extract::State(state): axum::extract::State<super::AppState>) -> String {
+    let mut text = install().render();
+    text.push_str(&state.ops.traffic.render());
+    text
 }
 
 /// Records `http_requests_total` and `http_request_duration_seconds` by route, method and status.

@@ -119,6 +119,7 @@ pub const TABLES: &[&str] = &[
     "service_resources",
     "service_supported_regions",
     "endpoint_services",
+    "lb_listeners",
     "load_balancers",
     "security_groups",
     "ip_allocations",

@@ -48,6 +48,9 @@ pub struct ZoneRow {
     pub healthy: bool,
     pub resource_id: Option<String>,
     pub created_at: i64,
+    /// The ENI's local loopback address number (see `domain::dataplane::eni_local_ip`); allocated
+    /// by [`insert_zone`].
+    pub local_seq: Option<i64>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -439,10 +442,12 @@ pub async fn zones(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result<Vec
     .await
 }
 
+/// Inserts a zone, allocating its local address number (one more than the largest in use).
 pub async fn insert_zone(c: &mut SqliteConnection, z: &ZoneRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO endpoint_zones (endpoint_id, zone_id, vswitch_id, eni_id, ip, ipv6, domain, status, due_at, healthy,
-            resource_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+            resource_id, created_at, local_seq) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,
+            (SELECT COALESCE(MAX(local_seq), 0) + 1 FROM endpoint_zones))",
     )
     .bind(&z.endpoint_id)
     .bind(&z.zone_id)

@@ -12,6 +12,9 @@ pub struct VpcRow {
     pub cidr: String,
     pub ipv6_cidr: Option<String>,
     pub created_at: i64,
+    /// The VPC's resolver address number (see `domain::dataplane::vpc_resolver_ip`); allocated by
+    /// [`insert_vpc`].
+    pub resolver_seq: Option<i64>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -64,9 +67,12 @@ impl LoadBalancerRow {
     }
 }
 
-pub async fn insert_vpc(c: &mut SqliteConnection, v: &VpcRow) -> sqlx::Result<()> {
-    sqlx::query::<Db>(
-        "INSERT INTO vpcs (id, account_id, region_id, name, cidr, ipv6_cidr, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+/// Inserts a VPC, allocating its resolver address number; returns that number.
+pub async fn insert_vpc(c: &mut SqliteConnection, v: &VpcRow) -> sqlx::Result<i64> {
+    sqlx::query_scalar::<Db, i64>(
+        "INSERT INTO vpcs (id, account_id, region_id, name, cidr, ipv6_cidr, created_at, resolver_seq)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,(SELECT COALESCE(MAX(resolver_seq), 0) + 1 FROM vpcs))
+         RETURNING resolver_seq",
     )
     .bind(&v.id)
     .bind(&v.account_id)
@@ -75,9 +81,8 @@ pub async fn insert_vpc(c: &mut SqliteConnection, v: &VpcRow) -> sqlx::Result<()
     .bind(&v.cidr)
     .bind(&v.ipv6_cidr)
     .bind(v.created_at)
-    .execute(c)
-    .await?;
-    Ok(())
+    .fetch_one(c)
+    .await
 }
 
 pub async fn insert_vswitch(c: &mut SqliteConnection, v: &VSwitchRow) -> sqlx::Result<()> {

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod bandwidth_requests;
+pub mod dataplane;
 pub mod due;
 pub mod endpoints;
 pub mod gateways;

@@ -11,4 +11,5 @@ pub mod table;
 pub mod tabs;
 pub mod tags;
 pub mod toast;
+pub mod traffic;
 pub mod widgets;

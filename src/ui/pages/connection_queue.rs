@@ -10,6 +10,7 @@ use crate::ui::pages::service_detail::ServiceDetail;
 use crate::ui::style::*;
 use crate::ui::table::RowDrafts;
 use crate::ui::toast::{ToastBody, notify, use_toasts};
+use crate::ui::traffic::TrafficChart;
 use crate::ui::widgets::{ActionButton, ConfirmButton, ConnectionBadge, EmptyState, ErrorBanner};
 use leptos::prelude::*;
 
@@ -280,7 +281,8 @@ fn ConnectionRow(
                 {k.reason.clone().map(|r| view! { <p class=HINT>{r}</p> })}
                 {move || failure().map(|e| view! { <div class="mt-1 text-xs" data-row-error=""><ErrorBanner error=e/></div> })}
             </td>
-            <td class="py-2 pr-4 text-xs"><BandwidthEditor connection=k.clone() service_id=service_id actions=actions state=state/></td>
+            <td class="py-2 pr-4 text-xs"><BandwidthEditor connection=k.clone() service_id=service_id actions=actions state=state/>
+                {connected.then(|| view! { <TrafficChart endpoint_id=ep.clone() compact=true/> })}</td>
             <td class="py-2 text-xs"><DecisionControls endpoint_id=ep.clone() current_bandwidth=k.bandwidth.to_string() waiting=waiting connected=connected service_id=service_id actions=actions state=state/></td>
         </tr>
     }

@@ -8,6 +8,7 @@ use crate::ui::app::use_region;
 use crate::ui::live::{use_live_any, use_live_for};
 use crate::ui::style::*;
 use crate::ui::toast::notify;
+use crate::ui::traffic::TrafficChart;
 use crate::ui::widgets::{
     ActionButton, ConfirmButton, EmptyState, ErrorBanner, RequestStatusBadge, StatusBadge,
 };
@@ -76,6 +77,7 @@ pub fn DemoPage() -> impl IntoView {
     let reset = ServerAction::<ResetDemo>::new();
     let outage = ServerAction::<ZoneOutage>::new();
     let overdue = ServerAction::<OverduePayment>::new();
+    let traffic = ServerAction::<DemoTraffic>::new();
     let data = Resource::new(
         move || {
             (
@@ -84,6 +86,7 @@ pub fn DemoPage() -> impl IntoView {
                 reset.version().get(),
                 outage.version().get(),
                 overdue.version().get(),
+                traffic.version().get(),
             )
         },
         |(r, ..)| demo_state(r),
@@ -91,6 +94,14 @@ pub fn DemoPage() -> impl IntoView {
     notify(reset, |_| "Demo reset to its scenario".to_string());
     notify(outage, |_| "Zone availability changed".to_string());
     notify(overdue, |_| "Payment status changed".to_string());
+    notify(traffic, |on| {
+        if *on {
+            "Traffic generator started"
+        } else {
+            "Traffic generator stopped"
+        }
+        .to_string()
+    });
     view! {
         <h1 class="text-xl font-semibold">"Demo"</h1>
         <Transition fallback=|| view! { <p class="mt-4 text-slate-500">"Loading…"</p> }>
@@ -103,6 +114,8 @@ pub fn DemoPage() -> impl IntoView {
                 let refused = d.global_tools_refused.clone();
                 let last = d.connected_endpoint.clone();
                 let has_last = last.is_some();
+                let generator = d.connected_endpoint.clone();
+                let running = d.traffic_running;
                 view! {
                     <section class="mt-4 rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4" id="tour">
                         <h2 class="font-semibold">"Guided tour"</h2>
@@ -157,6 +170,26 @@ pub fn DemoPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </tbody></table>
+                    </section>
+                    <section class="mt-6 rounded-lg border border-slate-200 dark:border-slate-800 p-4 text-sm" id="traffic-generator">
+                        <h2 class="font-semibold">"Traffic generator"</h2>
+                        <p class="text-slate-500">"A built-in backend behind the service's listener and a client that sends through every zone ENI of the connected endpoint as fast as the limit allows. Change the bandwidth, take a zone down or disconnect, and watch the chart."</p>
+                        {match generator {
+                            None => view! { <p class="mt-2 text-slate-500">"Connect an endpoint first (tour steps 3–4)."</p> }.into_any(),
+                            Some(ep) => {
+                                let id = ep.clone();
+                                view! {
+                                    <div class="mt-2 flex items-center gap-2">
+                                        <ActionButton attr:id="traffic-toggle" quiet=running
+                                            label=if running { "Stop traffic" } else { "Start traffic" }
+                                            pending=traffic.pending()
+                                            on_click=move |_| { traffic.dispatch(DemoTraffic { endpoint_id: id.clone(), on: !running }); }/>
+                                        <span class="font-mono text-xs">{ep.clone()}</span>
+                                    </div>
+                                    <TrafficChart endpoint_id=ep/>
+                                }.into_any()
+                            }
+                        }}
                     </section>
                     <section class="mt-6 rounded-lg border border-red-200 dark:border-red-900 p-4 text-sm" id="reset">
                         <h2 class="font-semibold">"Reset"</h2>

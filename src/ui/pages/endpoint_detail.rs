@@ -15,6 +15,7 @@ use crate::ui::style::*;
 use crate::ui::tabs::{TabList, TabPanel, TabSpec, use_tab};
 use crate::ui::tags::{TagForm, TagsEditor};
 use crate::ui::toast::notify;
+use crate::ui::traffic::TrafficChart;
 use crate::ui::widgets::{
     ActionButton, ConfirmButton, ConnectionBadge, CopyButton, EmptyState, ErrorBanner,
     RequestStatusBadge, StatusBadge,
@@ -122,6 +123,11 @@ fn EndpointOverview(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl
                 }.into_any()
             })}
         </Transition>
+        <section class="mt-6" id="endpoint-traffic">
+            <h2 class="font-semibold">"Traffic"</h2>
+            <p class=HINT>"Live, per zone ENI: what the data plane carries through each zone's local address, updated every second."</p>
+            <TrafficChart endpoint_id=endpoint_id/>
+        </section>
         <CustomDomainResolvers endpoint_id=endpoint_id/>
         <section class="mt-6">
             <ConfirmButton attr:id="delete-endpoint" label="Delete endpoint"
@@ -155,13 +161,14 @@ fn ZonesAndEnis(detail: EndpointDetail) -> impl IntoView {
                 }
                 view! {
                     <table class="w-full text-sm" id="endpoint-zones-table"><thead class="text-left text-slate-500"><tr>
-                        <th class=TH>"Zone"</th><th class=TH>"vSwitch"</th><th class=TH>"ENI / IP"</th><th class=TH>"Status"</th><th class=TH>"Health"</th><th class=TH>"Serving resource"</th>
+                        <th class=TH>"Zone"</th><th class=TH>"vSwitch"</th><th class=TH>"ENI / IP"</th><th class=TH>"Local address"</th><th class=TH>"Status"</th><th class=TH>"Health"</th><th class=TH>"Serving resource"</th>
                     </tr></thead>
                     <tbody>{d.zones.into_iter().map(|z| view! {
                         <tr class=TR>
                             <td class="py-1 pr-4">{z.zone_id.clone()}</td>
                             <td class="pr-4 font-mono text-xs">{z.vswitch_id.clone()}</td>
                             <td class="pr-4 font-mono text-xs">{z.eni_id.clone()}<br/>{z.ip.clone()}{z.ipv6.clone().map(|v6| view! { <br/>{v6} })}</td>
+                            <td class="pr-4 font-mono text-xs" data-local-ip="">{z.local_ip.clone().unwrap_or_else(|| "—".into())}</td>
                             <td class="pr-4"><StatusBadge status=z.status/></td>
                             <td class="pr-4">{if z.healthy { "Healthy" } else { "Unhealthy (DNS record removed)" }}</td>
                             <td class="pr-4 font-mono text-xs">{z.resource_id.clone().unwrap_or_else(|| "—".into())}</td>

@@ -4,6 +4,7 @@
 
 use crate::api::inventory::*;
 use crate::domain::ApiError;
+use crate::domain::dataplane::ListenerView;
 use crate::domain::inventory::{InventoryView, VpcView};
 use crate::domain::region::region as region_info;
 use crate::ui::app::use_region;
@@ -23,6 +24,10 @@ struct InventoryActions {
     delete: ServerAction<DeleteInventoryItem>,
     /// The id of the item the last delete was for, to show a refusal on its row.
     deleting: RwSignal<Option<String>>,
+    set_listener: ServerAction<SetListener>,
+    delete_listener: ServerAction<DeleteListener>,
+    /// Every listener of the account's load balancers.
+    listeners: Resource<Result<Vec<ListenerView>, ApiError>>,
 }
 
 /// What is typed into the create forms; kept while the lists refresh.
@@ -58,7 +63,14 @@ pub fn InventoryPage() -> impl IntoView {
         create_load_balancer: ServerAction::new(),
         delete: ServerAction::new(),
         deleting: RwSignal::new(None),
+        set_listener: ServerAction::new(),
+        delete_listener: ServerAction::new(),
+        listeners: Resource::new(move || live.get(), |_| my_listeners()),
     };
+    notify(actions.set_listener, |l| {
+        format!("Listener {} of {} → {}", l.port, l.lb_id, l.backend)
+    });
+    notify(actions.delete_listener, |_| "Listener removed".to_string());
     notify(actions.create_vpc, move |v| {
         drafts.vpc_name.set(String::new());
         drafts.vpc_cidr.set(String::new());
@@ -171,7 +183,9 @@ fn VpcSection(
             } else { view! {
             <table class="mt-2 w-full text-sm" id="vpcs">
                 <thead class="text-left text-slate-500"><tr>
-                    <th class=TH>"Name / id"</th><th class=TH>"IPv4 CIDR"</th><th class=TH>"IPv6 CIDR"</th><th class=TH><span class="sr-only">"Actions"</span></th>
+                    <th class=TH>"Name / id"</th><th class=TH>"IPv4 CIDR"</th><th class=TH>"IPv6 CIDR"</th>
+                    <th class=TH title="Queries to this loopback address (on the DNS port, 5353 by default) see the custom service domains of this VPC's endpoints">"DNS resolver"</th>
+                    <th class=TH><span class="sr-only">"Actions"</span></th>
                 </tr></thead>
                 <tbody>
                     {vpcs.into_iter().map(|v| view! {
@@ -179,6 +193,8 @@ fn VpcSection(
                             <td class="py-2 pr-4">{v.name}<br/><span class="font-mono text-xs text-slate-500">{v.id.clone()}</span><CopyButton text=v.id.clone()/></td>
                             <td class="pr-4 font-mono text-xs">{v.cidr}</td>
                             <td class="pr-4 font-mono text-xs">{v.ipv6_cidr.unwrap_or_else(|| "—".into())}</td>
+                            <td class="pr-4 font-mono text-xs" data-resolver="">{v.resolver_ip.clone().unwrap_or_else(|| "—".into())}
+                                {v.resolver_ip.map(|ip| view! { <CopyButton text=ip/> })}</td>
                             <td class="py-2"><DeleteItem id=v.id.clone() actions=actions/></td>
                         </tr>
                     }).collect_view()}
@@ -329,6 +345,12 @@ fn LoadBalancerSection(
                             <td class="pr-4">{if l.privatelink_supported { "Supported" } else { "Not supported" }}</td>
                             <td class="py-2"><DeleteItem id=l.id.clone() actions=actions/></td>
                         </tr>
+                        <tr data-listeners-of=l.id.clone()>
+                            <td colspan="7" class="pb-3 pl-4 text-xs">
+                                <span class="text-slate-500">"Listeners (TCP port → backend the data plane forwards to):"</span>
+                                <Listeners lb_id=l.id.clone() actions=actions/>
+                            </td>
+                        </tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -358,5 +380,50 @@ fn LoadBalancerSection(
                 <ActionButton attr:id="lb-create" label="Create load balancer" pending=actions.create_load_balancer.pending() on_click=create/>
             </div>
         </section>
+    }
+}
+
+/// A load balancer's listeners, each removable, and a form to add one (or re-point a port).
+#[component]
+fn Listeners(lb_id: String, actions: InventoryActions) -> impl IntoView {
+    let port = RwSignal::new(String::new());
+    let backend = RwSignal::new(String::new());
+    let mine = lb_id.clone();
+    let add_for = lb_id.clone();
+    let add = move |_| {
+        actions.set_listener.dispatch(SetListener {
+            lb_id: add_for.clone(),
+            port: port.get(),
+            backend: backend.get(),
+        });
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let mine = mine.clone();
+                Suspend::new(async move {
+                    let list = actions.listeners.await.unwrap_or_default();
+                    list.into_iter().filter(|l| l.lb_id == mine).map(|l| {
+                        let (lb, p) = (l.lb_id.clone(), l.port);
+                        view! {
+                            <div class="flex items-center gap-2" data-listener=l.port.to_string()>
+                                <span class="font-mono">{format!("{} → {}", l.port, l.backend)}</span>
+                                <button type="button" class="text-red-700 underline dark:text-red-300"
+                                    aria-label=format!("Remove listener {p}")
+                                    on:click=move |_| { actions.delete_listener.dispatch(DeleteListener { lb_id: lb.clone(), port: p }); }>
+                                    "Remove"</button>
+                            </div>
+                        }
+                    }).collect_view()
+                })
+            }}
+        </Transition>
+        <div class="mt-1 flex flex-wrap items-center gap-1" data-listener-form=lb_id.clone()>
+            <input class=format!("{INPUT} w-20") placeholder="8080" aria-label="Listener port"
+                prop:value=port on:input=move |ev| port.set(event_target_value(&ev))/>
+            <input class=format!("{INPUT} w-36") placeholder="127.0.0.1:18080" aria-label="Backend address"
+                prop:value=backend on:input=move |ev| backend.set(event_target_value(&ev))/>
+            <ActionButton label="Add" quiet=true pending=actions.set_listener.pending() on_click=add/>
+        </div>
     }
 }
