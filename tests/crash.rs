@@ -6,7 +6,7 @@
 //! and the transitions pending at the kill finish after the restart.
 #![cfg(feature = "ssr")]
 
-#[path = "support/server.rs"]
+#[path = "common/server.rs"]
 mod server;
 
 use serde_json::Value;

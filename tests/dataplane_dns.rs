@@ -2,9 +2,8 @@
 //! non-serving zones, answer modes, and custom service domains scoped to VPC resolver addresses.
 
 mod common;
-mod dpkit;
 
-use dpkit::*;
+use common::dataplane::*;
 use hickory_server::proto::op::ResponseCode;
 use hickory_server::proto::rr::RecordType;
 use linkyard::dataplane::AnswerMode;

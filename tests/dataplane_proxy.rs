@@ -3,9 +3,8 @@
 //! throttle holding the connection's bandwidth within ±10 % over 5 s.
 
 mod common;
-mod dpkit;
 
-use dpkit::*;
+use common::dataplane::*;
 use hickory_server::proto::rr::RecordType;
 use linkyard::dataplane::AnswerMode;
 use linkyard::dataplane::proxy::Proxy;

@@ -4,7 +4,7 @@
 //! not print passwords.
 #![cfg(feature = "ssr")]
 
-#[path = "support/server.rs"]
+#[path = "common/server.rs"]
 mod server;
 
 use server::*;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod api;
+pub mod dataplane;
 
 use axum::Router;
 use axum::body::Body;

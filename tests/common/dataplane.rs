@@ -2,7 +2,7 @@
 //! service and a running data plane; a raw DNS client (UDP and TCP); TCP backends.
 #![allow(dead_code)]
 
-use crate::common::{CONSUMER, PROVIDER, TestApp, demo_app};
+use super::{CONSUMER, PROVIDER, TestApp, demo_app};
 use hickory_server::proto::op::{Message, MessageType, OpCode, Query, ResponseCode};
 use hickory_server::proto::rr::{Name, RData, RecordType};
 use linkyard::dataplane::{AnswerMode, Config, Dataplane};
