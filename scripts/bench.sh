@@ -5,6 +5,8 @@
 #   - the release WASM / JS / CSS sizes (raw, gzip -9, brotli q11) and the server-side render
 #     time of the main console pages (bench/console.py);
 #   - the cross-context live-update delay in headless Chromium (bench/live-delay.cjs);
+#   - the time to interactive of /signin and the Overview in headless Chromium, empty and warm
+#     cache (bench/tti.cjs: navigation start until the WASM hydrated the page);
 #   - cloud API requests/s and latency at 1 and 32 clients, next to moto (bench/api_vs_moto.py);
 #   - with --with-ops, the operation-layer bench (target/release/linkyard-bench);
 #   - with --with-dataplane, the data-plane bench (`linkyard-bench --dataplane 5`: proxied vs
@@ -30,9 +32,9 @@ for arg in "$@"; do
   esac
 done
 if [[ $quick == 1 ]]; then
-  page_requests=10 live_runs=5 api_requests=200 api_seconds=5
+  page_requests=10 live_runs=5 tti_runs=5 api_requests=200 api_seconds=5
 else
-  page_requests=50 live_runs=10 api_requests=2000 api_seconds=20
+  page_requests=50 live_runs=10 tti_runs=10 api_requests=2000 api_seconds=20
 fi
 
 scripts/setup.sh --test
@@ -101,6 +103,9 @@ run_helper .venv/bin/python bench/console.py --url "http://127.0.0.1:$port" \
 
 step "Console: cross-context live-update delay (headless Chromium)"
 run_helper node bench/live-delay.cjs "http://127.0.0.1:$port" "$live_runs" >"$work/live.md"
+
+step "Console: time to interactive (headless Chromium)"
+run_helper node bench/tti.cjs "http://127.0.0.1:$port" "$tti_runs" >"$work/tti.md"
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 step "Cloud API: Linkyard vs moto"
@@ -138,6 +143,8 @@ fi
   cat "$work/console.md"
   echo
   cat "$work/live.md"
+  echo
+  cat "$work/tti.md"
   echo
   echo "## Cloud API: Linkyard next to moto"
   echo

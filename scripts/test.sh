@@ -56,6 +56,22 @@ kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; echo "the test server
 }
 kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
 
+step "Browser tests in every transitional state (a server of their own; transitions slowed to 10 min)"
+states_port=${LINKYARD_STATES_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+target/debug/linkyard --database-url "sqlite://$work/states.db" --log-level warn serve \
+  --addr "127.0.0.1:$states_port" --scenario scenarios/demo.toml --transition-delay-ms 300 --site-root target/site \
+  >"$work/states-server.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$states_port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/states-server.log"; echo "the states test server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+(cd end2end && LINKYARD_URL="http://127.0.0.1:$states_port" LINKYARD_ARTIFACTS="$artifacts" npx playwright test --config playwright.states.config.ts) || {
+  echo "--- server log ---"; tail -50 "$work/states-server.log"; exit 1;
+}
+kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
+
 step "SDK compatibility tests (official Python SDKs, V3 and V1 signatures)"
 sdk_port=${LINKYARD_SDK_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 target/debug/linkyard --database-url "sqlite://$work/sdk.db" --log-level warn serve \

@@ -346,7 +346,7 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
         .call("service_detail", &[("service_id", ORDERS)])
         .await
         .json();
-    let k = detail["connections"]
+    let k = detail["Found"]["connections"]
         .as_array()
         .unwrap()
         .iter()
@@ -395,7 +395,7 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
         .call("service_detail", &[("service_id", ORDERS)])
         .await
         .json();
-    let k = detail["connections"]
+    let k = detail["Found"]["connections"]
         .as_array()
         .unwrap()
         .iter()
@@ -403,4 +403,58 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
         .unwrap()
         .clone();
     assert_eq!(word(&k, "status"), "Disconnected");
+}
+
+#[tokio::test]
+async fn a_detail_page_of_an_object_not_ours_or_deleted_says_so_without_an_http_error() {
+    let app = demo_app().await;
+    let mut consumer = Client::new(&app);
+    consumer.sign_in(CONSUMER).await;
+    // Another account's service: found by nobody here, answered with 200 and `NotFound`.
+    let r = consumer
+        .call("service_detail", &[("service_id", ORDERS)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), serde_json::json!("NotFound"));
+    let r = consumer
+        .call(
+            "endpoint_detail",
+            &[("endpoint_id", "ep-doesnotexist000000")],
+        )
+        .await;
+    assert_eq!(r.json(), serde_json::json!("NotFound"));
+
+    // An endpoint this account deleted: `Deleted`, with when.
+    let r = consumer
+        .call(
+            "create_endpoint",
+            &[
+                ("region", "cn-hangzhou"),
+                ("service_name", ORDERS_NAME),
+                ("vpc_id", "vpc-bp1contoso0000000001"),
+                ("security_group_ids[0]", "sg-bp1contoso00000000001"),
+                ("zones[0]", "cn-hangzhou-h@vsw-bp1contoso000000000h"),
+                ("name", "short-lived"),
+                ("endpoint_type", "Interface"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let eid = r.json()["id"].as_str().unwrap().to_string();
+    let found = consumer
+        .call("endpoint_detail", &[("endpoint_id", &eid)])
+        .await
+        .json();
+    assert_eq!(found["Found"]["endpoint"]["id"], eid.as_str(), "{found}");
+    app.ops.advance_due().await.unwrap();
+    let r = consumer
+        .call("delete_endpoint", &[("endpoint_id", &eid)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    app.ops.advance_due().await.unwrap();
+    let gone = consumer
+        .call("endpoint_detail", &[("endpoint_id", &eid)])
+        .await
+        .json();
+    assert!(gone["Deleted"]["at"].is_string(), "{gone}");
 }

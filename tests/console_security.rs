@@ -424,6 +424,8 @@ async fn demo_tools_act_only_on_accounts_of_this_session() {
         )
         .await,
     );
+    // Slowing transitions down affects everyone too.
+    forbidden(&c.call("transition_delay", &[("delay_ms", "600000")]).await);
     let reset = c.call("reset_demo", &[]).await;
     forbidden(&reset);
     assert!(
@@ -455,6 +457,23 @@ async fn demo_tools_act_only_on_accounts_of_this_session() {
         .await
         .json();
     assert!(state["global_tools_refused"].is_null(), "{state}");
+
+    // With every account signed in, transitions can be slowed down (within a day) for everyone.
+    let slow = c.call("transition_delay", &[("delay_ms", "600000")]).await;
+    assert_eq!(slow.status, StatusCode::OK, "{}", slow.body);
+    assert_eq!(app.ops.transition_delay_ms(), 600_000);
+    let refused = c.call("transition_delay", &[("delay_ms", "-1")]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        refused.body.contains("InvalidParameter"),
+        "{}",
+        refused.body
+    );
+    let state = c
+        .call("demo_state", &[("region", "cn-hangzhou")])
+        .await
+        .json();
+    assert_eq!(state["transition_delay_ms"], 600_000, "{state}");
 }
 
 #[tokio::test]

@@ -9,11 +9,11 @@ export const ORDERS = "epsrv-bp1northwindorders01";
 const ROOT = path.resolve(__dirname, "../..");
 export const BASE = process.env.LINKYARD_URL ?? "http://127.0.0.1:3000";
 
-/** Collects console errors and uncaught exceptions of `page`; check it with `expect(errors).toEqual([])`. */
+/** Collects console errors, hydration warnings and uncaught exceptions of `page`; check it with `expect(errors).toEqual([])`. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()} (${page.url()})`);
+    if (m.type() === "error" || /hydrat/i.test(m.text())) errors.push(`console ${m.type()}: ${m.text()} (${page.url()})`);
   });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message} (${page.url()})`));
   // Name the failing request too (the console message only says "Failed to load resource").

@@ -26,6 +26,8 @@ pub struct DemoView {
     pub global_tools_refused: Option<String>,
     /// Who plays which part in the guided tour (from the scenario), if it has a provider.
     pub tour: Option<TourCast>,
+    /// How long transitional states (Creating, Connecting …) last, in milliseconds.
+    pub transition_delay_ms: i64,
 }
 
 /// The demo page's data.
@@ -90,6 +92,7 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
         connected_endpoint,
         global_tools_refused,
         tour: state.scenario.as_ref().and_then(|s| s.tour_cast()),
+        transition_delay_ms: ops.transition_delay_ms(),
     })
 }
 
@@ -146,6 +149,18 @@ pub async fn overdue_payment(account_id: String, overdue: bool) -> Result<(), Ap
     ops.demo_overdue(&ctx, &access, &account_id, overdue)
         .await
         .map_err(fail)
+}
+
+/// Sets how long transitions started from now on last (slow them down to watch each state);
+/// answers the delay now in force.
+#[server(prefix = "/api", endpoint = "transition_delay")]
+pub async fn transition_delay(delay_ms: i64) -> Result<i64, ApiError> {
+    use super::context::*;
+    let (ops, _ctx) = caller().await?;
+    let access = demo_access().await?;
+    ops.demo_set_transition_delay(&access, delay_ms)
+        .map_err(fail)?;
+    Ok(delay_ms)
 }
 
 /// Resets everything to the scenario the server was started with.

@@ -1,7 +1,9 @@
 //! Consumer server functions: endpoints, the services one may connect to, and DNS answers.
 
 use crate::domain::ApiError;
-use crate::domain::model::{ConnectionView, DnsAnswer, EndpointSgView, EndpointView, ZoneView};
+use crate::domain::model::{
+    ConnectionView, DnsAnswer, EndpointSgView, EndpointView, Lookup, ZoneView,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -29,10 +31,25 @@ pub async fn list_my_endpoints(region: String) -> Result<Vec<EndpointView>, ApiE
 
 /// One endpoint with zones, security groups, connection and the DNS answer of its domain now.
 #[server(prefix = "/api", endpoint = "endpoint_detail")]
-pub async fn endpoint_detail(endpoint_id: String) -> Result<EndpointDetailView, ApiError> {
+pub async fn endpoint_detail(endpoint_id: String) -> Result<Lookup<EndpointDetailView>, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    let endpoint = ops.get_endpoint(&ctx, &endpoint_id).await.map_err(fail)?;
+    let found = ops.get_endpoint(&ctx, &endpoint_id).await;
+    let endpoint = match ops
+        .lookup(
+            &ctx.account_id,
+            found,
+            "EndpointNotFound",
+            "DeleteVpcEndpoint",
+            &endpoint_id,
+        )
+        .await
+        .map_err(fail)?
+        .split()
+    {
+        Ok(e) => e,
+        Err(missing) => return Ok(missing),
+    };
     let zones = ops.list_zones(&ctx, &endpoint_id).await.map_err(fail)?;
     let security_groups = ops
         .list_endpoint_sgs(&ctx, &endpoint_id)
@@ -46,13 +63,13 @@ pub async fn endpoint_detail(endpoint_id: String) -> Result<EndpointDetailView, 
         .resolve(&ctx, &endpoint.domain, Some(&endpoint.vpc_id), None)
         .await
         .map_err(fail)?;
-    Ok(EndpointDetailView {
+    Ok(Lookup::Found(EndpointDetailView {
         endpoint,
         zones,
         security_groups,
         connection,
         dns,
-    })
+    }))
 }
 
 /// Creates an interface endpoint (`zones` = `zone@vswitch[@ip]` entries).

@@ -2,6 +2,7 @@
 
 use crate::domain::ApiError;
 use crate::domain::gateway::GatewayEndpointView;
+use crate::domain::model::Lookup;
 use leptos::prelude::*;
 
 /// The active account's gateway endpoints in `region`.
@@ -16,10 +17,19 @@ pub async fn list_gateway_endpoints(region: String) -> Result<Vec<GatewayEndpoin
 
 /// One gateway endpoint.
 #[server(prefix = "/api", endpoint = "gateway_endpoint")]
-pub async fn gateway_endpoint(id: String) -> Result<GatewayEndpointView, ApiError> {
+pub async fn gateway_endpoint(id: String) -> Result<Lookup<GatewayEndpointView>, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.get_gateway_endpoint(&ctx, &id).await.map_err(fail)
+    let found = ops.get_gateway_endpoint(&ctx, &id).await;
+    ops.lookup(
+        &ctx.account_id,
+        found,
+        "ResourceNotFound.GatewayEndpoint",
+        "DeleteGatewayEndpoint",
+        &id,
+    )
+    .await
+    .map_err(fail)
 }
 
 /// The OSS gateway service name of `region` (what the create form offers).

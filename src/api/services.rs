@@ -1,7 +1,7 @@
 //! Provider server functions: endpoint services, their whitelist and connection queue.
 
 use crate::domain::ApiError;
-use crate::domain::model::{ConnectionView, ResourceView, ServiceView, WhitelistView};
+use crate::domain::model::{ConnectionView, Lookup, ResourceView, ServiceView, WhitelistView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -38,10 +38,25 @@ pub async fn list_my_services(region: String) -> Result<Vec<ServiceView>, ApiErr
 
 /// One service with resources, whitelist and connections.
 #[server(prefix = "/api", endpoint = "service_detail")]
-pub async fn service_detail(service_id: String) -> Result<ServiceDetailView, ApiError> {
+pub async fn service_detail(service_id: String) -> Result<Lookup<ServiceDetailView>, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    let service = ops.get_service(&ctx, &service_id).await.map_err(fail)?;
+    let found = ops.get_service(&ctx, &service_id).await;
+    let service = match ops
+        .lookup(
+            &ctx.account_id,
+            found,
+            "EndpointServiceNotFound",
+            "DeleteVpcEndpointService",
+            &service_id,
+        )
+        .await
+        .map_err(fail)?
+        .split()
+    {
+        Ok(s) => s,
+        Err(missing) => return Ok(missing),
+    };
     let resources = ops.list_resources(&ctx, &service_id).await.map_err(fail)?;
     let whitelist = ops
         .list_whitelist(&ctx, &service_id, None)
@@ -52,13 +67,13 @@ pub async fn service_detail(service_id: String) -> Result<ServiceDetailView, Api
         .await
         .map_err(fail)?
         .items;
-    Ok(ServiceDetailView {
+    Ok(Lookup::Found(ServiceDetailView {
         service,
         resources,
         whitelist,
         connections,
         now: crate::store::iso(ops.clock.now()),
-    })
+    }))
 }
 
 /// Publishes a service from load balancers (`resources` = `lb-id@zone` entries).

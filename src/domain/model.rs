@@ -183,3 +183,39 @@ pub struct VpcDnsLinkView {
     /// The VPC whose endpoints' custom domains it resolves.
     pub target_vpc_id: String,
 }
+
+/// An object a console page shows, or why the signed-in account has none by that id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lookup<T> {
+    Found(T),
+    /// This account deleted it; `at` is when (the audit log's time).
+    Deleted {
+        at: String,
+    },
+    /// Not in this account: it never existed here, or it belongs to another account.
+    NotFound,
+}
+
+impl<T> Lookup<T> {
+    /// The object, when there is one.
+    pub fn found(self) -> Option<T> {
+        match self {
+            Lookup::Found(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// `Ok` with the object, or `Err` with why there is none (for any object type).
+    pub fn split<U>(self) -> Result<T, Lookup<U>> {
+        match self {
+            Lookup::Found(t) => Ok(t),
+            Lookup::Deleted { at } => Err(Lookup::Deleted { at }),
+            Lookup::NotFound => Err(Lookup::NotFound),
+        }
+    }
+
+    /// True when there is an object.
+    pub fn is_found(&self) -> bool {
+        matches!(self, Lookup::Found(_))
+    }
+}

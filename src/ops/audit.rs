@@ -3,6 +3,7 @@
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::event::{AuditView, LiveEvent};
+use crate::domain::model::Lookup;
 use crate::store::audit::{self as aq, AuditRow};
 use crate::store::{Conn, Tx, iso};
 
@@ -93,6 +94,40 @@ impl Ops {
             },
         )
         .await
+    }
+
+    /// Turns a failed look-up of `target` into what a console page says: `not_found_code`
+    /// becomes [`Lookup::Deleted`] when `account` saw a `delete_action` on it, else
+    /// [`Lookup::NotFound`]; other errors pass through.
+    pub async fn lookup<T>(
+        &self,
+        account: &str,
+        found: Result<T, ApiError>,
+        not_found_code: &str,
+        delete_action: &str,
+        target: &str,
+    ) -> Result<Lookup<T>, ApiError> {
+        match found {
+            Ok(t) => Ok(Lookup::Found(t)),
+            Err(e) if e.code == not_found_code => {
+                let deletes = self
+                    .audit_log(
+                        account,
+                        &AuditFilter {
+                            action: Some(delete_action.to_string()),
+                            target: Some(target.to_string()),
+                            limit: 10,
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                Ok(match deletes.into_iter().find(|d| d.target == target) {
+                    Some(d) => Lookup::Deleted { at: d.at },
+                    None => Lookup::NotFound,
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// The audit events `account` may see that match `f`, newest first.

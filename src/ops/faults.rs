@@ -58,6 +58,9 @@ impl DemoAccess {
     }
 }
 
+/// The longest transition delay the demo tool sets (one day).
+pub const MAX_TRANSITION_DELAY_MS: i64 = 86_400_000;
+
 fn forbidden(message: impl std::fmt::Display) -> ApiError {
     ApiError::demo_tools_forbidden(message)
 }
@@ -149,6 +152,25 @@ impl Ops {
     ) -> Result<(), ApiError> {
         self.authorize_demo_account_tool(access, account_id)?;
         self.set_overdue(ctx, account_id, overdue).await
+    }
+
+    /// How long transitional states (Creating, Connecting …) last from now on, in milliseconds.
+    pub fn transition_delay_ms(&self) -> i64 {
+        self.delay_ms.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Sets how long transitions started from now on last (a demo tool that affects every
+    /// account, so authorized like a zone outage); transitions under way keep their due time.
+    pub fn demo_set_transition_delay(&self, access: &DemoAccess, ms: i64) -> Result<(), ApiError> {
+        self.authorize_demo_global_tool(access)?;
+        if !(0..=MAX_TRANSITION_DELAY_MS).contains(&ms) {
+            return Err(ApiError::invalid(format!(
+                "The transition delay must be between 0 and {MAX_TRANSITION_DELAY_MS} ms."
+            )));
+        }
+        self.delay_ms
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     /// Takes a zone down (`down = true`) or brings it back.

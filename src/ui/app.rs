@@ -72,6 +72,19 @@ pub fn use_region() -> impl Fn() -> String + Copy {
     }
 }
 
+/// The active account and region as a reactive getter: what account-scoped data that is not
+/// live keys on, so it refetches when either changes.
+pub fn use_scope() -> impl Fn() -> (String, String) + Copy {
+    let ctx = expect_context::<SessionCtx>();
+    move || {
+        ctx.session
+            .get()
+            .and_then(|s| s.ok())
+            .map(|s| (s.info.active.map(|a| a.id).unwrap_or_default(), s.region))
+            .unwrap_or_default()
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

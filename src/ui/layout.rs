@@ -30,17 +30,33 @@ pub fn Layout() -> impl IntoView {
         live.follow_session(who);
     });
     let location = use_location();
+    // A refetched session that says nobody is signed in any more goes to the sign-in page.
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(r) = ctx.session.get()
+            && !r.is_ok_and(|s| s.info.active.is_some())
+        {
+            let next = location.pathname.get_untracked();
+            navigate(&format!("/signin?next={next}"), Default::default());
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <div class="p-8 text-slate-500">"Loading…"</div> }>
             {move || Suspend::new(async move {
-                match ctx.session.await {
+                // Read once, untracked: a refetch (account or region switch) must not re-create
+                // the frame and the page in the Outlet, whose pending reads would then run on
+                // disposed resources. The top bar and the navigation follow `current` instead.
+                let first = leptos::reactive::computed::ScopedFuture::new_untracked(ctx.session.into_future()).await;
+                match first {
                     Ok(s) if s.info.active.is_some() => {
-                        let s2 = s.clone();
+                        let current = Memo::new(move |_| {
+                            ctx.session.get().and_then(Result::ok).unwrap_or_else(|| s.clone())
+                        });
                         view! {
                             <div class="min-h-screen flex flex-col">
-                                <TopBar session=s/>
+                                <TopBar session=current/>
                                 <div class="flex flex-1 min-w-0">
-                                    <Nav session=s2/>
+                                    <Nav session=current/>
                                     <main class="flex-1 min-w-0 p-4 lg:p-6 max-w-7xl" id="main">
                                         <Outlet/>
                                     </main>
@@ -61,7 +77,7 @@ pub fn Layout() -> impl IntoView {
 }
 
 #[component]
-fn TopBar(session: ConsoleSession) -> impl IntoView {
+fn TopBar(session: Memo<ConsoleSession>) -> impl IntoView {
     let live = crate::ui::live::use_live_state();
     let ctx = expect_context::<SessionCtx>();
     let set_region = ServerAction::<SetRegion>::new();
@@ -73,10 +89,10 @@ fn TopBar(session: ConsoleSession) -> impl IntoView {
             ctx.version.update(|v| *v += 1);
         }
     });
-    let active = session.info.active.clone().unwrap_or_default_view();
-    let region = session.region.clone();
-    let accounts = session.info.signed_in.clone();
-    let demo = session.info.demo_mode;
+    let active = move || session.with(|s| s.info.active.clone().unwrap_or_default_view().id);
+    let region = move || session.with(|s| s.region.clone());
+    let accounts = move || session.with(|s| s.info.signed_in.clone());
+    let demo = move || session.with(|s| s.info.demo_mode);
     view! {
         <header class="min-h-14 flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2 border-b border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900">
             <a href="/" class="font-semibold text-lg tracking-tight text-orange-700 dark:text-orange-400">"Linkyard"</a>
@@ -93,8 +109,9 @@ fn TopBar(session: ConsoleSession) -> impl IntoView {
                     {region_views()
                         .into_iter()
                         .map(|r| {
-                            let selected = r.id == region;
-                            view! { <option value=r.id.clone() selected=selected>{format!("{} ({})", r.local_name, r.id)}</option> }
+                            let id = r.id.clone();
+                            let selected = move || region() == id;
+                            view! { <option value=r.id.clone() selected=selected.clone() prop:selected=selected>{format!("{} ({})", r.local_name, r.id)}</option> }
                         })
                         .collect_view()}
                 </select>
@@ -109,16 +126,17 @@ fn TopBar(session: ConsoleSession) -> impl IntoView {
                             switch.dispatch(SwitchAccount { account_id: event_target_value(&ev) });
                         }
                     >
-                        {accounts
+                        {move || accounts()
                             .into_iter()
                             .map(|a| {
-                                let selected = a.id == active.id;
-                                view! { <option value=a.id.clone() selected=selected>{format!("{} · {}", a.name, a.id)}</option> }
+                                let id = a.id.clone();
+                                let selected = move || active() == id;
+                                view! { <option value=a.id.clone() selected=selected.clone() prop:selected=selected>{format!("{} · {}", a.name, a.id)}</option> }
                             })
                             .collect_view()}
                     </select>
                 </label>
-                {demo.then(|| view! {
+                {move || demo().then(|| view! {
                     <a href="/signin?add=1" class="text-orange-700 dark:text-orange-400 hover:underline" id="add-account">"+ Account"</a>
                 })}
                 <LiveIndicator/>
@@ -250,7 +268,7 @@ fn ThemeToggle() -> impl IntoView {
 }
 
 #[component]
-fn Nav(session: ConsoleSession) -> impl IntoView {
+fn Nav(session: Memo<ConsoleSession>) -> impl IntoView {
     let link = "block rounded px-3 py-2 text-sm hover:bg-slate-100 dark:hover:bg-slate-800 aria-[current=page]:bg-orange-50 aria-[current=page]:text-orange-700 dark:aria-[current=page]:bg-slate-800 dark:aria-[current=page]:text-orange-300";
     view! {
         <nav class="w-40 lg:w-56 shrink-0 border-r border-slate-200 dark:border-slate-800 p-3 space-y-1 bg-white dark:bg-slate-900" aria-label="Main">
@@ -264,7 +282,7 @@ fn Nav(session: ConsoleSession) -> impl IntoView {
             <p class="px-3 pt-4 pb-1 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">"Network"</p>
             <A href="/inventory" attr:class=link>"Inventory"</A>
             <A href="/activity" attr:class=link>"Activity"</A>
-            {session.info.demo_mode.then(|| view! { <A href="/demo" attr:class=link>"Demo"</A> })}
+            {move || session.with(|s| s.info.demo_mode).then(|| view! { <A href="/demo" attr:class=link>"Demo"</A> })}
         </nav>
     }
 }

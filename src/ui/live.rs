@@ -52,9 +52,15 @@ pub struct Live {
 
 impl Live {
     /// Tells the stream who is signed in (`None`: nobody). A change reopens or closes it.
+    /// Open pages refetch at once when the active account changes (before the stream reopens).
     pub fn follow_session(&self, accounts: Option<(Vec<String>, String)>) {
-        if self.session.get_untracked() != accounts {
+        let before = self.session.get_untracked();
+        if before != accounts {
+            let switched = before.as_ref().map(|(_, a)| a) != accounts.as_ref().map(|(_, a)| a);
             self.session.set(accounts);
+            if switched {
+                self.resync.update(|n| *n += 1);
+            }
         }
     }
 

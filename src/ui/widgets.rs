@@ -2,6 +2,7 @@
 //! progress, and the "are you sure?" step of destructive actions.
 
 use crate::domain::ApiError;
+use crate::domain::model::Lookup;
 use crate::domain::status::{Tone, connection_status, console_status, request_status};
 use crate::ui::style::{BUTTON, BUTTON_DANGER, BUTTON_DANGER_SOLID, BUTTON_QUIET, INPUT};
 use leptos::prelude::*;
@@ -259,4 +260,45 @@ fn focus_control(id: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = id;
+}
+
+/// What a detail page shows when the signed-in account has no object by that id: deleted (when,
+/// with a way back), or not this account's (deleted earlier, or another account's).
+#[component]
+pub fn MissingObject(
+    /// What it is, in words: "endpoint", "endpoint service", "gateway endpoint".
+    kind: &'static str,
+    id: String,
+    /// When this account deleted it, if it did.
+    deleted_at: Option<String>,
+    /// The list page to go back to, and its name.
+    back: (&'static str, &'static str),
+) -> impl IntoView {
+    let (title, hint) = match deleted_at {
+        Some(at) => (
+            format!("This {kind} was deleted"),
+            format!("{id} was deleted at {at}. It no longer appears in your lists."),
+        ),
+        None => (
+            format!("No {kind} {id} in this account"),
+            "It was deleted, or it belongs to another account: if it is one of yours, switch account in the top bar.".to_string(),
+        ),
+    };
+    view! {
+        <div class=format!("mt-4 {}", crate::ui::style::CARD) data-missing=kind role="status">
+            <h1 class="text-lg font-semibold">{title}</h1>
+            <p class="mt-1 text-sm text-slate-600 dark:text-slate-300">{hint}</p>
+            <p class="mt-3 text-sm"><leptos_router::components::A href=back.0 attr:class=crate::ui::style::LINK>{format!("Go to {}", back.1)}</leptos_router::components::A></p>
+        </div>
+    }
+}
+
+/// True once a detail page's `detail` loaded and says there is no such object (its sections
+/// are hidden then; [`MissingObject`] says why).
+pub fn missing<T>(detail: Resource<Result<Lookup<T>, ApiError>>) -> bool
+where
+    T: Send + Sync + 'static,
+    Result<Lookup<T>, ApiError>: Send + Sync + 'static,
+{
+    detail.with(|r| matches!(r, Some(Ok(l)) if !l.is_found()))
 }

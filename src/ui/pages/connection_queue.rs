@@ -3,7 +3,7 @@
 //! endpoint id, and the bandwidth editor with its allowed range.
 
 use crate::api::services::*;
-use crate::domain::model::ConnectionView;
+use crate::domain::model::{ConnectionView, Lookup};
 use crate::domain::status::console_status;
 use crate::ui::format::age;
 use crate::ui::pages::service_detail::ServiceDetail;
@@ -84,32 +84,69 @@ pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> imp
             }
         });
     }
+    // The latest answer, read by the rows: a live refresh updates rows in place (keyed by
+    // endpoint id) instead of replacing the table, so a click never lands on a row being replaced.
+    let found = Memo::new(move |_| detail.with(|r| matches!(r, Some(Ok(Lookup::Found(_))))));
+    let connections = Memo::new(move |_| {
+        detail.with(|r| match r {
+            Some(Ok(Lookup::Found(d))) => d.connections.clone(),
+            _ => Vec::new(),
+        })
+    });
+    let now = Memo::new(move |_| {
+        detail.with(|r| match r {
+            Some(Ok(Lookup::Found(d))) => d.now.clone(),
+            _ => String::new(),
+        })
+    });
+    let default_bandwidth = Signal::derive(move || {
+        detail.with(|r| match r {
+            Some(Ok(Lookup::Found(d))) => d.service.connect_bandwidth,
+            _ => 0,
+        })
+    });
+    let waiting = Memo::new(move |_| {
+        connections.with(|list| {
+            list.iter()
+                .filter(|k| k.decidable)
+                .map(|k| k.endpoint_id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let empty = Memo::new(move |_| connections.with(Vec::is_empty));
     view! {
         <section id="service-connections">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let Ok(d) = detail.await else { return ().into_any() };
-                    if d.connections.is_empty() {
-                        return view! { <EmptyState name="connections" title="No endpoint connections yet" hint="Accounts on the whitelist connect by creating an endpoint with this service's name (Overview)." action="Manage the whitelist" href="?tab=whitelist"/> }.into_any();
-                    }
-                    let waiting: Vec<String> = d.connections.iter()
-                        .filter(|k| k.decidable)
-                        .map(|k| k.endpoint_id.clone())
-                        .collect();
-                    let now = d.now.clone();
-                    let selectable = waiting.clone();
+                    // Waits for the first answer only (untracked): later answers reach the rows
+                    // through the memos above without rebuilding this view.
+                    let _ = leptos::reactive::computed::ScopedFuture::new_untracked(detail.into_future()).await;
                     view! {
-                        <BatchBar service_id=service_id waiting=selectable default_bandwidth=d.service.connect_bandwidth batch=batch state=state/>
-                        <div class="mt-3 overflow-x-auto"><table class="w-full text-sm">
-                            <thead class="text-left text-slate-500"><tr>
-                                <th class="py-2 pr-2"><SelectAll waiting=waiting state=state/></th>
-                                <th class=TH>"Consumer account"</th><th class=TH>"Endpoint"</th><th class=TH>"Zones"</th><th class=TH>"Age"</th>
-                                <th class=TH>"Status"</th><th class=TH>"Bandwidth"</th><th class=TH>"Decision"</th>
-                            </tr></thead>
-                            <tbody>{d.connections.into_iter().map(|k| view! {
-                                <ConnectionRow connection=k now=now.clone() service_id=service_id actions=actions state=state/>
-                            }).collect_view()}</tbody>
-                        </table></div>
+                        {move || match (found.get(), empty.get()) {
+                            (false, _) => ().into_any(),
+                            (true, true) => view! { <EmptyState name="connections" title="No endpoint connections yet" hint="Accounts on the whitelist connect by creating an endpoint with this service's name (Overview)." action="Manage the whitelist" href="?tab=whitelist"/> }.into_any(),
+                            (true, false) => view! {
+                                <BatchBar service_id=service_id waiting=waiting default_bandwidth=default_bandwidth batch=batch state=state/>
+                                <div class="mt-3 overflow-x-auto"><table class="w-full text-sm">
+                                    <thead class="text-left text-slate-500"><tr>
+                                        <th class="py-2 pr-2"><SelectAll waiting=waiting state=state/></th>
+                                        <th class=TH>"Consumer account"</th><th class=TH>"Endpoint"</th><th class=TH>"Zones"</th><th class=TH>"Age"</th>
+                                        <th class=TH>"Status"</th><th class=TH>"Bandwidth"</th><th class=TH>"Decision"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        <For each=move || connections.get() key=|k| k.endpoint_id.clone() children=move |k: ConnectionView| {
+                                            let id = k.endpoint_id.clone();
+                                            let row = Memo::new(move |_| {
+                                                connections
+                                                    .with(|list| list.iter().find(|x| x.endpoint_id == id).cloned())
+                                                    .unwrap_or_else(|| k.clone())
+                                            });
+                                            view! { <ConnectionRow row=row now=now service_id=service_id actions=actions state=state/> }
+                                        }/>
+                                    </tbody>
+                                </table></div>
+                            }.into_any(),
+                        }}
                     }.into_any()
                 })}
             </Transition>
@@ -161,18 +198,20 @@ fn announce_batch(batch: ServerAction<DecideConnections>, state: QueueState) {
 #[component]
 fn BatchBar(
     service_id: Signal<String>,
-    waiting: Vec<String>,
-    default_bandwidth: i64,
+    /// Endpoint ids waiting for a decision.
+    waiting: Memo<Vec<String>>,
+    default_bandwidth: Signal<i64>,
     batch: ServerAction<DecideConnections>,
     state: QueueState,
 ) -> impl IntoView {
     let chosen = move || {
-        state
-            .selected
-            .get()
-            .into_iter()
-            .filter(|id| waiting.contains(id))
-            .collect::<Vec<_>>()
+        let selected = state.selected.get();
+        waiting.with(|w| {
+            selected
+                .into_iter()
+                .filter(|id| w.contains(id))
+                .collect::<Vec<_>>()
+        })
     };
     let chosen = Signal::derive(chosen);
     let decide = move |accept: bool| {
@@ -186,7 +225,7 @@ fn BatchBar(
                 .get()
                 .trim()
                 .parse()
-                .unwrap_or(default_bandwidth),
+                .unwrap_or_else(|_| default_bandwidth.get()),
             reason: state.batch_reason.get(),
         });
     };
@@ -195,7 +234,7 @@ fn BatchBar(
         <div class="flex flex-wrap items-end gap-3 rounded border border-slate-200 dark:border-slate-800 px-3 py-2 text-sm" id="batch-bar">
             <span class="self-center font-medium" id="selected-count">{move || format!("{} selected", chosen.with(Vec::len))}</span>
             <label class="flex flex-col gap-1">"Bandwidth (Mbit/s)"
-                <input class=INPUT type="number" placeholder=default_bandwidth.to_string() prop:value=state.batch_bandwidth
+                <input class=INPUT type="number" placeholder=move || default_bandwidth.get().to_string() prop:value=state.batch_bandwidth
                     on:input=move |ev| state.batch_bandwidth.set(event_target_value(&ev))/></label>
             <ActionButton attr:id="accept-selected" label="Accept selected" pending=batch.pending() disabled=nothing on_click=move |_| decide(true)/>
             <label class="flex flex-col gap-1">"Reason (optional)"
@@ -207,39 +246,48 @@ fn BatchBar(
 
 /// The header checkbox: ticks every connection waiting for a decision.
 #[component]
-fn SelectAll(waiting: Vec<String>, state: QueueState) -> impl IntoView {
-    let all = waiting.clone();
-    let everything =
-        move || !all.is_empty() && state.selected.with(|s| all.iter().all(|id| s.contains(id)));
+fn SelectAll(waiting: Memo<Vec<String>>, state: QueueState) -> impl IntoView {
+    let everything = move || {
+        waiting.with(|all| {
+            !all.is_empty() && state.selected.with(|s| all.iter().all(|id| s.contains(id)))
+        })
+    };
     view! {
-        <input type="checkbox" aria-label="Select every waiting connection" disabled=waiting.is_empty()
+        <input type="checkbox" aria-label="Select every waiting connection" disabled=move || waiting.with(Vec::is_empty)
             prop:checked=everything
             on:change=move |ev| {
                 let on = event_target_checked(&ev);
-                state.selected.set(if on { waiting.clone() } else { Vec::new() });
+                state.selected.set(if on { waiting.get() } else { Vec::new() });
             }/>
     }
 }
 
-/// One connection: who asks, where, since when, its status and the provider's controls.
+/// One connection: who asks, where, since when, its status and the provider's controls. Its
+/// cells follow `row` in place; only the parts whose inputs changed are rebuilt.
 #[component]
 fn ConnectionRow(
-    connection: ConnectionView,
-    now: String,
+    row: Memo<ConnectionView>,
+    now: Memo<String>,
     service_id: Signal<String>,
     actions: RowActions,
     state: QueueState,
 ) -> impl IntoView {
-    let k = connection;
-    let ep = k.endpoint_id.clone();
-    let waiting = k.decidable;
-    let connected = k.adjustable;
-    let zones = k
-        .zones
-        .iter()
-        .map(|z| format!("{} ({})", z.zone_id, console_status(z.status.as_str()).0))
-        .collect::<Vec<_>>()
-        .join(", ");
+    // The row's key: it never changes for this row.
+    let (ep, owner) = row.with_untracked(|k| (k.endpoint_id.clone(), k.endpoint_owner_id.clone()));
+    let decision =
+        Memo::new(move |_| row.with(|k| (k.decidable, k.adjustable, k.bandwidth.to_string())));
+    let waiting = move || decision.with(|d| d.0);
+    let badge = Memo::new(move |_| row.with(|k| (k.status, k.awaiting_decision)));
+    let editor = Memo::new(move |_| row.with(EditorFacts::of));
+    let zones = move || {
+        row.with(|k| {
+            k.zones
+                .iter()
+                .map(|z| format!("{} ({})", z.zone_id, console_status(z.status.as_str()).0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
     let failure = {
         let ep = ep.clone();
         move || {
@@ -266,49 +314,85 @@ fn ConnectionRow(
         let ep = ep.clone();
         move || state.selected.with(|s| s.contains(&ep))
     };
+    let select_label = format!("Select {ep}");
+    let select_key = ep.clone();
+    let controls_ep = ep.clone();
+    let chart_ep = ep.clone();
     view! {
         <tr class=format!("{TR} align-top") data-endpoint=ep.clone()>
             <td class="py-2 pr-2">
-                {waiting.then(|| view! {
-                    <input type="checkbox" data-select=ep.clone() aria-label=format!("Select {ep}") prop:checked=ticked on:change=tick/>
+                {move || waiting().then(|| view! {
+                    <input type="checkbox" data-select=select_key.clone() aria-label=select_label.clone() prop:checked=ticked.clone() on:change=tick.clone()/>
                 })}
             </td>
-            <td class="py-2 pr-4 font-mono text-xs">{k.endpoint_owner_id.clone()}</td>
-            <td class="py-2 pr-4 font-mono text-xs">{ep.clone()}<br/>{k.endpoint_name.clone()}</td>
+            <td class="py-2 pr-4 font-mono text-xs">{owner}</td>
+            <td class="py-2 pr-4 font-mono text-xs">{ep.clone()}<br/>{move || row.with(|k| k.endpoint_name.clone())}</td>
             <td class="py-2 pr-4 text-xs">{zones}</td>
-            <td class="py-2 pr-4 text-xs" title=k.created_at.clone()>{age(&k.created_at, &now)}</td>
-            <td class="py-2 pr-4"><ConnectionBadge status=k.status awaiting_decision=k.awaiting_decision/>
-                {k.reason.clone().map(|r| view! { <p class=HINT>{r}</p> })}
+            <td class="py-2 pr-4 text-xs" title=move || row.with(|k| k.created_at.clone())>{move || row.with(|k| now.with(|n| age(&k.created_at, n)))}</td>
+            <td class="py-2 pr-4">{move || { let (status, awaiting) = badge.get(); view! { <ConnectionBadge status=status awaiting_decision=awaiting/> } }}
+                {move || row.with(|k| k.reason.clone()).map(|r| view! { <p class=HINT>{r}</p> })}
                 {move || failure().map(|e| view! { <div class="mt-1 text-xs" data-row-error=""><ErrorBanner error=e/></div> })}
             </td>
-            <td class="py-2 pr-4 text-xs"><BandwidthEditor connection=k.clone() service_id=service_id actions=actions state=state/>
-                {connected.then(|| view! { <TrafficChart endpoint_id=ep.clone() compact=true/> })}</td>
-            <td class="py-2 text-xs"><DecisionControls endpoint_id=ep.clone() current_bandwidth=k.bandwidth.to_string() waiting=waiting connected=connected service_id=service_id actions=actions state=state/></td>
+            <td class="py-2 pr-4 text-xs">{move || view! { <BandwidthEditor facts=editor.get() service_id=service_id actions=actions state=state/> }}
+                {move || decision.with(|d| d.1).then(|| view! { <TrafficChart endpoint_id=chart_ep.clone() compact=true/> })}</td>
+            <td class="py-2 text-xs">{move || {
+                let (waiting, connected, current_bandwidth) = decision.get();
+                view! { <DecisionControls endpoint_id=controls_ep.clone() current_bandwidth=current_bandwidth waiting=waiting connected=connected service_id=service_id actions=actions state=state/> }
+            }}</td>
         </tr>
+    }
+}
+
+/// What the bandwidth editor shows of a connection (it is rebuilt only when one of these changes).
+#[derive(Debug, Clone, PartialEq)]
+struct EditorFacts {
+    endpoint_id: String,
+    bandwidth: i64,
+    min: i64,
+    max: i64,
+    /// "cn-hangzhou-h 2048, cn-hangzhou-i 2048".
+    zone_max: String,
+    elastic: bool,
+    elastic_zone_mbps: i64,
+    connected: bool,
+}
+
+impl EditorFacts {
+    fn of(k: &ConnectionView) -> Self {
+        Self {
+            endpoint_id: k.endpoint_id.clone(),
+            bandwidth: k.bandwidth,
+            min: k.min_bandwidth,
+            max: k.max_bandwidth,
+            zone_max: k
+                .zones
+                .iter()
+                .map(|z| format!("{} {}", z.zone_id, z.max_bandwidth_mbps))
+                .collect::<Vec<_>>()
+                .join(", "),
+            elastic: k.elastic,
+            elastic_zone_mbps: k.elastic_zone_mbps,
+            connected: k.adjustable,
+        }
     }
 }
 
 /// The throttle input with the allowed range and each zone's maximum; "Set limit" once connected.
 #[component]
 fn BandwidthEditor(
-    connection: ConnectionView,
+    facts: EditorFacts,
     service_id: Signal<String>,
     actions: RowActions,
     state: QueueState,
 ) -> impl IntoView {
-    let k = connection;
+    let k = facts;
     let ep = k.endpoint_id.clone();
     let current = k.bandwidth.to_string();
     let value = {
         let (ep, current) = (ep.clone(), current.clone());
         move || state.bandwidths.get(&ep, &current)
     };
-    let zone_max = k
-        .zones
-        .iter()
-        .map(|z| format!("{} {}", z.zone_id, z.max_bandwidth_mbps))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let zone_max = k.zone_max.clone();
     let pending = running_for(actions.bandwidth, ep.clone(), |i| &i.endpoint_id);
     let set_limit = {
         let (ep, current) = (ep.clone(), current.clone());
@@ -334,12 +418,12 @@ fn BandwidthEditor(
         view! { <span>{move || format!("Enforced: each zone's ENI is held to {} Mbit/s", value())}</span> }.into_any()
     };
     view! {
-        <input class=format!("{INPUT} w-28") type="number" min=k.min_bandwidth max=k.max_bandwidth aria-label="Bandwidth in Mbit/s"
+        <input class=format!("{INPUT} w-28") type="number" min=k.min max=k.max aria-label="Bandwidth in Mbit/s"
             prop:value=value on:input=move |ev| state.bandwidths.set(&typed, event_target_value(&ev))/>
-        <p class=HINT>{format!("Allowed {}–{} Mbit/s", k.min_bandwidth, k.max_bandwidth)}</p>
+        <p class=HINT>{format!("Allowed {}–{} Mbit/s", k.min, k.max)}</p>
         {(!zone_max.is_empty()).then(|| view! { <p class=HINT>{format!("Per-zone maximum: {zone_max}")}</p> })}
         <p class=HINT data-enforcement=if k.elastic { "elastic" } else { "enforced" }>{enforcement}</p>
-        {k.adjustable.then(|| view! {
+        {k.connected.then(|| view! {
             <div class="mt-1"><ActionButton label="Set limit" quiet=true pending=pending on_click=set_limit/></div>
         })}
     }

@@ -78,6 +78,8 @@ pub fn DemoPage() -> impl IntoView {
     let outage = ServerAction::<ZoneOutage>::new();
     let overdue = ServerAction::<OverduePayment>::new();
     let traffic = ServerAction::<DemoTraffic>::new();
+    let delay = ServerAction::<TransitionDelay>::new();
+    let delay_typed = RwSignal::new(String::new());
     let data = Resource::new(
         move || {
             (
@@ -87,6 +89,7 @@ pub fn DemoPage() -> impl IntoView {
                 outage.version().get(),
                 overdue.version().get(),
                 traffic.version().get(),
+                delay.version().get(),
             )
         },
         |(r, ..)| demo_state(r),
@@ -102,6 +105,7 @@ pub fn DemoPage() -> impl IntoView {
         }
         .to_string()
     });
+    notify(delay, |ms| format!("Transitions now take {ms} ms"));
     view! {
         <h1 class="text-xl font-semibold">"Demo"</h1>
         <Transition fallback=|| view! { <p class="mt-4 text-slate-500">"Loading…"</p> }>
@@ -190,6 +194,20 @@ pub fn DemoPage() -> impl IntoView {
                                 }.into_any()
                             }
                         }}
+                    </section>
+                    <section class=format!("mt-6 {CARD} text-sm") id="transition-speed">
+                        <h2 class="font-semibold">"Transition speed"</h2>
+                        <p class="text-slate-500">{format!("Creating, Connecting, Modifying and the other in-between states last {} ms. Slow them down to watch each one; changes already under way keep their pace.", d.transition_delay_ms)}</p>
+                        <div class="mt-2 flex flex-wrap items-end gap-2">
+                            <label class="flex flex-col gap-1">"Transition delay (ms)"
+                                <input class=INPUT type="number" min="0" id="transition-delay" placeholder=d.transition_delay_ms.to_string()
+                                    prop:value=delay_typed on:input=move |ev| delay_typed.set(event_target_value(&ev))/></label>
+                            <ActionButton attr:id="set-transition-delay" label="Set" pending=delay.pending()
+                                on_click=move |_| {
+                                    let ms = delay_typed.get_untracked().trim().parse().unwrap_or(-1);
+                                    delay.dispatch(TransitionDelay { delay_ms: ms });
+                                }/>
+                        </div>
                     </section>
                     <section class="mt-6 rounded-lg border border-red-200 dark:border-red-900 p-4 text-sm" id="reset">
                         <h2 class="font-semibold">"Reset"</h2>

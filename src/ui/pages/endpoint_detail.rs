@@ -7,8 +7,7 @@ use crate::api::dns_links::{SetVpcDnsLink, vpc_dns_links};
 use crate::api::endpoints::*;
 use crate::api::inventory::get_inventory;
 use crate::domain::ApiError;
-use crate::domain::model::EndpointView;
-use crate::ui::app::use_region;
+use crate::domain::model::{EndpointView, Lookup};
 use crate::ui::live::use_live_for;
 use crate::ui::resource_events::ResourceEvents;
 use crate::ui::style::*;
@@ -18,14 +17,14 @@ use crate::ui::toast::notify;
 use crate::ui::traffic::TrafficChart;
 use crate::ui::widgets::{
     ActionButton, ConfirmButton, ConnectionBadge, CopyButton, EmptyState, ErrorBanner,
-    RequestStatusBadge, StatusBadge,
+    MissingObject, RequestStatusBadge, StatusBadge, missing,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 /// The endpoint detail's data, refetched on every live change.
-type EndpointDetail = Resource<Result<EndpointDetailView, ApiError>>;
+type EndpointDetail = Resource<Result<Lookup<EndpointDetailView>, ApiError>>;
 
 const ENDPOINT_TABS: &[TabSpec] = &[
     ("overview", "Overview"),
@@ -53,7 +52,9 @@ pub fn EndpointDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(d) => view! {
+                    Ok(Lookup::Deleted { at }) => view! { <MissingObject kind="endpoint" id=id.get() deleted_at=Some(at) back=("/endpoints", "Endpoints")/> }.into_any(),
+                    Ok(Lookup::NotFound) => view! { <MissingObject kind="endpoint" id=id.get() deleted_at=None back=("/endpoints", "Endpoints")/> }.into_any(),
+                    Ok(Lookup::Found(d)) => view! {
                         <h1 class="mt-2 text-xl font-semibold flex items-center gap-3">
                             {if d.endpoint.name.is_empty() { d.endpoint.id.clone() } else { d.endpoint.name.clone() }}
                             <StatusBadge status=d.endpoint.status/>
@@ -62,13 +63,15 @@ pub fn EndpointDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <TabList tabs=ENDPOINT_TABS active=tab label="Endpoint sections"/>
-        <TabPanel name="overview" active=tab><EndpointOverview detail=detail endpoint_id=id/></TabPanel>
-        <TabPanel name="zones" active=tab><ZonesAndEnis detail=detail/></TabPanel>
-        <TabPanel name="bandwidth" active=tab><BandwidthRequests detail=detail endpoint_id=id/></TabPanel>
-        <TabPanel name="security-groups" active=tab><EndpointSecurityGroups detail=detail/></TabPanel>
-        <TabPanel name="policy" active=tab><PolicyEditor detail=detail endpoint_id=id/></TabPanel>
-        <TabPanel name="events" active=tab><ResourceEvents target=id/></TabPanel>
+        <div hidden=move || missing(detail)>
+            <TabList tabs=ENDPOINT_TABS active=tab label="Endpoint sections"/>
+            <TabPanel name="overview" active=tab><EndpointOverview detail=detail endpoint_id=id/></TabPanel>
+            <TabPanel name="zones" active=tab><ZonesAndEnis detail=detail/></TabPanel>
+            <TabPanel name="bandwidth" active=tab><BandwidthRequests detail=detail endpoint_id=id/></TabPanel>
+            <TabPanel name="security-groups" active=tab><EndpointSecurityGroups detail=detail/></TabPanel>
+            <TabPanel name="policy" active=tab><PolicyEditor detail=detail endpoint_id=id/></TabPanel>
+            <TabPanel name="events" active=tab><ResourceEvents target=id/></TabPanel>
+        </div>
     }
 }
 
@@ -88,7 +91,7 @@ fn EndpointOverview(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(d) = detail.await else { return ().into_any() };
+                let Ok(Lookup::Found(d)) = detail.await else { return ().into_any() };
                 let e = d.endpoint;
                 let unenforced = d.connection.as_ref().is_some_and(|k| k.elastic);
                 view! {
@@ -155,7 +158,7 @@ fn ZonesAndEnis(detail: EndpointDetail) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(d) = detail.await else { return ().into_any() };
+                let Ok(Lookup::Found(d)) = detail.await else { return ().into_any() };
                 if d.zones.is_empty() {
                     return view! { <EmptyState name="zones" title="No zones" hint="The endpoint has no ENI left; it is being deleted or its zones were removed."/> }.into_any();
                 }
@@ -186,7 +189,7 @@ fn EndpointSecurityGroups(detail: EndpointDetail) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(d) = detail.await else { return ().into_any() };
+                let Ok(Lookup::Found(d)) = detail.await else { return ().into_any() };
                 if d.security_groups.is_empty() {
                     return view! { <EmptyState name="security-groups" title="No security groups" hint="This endpoint type needs none."/> }.into_any();
                 }
@@ -225,7 +228,7 @@ fn PolicyEditor(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl Int
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(d) = detail.await else { return ().into_any() };
+                let Ok(Lookup::Found(d)) = detail.await else { return ().into_any() };
                 let Some(policy) = d.endpoint.policy_document.clone() else {
                     return view! { <p class="text-sm text-slate-500" id="policy-none">"Endpoint policies apply only to interface endpoints of Alibaba Cloud services; this endpoint has none."</p> }.into_any();
                 };
@@ -278,7 +281,7 @@ fn BandwidthRequests(detail: EndpointDetail, endpoint_id: Signal<String>) -> imp
         <section class="text-sm" id="bandwidth-requests">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let Ok(d) = detail.await else { return ().into_any() };
+                    let Ok(Lookup::Found(d)) = detail.await else { return ().into_any() };
                     let max = d.zones.iter().map(|z| z.max_bandwidth_mbps).max().unwrap_or_default();
                     view! { <p>{format!("Per-zone maximum now: {max} Mbit/s. Ask for more (up to {} Mbit/s) with a reason; the operator grants or denies it.", crate::domain::bandwidth::REQUEST_MAX_MBPS)}</p> }.into_any()
                 })}
@@ -318,7 +321,6 @@ fn BandwidthRequests(detail: EndpointDetail, endpoint_id: Signal<String>) -> imp
 #[component]
 fn CustomDomainResolvers(endpoint_id: Signal<String>) -> impl IntoView {
     let live = use_live_for(&["endpoint", "inventory"]);
-    let region = use_region();
     let link = ServerAction::<SetVpcDnsLink>::new();
     notify(link, |_| "VPC DNS link changed".to_string());
     let chosen = RwSignal::new(String::new());
@@ -326,7 +328,9 @@ fn CustomDomainResolvers(endpoint_id: Signal<String>) -> impl IntoView {
     let links = Resource::new(
         move || (endpoint_id.get(), live.get()),
         |(id, _)| async move {
-            let d = endpoint_detail(id).await?;
+            let Lookup::Found(d) = endpoint_detail(id).await? else {
+                return Ok(None);
+            };
             if !d.endpoint.private_dns_enabled {
                 return Ok::<_, ApiError>(None);
             }
@@ -335,7 +339,8 @@ fn CustomDomainResolvers(endpoint_id: Signal<String>) -> impl IntoView {
             Ok(Some((vpc, linked)))
         },
     );
-    let inventory = Resource::new(region, get_inventory);
+    let scope = crate::ui::app::use_scope();
+    let inventory = Resource::new(scope, |(_, r)| get_inventory(r));
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

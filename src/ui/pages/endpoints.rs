@@ -121,7 +121,8 @@ fn EndpointRow(endpoint: EndpointView) -> impl IntoView {
 #[component]
 fn CreateForm(create: ServerAction<CreateEndpoint>) -> impl IntoView {
     let region = use_region();
-    let inventory = Resource::new(region, get_inventory);
+    let scope = crate::ui::app::use_scope();
+    let inventory = Resource::new(scope, |(_, r)| get_inventory(r));
     let service = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let endpoint_type = RwSignal::new("Interface".to_string());

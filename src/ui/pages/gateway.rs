@@ -5,13 +5,15 @@ use crate::api::gateway::*;
 use crate::api::inventory::get_inventory;
 use crate::domain::ApiError;
 use crate::domain::gateway::{GatewayEndpointView, oss_gateway_service};
+use crate::domain::model::Lookup;
 use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
 use crate::ui::resource_events::ResourceEvents;
 use crate::ui::style::*;
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
-    ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner, StatusBadge,
+    ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner, MissingObject, StatusBadge,
+    missing,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -78,7 +80,8 @@ fn GatewayRow(gateway: GatewayEndpointView) -> impl IntoView {
 #[component]
 fn CreateGatewayForm(create: ServerAction<CreateGatewayEndpoint>) -> impl IntoView {
     let region = use_region();
-    let inventory = Resource::new(region, get_inventory);
+    let scope = crate::ui::app::use_scope();
+    let inventory = Resource::new(scope, |(_, r)| get_inventory(r));
     let vpc = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let policy = RwSignal::new(String::new());
@@ -176,7 +179,9 @@ pub fn GatewayEndpointDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(g) => view! {
+                    Ok(Lookup::Deleted { at }) => view! { <MissingObject kind="gateway endpoint" id=id.get() deleted_at=Some(at) back=("/gateway-endpoints", "Gateway endpoints")/> }.into_any(),
+                    Ok(Lookup::NotFound) => view! { <MissingObject kind="gateway endpoint" id=id.get() deleted_at=None back=("/gateway-endpoints", "Gateway endpoints")/> }.into_any(),
+                    Ok(Lookup::Found(g)) => view! {
                         <h1 class="mt-2 text-xl font-semibold flex items-center gap-3">
                             {if g.name.is_empty() { g.id.clone() } else { g.name.clone() }}<StatusBadge status=g.status/>
                         </h1>
@@ -191,20 +196,22 @@ pub fn GatewayEndpointDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <GatewayRouteTables gateway_id=id/>
-        <GatewaySettings detail=detail gateway_id=id/>
-        <h2 class="mt-8 font-semibold">"Events"</h2>
-        <div class="mt-2"><ResourceEvents target=id/></div>
-        <section class="mt-8">
-            <ConfirmButton attr:id="delete-gateway" label="Delete gateway endpoint"
-                question="Delete this gateway endpoint? Its routes leave the route tables."
-                pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteGatewayEndpoint { id: id.get() }); }/>
-        </section>
+        <div hidden=move || missing(detail)>
+            <GatewayRouteTables gateway_id=id/>
+            <GatewaySettings detail=detail gateway_id=id/>
+            <h2 class="mt-8 font-semibold">"Events"</h2>
+            <div class="mt-2"><ResourceEvents target=id/></div>
+            <section class="mt-8">
+                <ConfirmButton attr:id="delete-gateway" label="Delete gateway endpoint"
+                    question="Delete this gateway endpoint? Its routes leave the route tables."
+                    pending=delete.pending() on_confirm=move |_| { delete.dispatch(DeleteGatewayEndpoint { id: id.get() }); }/>
+            </section>
+        </div>
     }
 }
 
 /// The gateway endpoint's data, refetched on every live change.
-type GatewayDetail = Resource<Result<GatewayEndpointView, ApiError>>;
+type GatewayDetail = Resource<Result<Lookup<GatewayEndpointView>, ApiError>>;
 
 /// The VPC's route tables, each associated with the endpoint or not.
 #[component]
@@ -215,7 +222,9 @@ fn GatewayRouteTables(gateway_id: Signal<String>) -> impl IntoView {
     let tables = Resource::new(
         move || (gateway_id.get(), live.get()),
         |(id, _)| async move {
-            let g = gateway_endpoint(id).await?;
+            let Lookup::Found(g) = gateway_endpoint(id).await? else {
+                return Ok((Vec::new(), Vec::new()));
+            };
             let all = gateway_route_tables(g.vpc_id).await?;
             Ok::<_, ApiError>((all, g.route_tables))
         },
@@ -272,7 +281,7 @@ fn GatewaySettings(detail: GatewayDetail, gateway_id: Signal<String>) -> impl In
             <h2 class="font-semibold">"Name and policy"</h2>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let Ok(g) = detail.await else { return ().into_any() };
+                    let Ok(Lookup::Found(g)) = detail.await else { return ().into_any() };
                     let (saved_name, saved_policy) = (g.name.clone(), g.policy_document.clone().unwrap_or_default());
                     let submit = {
                         let (saved_name, saved_policy) = (saved_name.clone(), saved_policy.clone());

@@ -4,7 +4,7 @@
 use crate::api::services::*;
 use crate::domain::ApiError;
 use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MAX, CONNECT_BANDWIDTH_MIN};
-use crate::domain::model::{ServiceView, WhitelistView};
+use crate::domain::model::{Lookup, ServiceView, WhitelistView};
 use crate::domain::state::BusinessStatus;
 use crate::ui::live::use_live_for;
 use crate::ui::pages::connection_queue::ConnectionQueue;
@@ -14,14 +14,15 @@ use crate::ui::tabs::{TabList, TabPanel, TabSpec, use_tab};
 use crate::ui::tags::{TagForm, TagsEditor};
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
-    ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner, StatusBadge,
+    ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner, MissingObject, StatusBadge,
+    missing,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 /// The service detail's data, refetched on every live change.
-pub type ServiceDetail = Resource<Result<ServiceDetailView, ApiError>>;
+pub type ServiceDetail = Resource<Result<Lookup<ServiceDetailView>, ApiError>>;
 
 const SERVICE_TABS: &[TabSpec] = &[
     ("overview", "Overview"),
@@ -46,16 +47,20 @@ pub fn ServiceDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match detail.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(d) => view! { <ServiceHeading service=d.service/> }.into_any(),
+                    Ok(Lookup::Found(d)) => view! { <ServiceHeading service=d.service/> }.into_any(),
+                    Ok(Lookup::Deleted { at }) => view! { <MissingObject kind="endpoint service" id=id.get() deleted_at=Some(at) back=("/services", "Endpoint services")/> }.into_any(),
+                    Ok(Lookup::NotFound) => view! { <MissingObject kind="endpoint service" id=id.get() deleted_at=None back=("/services", "Endpoint services")/> }.into_any(),
                 }
             })}
         </Transition>
-        <TabList tabs=SERVICE_TABS active=tab label="Service sections"/>
-        <TabPanel name="overview" active=tab><ServiceOverview detail=detail service_id=id/></TabPanel>
-        <TabPanel name="resources" active=tab><ResourcesByZone detail=detail/></TabPanel>
-        <TabPanel name="whitelist" active=tab><WhitelistPanel detail=detail service_id=id/></TabPanel>
-        <TabPanel name="connections" active=tab><ConnectionQueue detail=detail service_id=id/></TabPanel>
-        <TabPanel name="events" active=tab><ResourceEvents target=id/></TabPanel>
+        <div hidden=move || missing(detail)>
+            <TabList tabs=SERVICE_TABS active=tab label="Service sections"/>
+            <TabPanel name="overview" active=tab><ServiceOverview detail=detail service_id=id/></TabPanel>
+            <TabPanel name="resources" active=tab><ResourcesByZone detail=detail/></TabPanel>
+            <TabPanel name="whitelist" active=tab><WhitelistPanel detail=detail service_id=id/></TabPanel>
+            <TabPanel name="connections" active=tab><ConnectionQueue detail=detail service_id=id/></TabPanel>
+            <TabPanel name="events" active=tab><ResourceEvents target=id/></TabPanel>
+        </div>
     }
 }
 
@@ -105,7 +110,7 @@ fn ServiceOverview(detail: ServiceDetail, service_id: Signal<String>) -> impl In
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(d) = detail.await else { return ().into_any() };
+                let Ok(Lookup::Found(d)) = detail.await else { return ().into_any() };
                 let s = d.service;
                 let shown = s.clone();
                 let start_editing = {
@@ -162,7 +167,7 @@ fn ResourcesByZone(detail: ServiceDetail) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let Ok(d) = detail.await else { return ().into_any() };
+                let Ok(Lookup::Found(d)) = detail.await else { return ().into_any() };
                 view! {
                     <table class="w-full text-sm" id="service-resources"><thead class="text-left text-slate-500"><tr>
                         <th class=TH>"Zone"</th><th class=TH>"Resource"</th><th class=TH>"Type"</th><th class=TH>"VPC"</th><th class=TH>"Endpoints served"</th>
@@ -211,7 +216,7 @@ fn WhitelistPanel(detail: ServiceDetail, service_id: Signal<String>) -> impl Int
             </div>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let Ok(d) = detail.await else { return ().into_any() };
+                    let Ok(Lookup::Found(d)) = detail.await else { return ().into_any() };
                     if d.whitelist.is_empty() {
                         return view! { <EmptyState name="whitelist" title="No accounts on the whitelist" hint="Only your own account may connect. Add the account ids that may create endpoints to this service." action="Add an account" focus="whitelist-subject"/> }.into_any();
                     }

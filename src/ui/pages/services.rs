@@ -115,7 +115,8 @@ fn ServiceRow(service: ServiceView) -> impl IntoView {
 #[component]
 fn PublishForm(create: ServerAction<CreateService>) -> impl IntoView {
     let region = use_region();
-    let inventory = Resource::new(region, get_inventory);
+    let scope = crate::ui::app::use_scope();
+    let inventory = Resource::new(scope, |(_, r)| get_inventory(r));
     let lb_type = RwSignal::new("nlb".to_string());
     let chosen = RwSignal::new(Vec::<String>::new());
     let description = RwSignal::new(String::new());

@@ -1,0 +1,90 @@
+// Time to interactive of the console in headless Chromium: from the start of a navigation until
+// the page hydrated (the WASM ran and App set body[data-hydrated]; the console then answers
+// clicks). Measured for the sign-in page (what a new user opens first) and, signed in, the
+// Overview page, each with an empty cache (a fresh browser context) and with a warm one (the
+// same context again). The page records the moment itself (performance.now(), which starts at
+// the navigation), so Node's own latency is not counted.
+// Usage: node bench/tti.cjs URL [RUNS]   (Debian Chromium; CHROMIUM_PATH overrides)
+// Prints a markdown table.
+const { chromium } = require("../end2end/node_modules/@playwright/test");
+
+const [url, runsArg] = process.argv.slice(2);
+const runs = Number(runsArg ?? 10);
+const PROVIDER = { id: "1000000000000001", password: "northwind-demo" };
+
+// Runs in every page before its own scripts: note when body[data-hydrated] appears.
+const RECORD = () => {
+  new MutationObserver((_, observer) => {
+    if (document.body && document.body.hasAttribute("data-hydrated")) {
+      window.__hydratedAt = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-hydrated"] });
+};
+
+/** Opens `path` in `page` and answers the milliseconds from navigation start to hydrated. */
+async function timeTo(page, path) {
+  await page.goto(path);
+  await page.locator("body[data-hydrated]").waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => window.__hydratedAt !== undefined);
+  return page.evaluate(() => window.__hydratedAt);
+}
+
+function row(label, values) {
+  const s = [...values].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return `| ${label} | ${s.length} | ${s[0].toFixed(0)} | ${median.toFixed(0)} | ${s[s.length - 1].toFixed(0)} |`;
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+  const results = { signinCold: [], signinWarm: [], overviewCold: [], overviewWarm: [] };
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ baseURL: url });
+    await context.addInitScript(RECORD);
+    const page = await context.newPage();
+    results.signinCold.push(await timeTo(page, "/signin"));
+    results.signinWarm.push(await timeTo(page, "/signin"));
+    await page.fill("#account_id", PROVIDER.id);
+    await page.fill("#password", PROVIDER.password);
+    await page.click("#sign-in");
+    await page.locator("#account-switcher").waitFor();
+    results.overviewWarm.push(await timeTo(page, "/"));
+    await context.close();
+  }
+  // The Overview with an empty cache, signed in: sign in in one context, then open the Overview
+  // in a fresh context that has only its session cookie.
+  for (let i = 0; i < runs; i++) {
+    const signer = await browser.newContext({ baseURL: url });
+    const p = await signer.newPage();
+    await p.goto("/signin");
+    await p.locator("body[data-hydrated]").waitFor({ timeout: 30_000 });
+    await p.fill("#account_id", PROVIDER.id);
+    await p.fill("#password", PROVIDER.password);
+    await p.click("#sign-in");
+    await p.locator("#account-switcher").waitFor();
+    const cookies = await signer.cookies();
+    await signer.close();
+    const context = await browser.newContext({ baseURL: url });
+    await context.addCookies(cookies);
+    await context.addInitScript(RECORD);
+    const page = await context.newPage();
+    results.overviewCold.push(await timeTo(page, "/"));
+    await context.close();
+  }
+  await browser.close();
+  console.log("### Time to interactive (headless Chromium, navigation start → hydrated, ms)");
+  console.log();
+  console.log("| Page, cache | Runs | Min | Median | Max |");
+  console.log("|---|---:|---:|---:|---:|");
+  console.log(row("/signin, empty cache", results.signinCold));
+  console.log(row("/signin, warm cache", results.signinWarm));
+  console.log(row("/ (Overview, signed in), empty cache", results.overviewCold));
+  console.log(row("/ (Overview, signed in), warm cache", results.overviewWarm));
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
