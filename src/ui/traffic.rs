@@ -55,19 +55,19 @@ fn LiveTraffic(endpoint_id: Signal<String>, compact: bool) -> impl IntoView {
         |(id, _)| endpoint_traffic(id),
     );
     view! {
+        // Read, not awaited: a chart the page re-creates (a refetch above it) must not leave a
+        // future behind that wakes up on its disposed resource.
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match traffic.await {
-                    Ok(TrafficView { zones, .. }) if !zones.is_empty() => zones
-                        .into_iter()
-                        .map(|z| view! { <ZoneChart zone=z compact=compact/> })
-                        .collect_view()
-                        .into_any(),
-                    Ok(_) => (!compact).then(|| view! {
-                        <p class=HINT>"No traffic path: the service's load balancer has no listener, or the data plane is off."</p>
-                    }).into_any(),
-                    Err(_) => ().into_any(),
-                }
+            {move || traffic.get().map(|answer| match answer {
+                Ok(TrafficView { zones, .. }) if !zones.is_empty() => zones
+                    .into_iter()
+                    .map(|z| view! { <ZoneChart zone=z compact=compact/> })
+                    .collect_view()
+                    .into_any(),
+                Ok(_) => (!compact).then(|| view! {
+                    <p class=HINT>"No traffic path: the service's load balancer has no listener, or the data plane is off."</p>
+                }).into_any(),
+                Err(_) => ().into_any(),
             })}
         </Transition>
     }
