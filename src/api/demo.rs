@@ -17,7 +17,7 @@ pub struct DemoView {
     pub accounts: Vec<(String, String, BusinessStatus)>,
     /// Actions done so far by the accounts signed in here (for the guided tour).
     pub done_actions: Vec<String>,
-    /// A connected endpoint of a signed-in account (the tour's last step), if any.
+    /// The newest connected endpoint of a signed-in account (the tour's last step), if any.
     pub connected_endpoint: Option<String>,
     /// The traffic generator runs for `connected_endpoint`.
     #[serde(default)]
@@ -66,14 +66,21 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
         );
         if connected_endpoint.is_none() {
             let ctx = crate::ops::Ctx::new(a.id.clone(), crate::ops::Source::Console);
+            let connected = crate::ops::endpoints::EndpointFilter {
+                connection_status: Some(
+                    crate::domain::state::ConnectionStatus::Connected.to_string(),
+                ),
+                ..Default::default()
+            };
             let page = ops
-                .list_endpoints(&ctx, &region, &Default::default(), None, 1000)
+                .list_endpoints(&ctx, &region, &connected, None, 1000)
                 .await
                 .map_err(fail)?;
+            // The one connected last: what the presenter just built.
             connected_endpoint = page
                 .items
                 .into_iter()
-                .find(|e| e.connection_status == crate::domain::state::ConnectionStatus::Connected)
+                .max_by(|a, b| a.created_at.cmp(&b.created_at))
                 .map(|e| e.id);
         }
     }
