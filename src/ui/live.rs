@@ -51,6 +51,12 @@ pub struct Live {
 }
 
 impl Live {
+    /// Whether somebody is signed in, as far as the console knows (untracked): polling widgets
+    /// stop asking the server the moment the user signs out.
+    pub fn signed_in_untracked(&self) -> bool {
+        self.session.with_untracked(Option::is_some)
+    }
+
     /// Tells the stream who is signed in (`None`: nobody). A change reopens or closes it.
     /// Open pages refetch at once when the active account changes (before the stream reopens).
     pub fn follow_session(&self, accounts: Option<(Vec<String>, String)>) {

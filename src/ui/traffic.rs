@@ -7,12 +7,18 @@ use crate::domain::dataplane::{TrafficView, ZoneTrafficView};
 use crate::ui::style::HINT;
 use leptos::prelude::*;
 
-/// A signal that counts up once a second in the browser (static on the server).
+/// A signal that counts up once a second in the browser while somebody is signed in (static on
+/// the server), so the chart stops polling the moment the user signs out.
 fn every_second() -> ReadSignal<u64> {
     let (tick, set_tick) = signal(0u64);
+    let live = crate::ui::live::use_live_state();
     Effect::new(move |_| {
         if let Ok(h) = set_interval_with_handle(
-            move || set_tick.update(|t| *t += 1),
+            move || {
+                if live.is_none_or(|l| l.signed_in_untracked()) {
+                    set_tick.update(|t| *t += 1)
+                }
+            },
             std::time::Duration::from_secs(1),
         ) {
             on_cleanup(move || h.clear());
