@@ -50,15 +50,19 @@ test("listeners, local addresses and the traffic generator", async ({ page }) =>
     await expect(generator).toContainText(eid);
     await generator.locator("#traffic-toggle").click();
     await expect(generator.locator("#traffic-toggle")).toHaveText("Stop traffic");
-    const zone = generator.locator("figure[data-zone]").first();
+
+    // The endpoint's page charts the generated traffic live, with the limit.
+    await generator.locator(`a[href="/endpoints/${eid}"]`).click();
+    await expect(page).toHaveURL(new RegExp(`/endpoints/${eid}`));
+    const zone = page.locator("#endpoint-traffic figure[data-zone]").first();
+    await expect(page.locator("#endpoint-traffic figure[data-zone]")).toHaveCount(1);
     await expect.poll(async () => Number(await zone.getAttribute("data-in")), { timeout: 20_000 }).toBeGreaterThan(1);
     await expect(zone).toHaveAttribute("data-limit", "10240");
     await page.screenshot({ path: `${ARTIFACTS}/demo-traffic.png`, fullPage: true });
+
+    await open(page, "/demo");
     await generator.locator("#traffic-toggle").click();
     await expect(generator.locator("#traffic-toggle")).toHaveText("Start traffic");
-
-    await open(page, `/endpoints/${eid}`);
-    await expect(page.locator("#endpoint-traffic figure[data-zone]")).toHaveCount(1);
     expect(errors).toEqual([]);
   } finally {
     if (eid) {

@@ -8,7 +8,6 @@ use crate::ui::app::use_region;
 use crate::ui::live::{use_live_any, use_live_for};
 use crate::ui::style::*;
 use crate::ui::toast::notify;
-use crate::ui::traffic::TrafficChart;
 use crate::ui::widgets::{
     ActionButton, ConfirmButton, EmptyState, ErrorBanner, RequestStatusBadge, StatusBadge,
 };
@@ -177,7 +176,7 @@ pub fn DemoPage() -> impl IntoView {
                     </section>
                     <section class="mt-6 rounded-lg border border-slate-200 dark:border-slate-800 p-4 text-sm" id="traffic-generator">
                         <h2 class="font-semibold">"Traffic generator"</h2>
-                        <p class="text-slate-500">"A built-in backend behind the service's listener and a client that sends through every zone ENI of the connected endpoint as fast as the limit allows. Change the bandwidth, take a zone down or disconnect, and watch the chart."</p>
+                        <p class="text-slate-500">"A built-in backend behind the service's listener and a client that sends through every zone ENI of the connected endpoint as fast as the limit allows. Change the bandwidth, take a zone down or disconnect, and watch the chart on the endpoint's page."</p>
                         {match generator {
                             None => view! { <p class="mt-2 text-slate-500">"Connect an endpoint first (tour steps 3–4)."</p> }.into_any(),
                             Some(ep) => {
@@ -188,9 +187,9 @@ pub fn DemoPage() -> impl IntoView {
                                             label=if running { "Stop traffic" } else { "Start traffic" }
                                             pending=traffic.pending()
                                             on_click=move |_| { traffic.dispatch(DemoTraffic { endpoint_id: id.clone(), on: !running }); }/>
-                                        <span class="font-mono text-xs">{ep.clone()}</span>
+                                        <a class="font-mono text-xs underline" href=format!("/endpoints/{ep}")>{ep.clone()}</a>
                                     </div>
-                                    <TrafficChart endpoint_id=ep/>
+                                    <p class=HINT>"The endpoint's page charts the traffic of each zone live, with the limit."</p>
                                 }.into_any()
                             }
                         }}
