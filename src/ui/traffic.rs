@@ -43,12 +43,15 @@ fn mbps(v: f64) -> String {
 pub fn TrafficChart(
     #[prop(into)] endpoint_id: Signal<String>,
     #[prop(optional)] compact: bool,
+    /// Whether the endpoint exists (a memo): no polling for a deleted one. Read after mount only.
+    #[prop(optional)]
+    active: Option<Memo<bool>>,
 ) -> impl IntoView {
     let mounted = RwSignal::new(false);
     Effect::new(move |_| mounted.set(true));
     view! {
         <div class="traffic-chart" data-traffic=move || endpoint_id.get()>
-            {move || mounted.get().then(|| view! { <LiveTraffic endpoint_id=endpoint_id compact=compact/> })}
+            {move || (mounted.get() && active.is_none_or(|a| a.get())).then(|| view! { <LiveTraffic endpoint_id=endpoint_id compact=compact/> })}
         </div>
     }
 }

@@ -129,7 +129,7 @@ fn EndpointOverview(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl
         <section class="mt-6" id="endpoint-traffic">
             <h2 class="font-semibold">"Traffic"</h2>
             <p class=HINT>"Live, per zone ENI: what the data plane carries through each zone's local address, updated every second."</p>
-            <TrafficChart endpoint_id=endpoint_id/>
+            <TrafficChart endpoint_id=endpoint_id active=Memo::new(move |_| matches!(detail.get(), Some(Ok(Lookup::Found(_)))))/>
         </section>
         <CustomDomainResolvers endpoint_id=endpoint_id/>
         <section class="mt-6">
