@@ -502,8 +502,8 @@ async fn copy_from_staging(
             crate::ops::audit::Change {
                 topic: "demo",
                 action: "ResetDemo",
-                target: &scenario.name,
-                region_id: "",
+                target: scenario.name.clone(),
+                region_id: String::new(),
                 summary: format!("reset the demo to scenario `{}`", scenario.name),
                 before: None,
                 after: None,

@@ -13,6 +13,7 @@ pub mod gateway;
 pub mod inventory;
 pub mod model;
 pub mod names;
+pub mod plan;
 pub mod redirect;
 pub mod region;
 pub mod state;

@@ -1,6 +1,7 @@
 //! Accounts, passwords (argon2) and access keys.
 
 use super::audit::Change;
+use super::change::Done;
 use super::throttle::{Policy, Throttle};
 use super::{Ctx, Ops, Source};
 use crate::domain::ApiError;
@@ -135,27 +136,36 @@ impl Ops {
             return Err(ApiError::missing("AccountName"));
         }
         let hash = self.sign_ins.hash(a.password).await?;
-        let mut tx = self.write_tx().await?;
-        if q::account(&mut tx, a.id).await?.is_some() {
-            return Err(ApiError::account_exists(a.id));
-        }
-        q::insert_account(
-            &mut tx,
-            &AccountRow {
-                id: a.id.into(),
-                name: a.name.into(),
-                password_hash: hash,
-                is_platform: a.is_platform,
-                business_status: BusinessStatus::Normal,
-                created_at: self.clock.now(),
+        self.change(
+            &Ctx::system(),
+            async |tx| {
+                if q::account(tx, a.id).await?.is_some() {
+                    return Err(ApiError::account_exists(a.id));
+                }
+                Ok(hash)
+            },
+            async |tx, password_hash| {
+                q::insert_account(
+                    tx,
+                    &AccountRow {
+                        id: a.id.into(),
+                        name: a.name.into(),
+                        password_hash,
+                        is_platform: a.is_platform,
+                        business_status: BusinessStatus::Normal,
+                        created_at: self.clock.now(),
+                    },
+                )
+                .await?;
+                let view = AccountView {
+                    id: a.id.into(),
+                    name: a.name.into(),
+                };
+                // An operator action outside any request: nothing to audit.
+                Ok(Done::many(view, vec![]))
             },
         )
-        .await?;
-        tx.commit().await?;
-        Ok(AccountView {
-            id: a.id.into(),
-            name: a.name.into(),
-        })
+        .await
     }
 
     /// Gives an account an AccessKey pair for the cloud API.
@@ -171,19 +181,27 @@ impl Ops {
                 "AccessKey id and secret need at least 8 characters",
             ));
         }
-        let mut tx = self.write_tx().await?;
-        if q::access_key(&mut tx, id).await?.is_some() {
-            return Err(ApiError::access_key_exists(id));
-        }
-        let key = AccessKeyRow {
-            id: id.into(),
-            secret: self.seal.seal(id, secret),
-            account_id: account.into(),
-            enabled: true,
-        };
-        q::insert_access_key(&mut tx, &key, self.clock.now()).await?;
-        tx.commit().await?;
-        Ok(())
+        self.change(
+            &Ctx::system(),
+            async |tx| {
+                if q::access_key(tx, id).await?.is_some() {
+                    return Err(ApiError::access_key_exists(id));
+                }
+                Ok(())
+            },
+            async |tx, ()| {
+                let key = AccessKeyRow {
+                    id: id.into(),
+                    secret: self.seal.seal(id, secret),
+                    account_id: account.into(),
+                    enabled: true,
+                };
+                q::insert_access_key(tx, &key, self.clock.now()).await?;
+                // An operator action outside any request: nothing to audit.
+                Ok(Done::many((), vec![]))
+            },
+        )
+        .await
     }
 
     /// Checks an account id and password without throttling or audit (tests, tools). The
@@ -300,54 +318,52 @@ impl Ops {
         if accounts.is_empty() {
             return Ok(());
         }
-        let mut tx = self.write_tx().await?;
-        let mut events = Vec::new();
+        // Each account signs out as itself: one change per account, recorded with its own actor.
         for a in accounts {
             let ctx = Ctx::new(a.clone(), Source::Console);
-            events.push(
-                self.record(
-                    &mut tx,
-                    &ctx,
-                    Change {
+            self.change(
+                &ctx,
+                async |_| Ok(()),
+                async |_, ()| {
+                    Ok(Done::new(Change {
                         topic: "session",
                         action: "SignOut",
-                        target: a,
-                        region_id: "",
+                        target: a.clone(),
+                        region_id: String::new(),
                         summary: "signed out of the console".into(),
                         before: None,
                         after: None,
                         audience: vec![a.clone()],
-                    },
-                )
-                .await?,
-            );
+                    }))
+                },
+            )
+            .await?;
         }
-        tx.commit().await?;
-        self.publish(events);
         Ok(())
     }
 
     async fn audit_session(
         &self,
         ctx: &Ctx,
-        action: &str,
+        action: &'static str,
         target: &str,
         summary: String,
         audience: Vec<String>,
     ) -> Result<(), ApiError> {
-        let tx = self.write_tx().await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "session",
-                action,
-                target,
-                region_id: "",
-                summary,
-                before: None,
-                after: None,
-                audience,
+            async |_| Ok(()),
+            async |_, ()| {
+                Ok(Done::new(Change {
+                    topic: "session",
+                    action,
+                    target: target.to_string(),
+                    region_id: String::new(),
+                    summary,
+                    before: None,
+                    after: None,
+                    audience,
+                }))
             },
         )
         .await

@@ -4,6 +4,7 @@
 //! Both put the service in `Pending` until the reconciler finishes the change.
 
 use super::audit::Change;
+use super::change::Done;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::state::ConnectionStatus;
@@ -96,54 +97,61 @@ impl Ops {
         zone_id: Option<&str>,
         enabled: bool,
     ) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        let mut s = self.active_owned_service(&mut tx, ctx, service_id).await?;
-        let all = q::resources(&mut tx, &s.id).await?;
         let zone_id = zone_id.filter(|z| !z.is_empty());
-        let targets: Vec<&ResourceRow> = all
-            .iter()
-            .filter(|r| r.resource_id == resource_id && zone_id.is_none_or(|z| z == r.zone_id))
-            .collect();
-        if targets.is_empty() {
-            return Err(resource_not_found());
-        }
-        if !enabled {
-            for t in &targets {
-                let others = all.iter().any(|r| {
-                    r.zone_id == t.zone_id && r.auto_allocated && r.resource_id != t.resource_id
-                });
-                if !others {
-                    return Err(ApiError::auto_allocate_violation(&t.zone_id));
-                }
-            }
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        for t in &targets {
-            q::set_auto_allocated(&mut tx, &s.id, &t.resource_id, &t.zone_id, enabled).await?;
-        }
-        self.mark_service_pending(&mut tx, &mut s).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "service",
-                action: "UpdateVpcEndpointServiceResourceAttribute",
-                target: &s.id,
-                region_id: &s.region_id,
-                summary: format!(
-                    "automatic allocation to {resource_id} turned {}",
-                    if enabled { "on" } else { "off" }
-                ),
-                before: Some(json!({"resource": resource_id, "auto_allocated": !enabled})),
-                after: Some(json!({"resource": resource_id, "auto_allocated": enabled})),
-                audience: vec![],
+            async |tx| {
+                let s = self.active_owned_service(tx, ctx, service_id).await?;
+                let all = q::resources(tx, &s.id).await?;
+                let targets: Vec<&ResourceRow> = all
+                    .iter()
+                    .filter(|r| {
+                        r.resource_id == resource_id && zone_id.is_none_or(|z| z == r.zone_id)
+                    })
+                    .collect();
+                if targets.is_empty() {
+                    return Err(resource_not_found());
+                }
+                if !enabled {
+                    for t in &targets {
+                        let others = all.iter().any(|r| {
+                            r.zone_id == t.zone_id
+                                && r.auto_allocated
+                                && r.resource_id != t.resource_id
+                        });
+                        if !others {
+                            return Err(ApiError::auto_allocate_violation(&t.zone_id));
+                        }
+                    }
+                }
+                let targets: Vec<(String, String)> = targets
+                    .into_iter()
+                    .map(|t| (t.resource_id.clone(), t.zone_id.clone()))
+                    .collect();
+                Ok((s, targets))
+            },
+            async |tx, (mut s, targets)| {
+                for (resource, zone) in &targets {
+                    q::set_auto_allocated(tx, &s.id, resource, zone, enabled).await?;
+                }
+                self.mark_service_pending(tx, &mut s).await?;
+                Ok(Done::new(Change {
+                    topic: "service",
+                    action: "UpdateVpcEndpointServiceResourceAttribute",
+                    target: s.id,
+                    region_id: s.region_id,
+                    summary: format!(
+                        "automatic allocation to {resource_id} turned {}",
+                        if enabled { "on" } else { "off" }
+                    ),
+                    before: Some(json!({"resource": resource_id, "auto_allocated": !enabled})),
+                    after: Some(json!({"resource": resource_id, "auto_allocated": enabled})),
+                    audience: vec![],
+                })
+                .wake())
             },
         )
-        .await?;
-        self.wake();
-        Ok(())
+        .await
     }
 
     /// UpdateVpcEndpointZoneConnectionResourceAttribute: sets the service resource behind one zone
@@ -156,94 +164,93 @@ impl Ops {
         zone_id: &str,
         change: ZoneResourceChange,
     ) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        let mut s = self.active_owned_service(&mut tx, ctx, service_id).await?;
-        let e = eq::get(&mut tx, endpoint_id)
-            .await?
-            .ok_or_else(ApiError::endpoint_not_found)?;
-        let k = match eq::connection(&mut tx, endpoint_id).await? {
-            Some(k) if k.service_id == s.id => k,
-            _ => return Err(ApiError::connection_not_found()),
-        };
-        let z = eq::zones(&mut tx, endpoint_id)
-            .await?
-            .into_iter()
-            .find(|z| z.zone_id == zone_id)
-            .ok_or_else(ApiError::zone_not_found)?;
-        let resources = q::resources(&mut tx, &s.id).await?;
-        let wants_disconnected = !matches!(change, ZoneResourceChange::Replace { .. });
-        let status_ok = if wants_disconnected {
-            k.status == ConnectionStatus::Disconnected
-        } else {
-            k.status == ConnectionStatus::Connected
-        };
-        if !status_ok {
-            return Err(ApiError::connection_denied());
-        }
-        let pick = |id: &str, ty: &str| -> Result<String, ApiError> {
-            let r = resources
-                .iter()
-                .find(|r| r.resource_id == id)
-                .ok_or_else(resource_not_found)?;
-            if !r.resource_type.eq_ignore_ascii_case(ty) {
-                return Err(ApiError::resource_type_mismatch(id, ty));
-            }
-            if !resources
-                .iter()
-                .any(|r| r.resource_id == id && r.zone_id == zone_id)
-            {
-                return Err(ApiError::zone_mismatch(id, zone_id));
-            }
-            Ok(id.to_string())
-        };
-        let chosen = match &change {
-            ZoneResourceChange::AllocateAuto => resources
-                .iter()
-                .find(|r| r.zone_id == zone_id && r.auto_allocated)
-                .map(|r| r.resource_id.clone())
-                .ok_or_else(resource_not_found)?,
-            ZoneResourceChange::AllocateManual {
-                resource_id,
-                resource_type,
-            } => pick(resource_id, resource_type)?,
-            ZoneResourceChange::Replace {
-                resource_id,
-                resource_type,
-                ..
-            } => {
-                let current_auto = z.resource_id.as_deref().is_some_and(|cur| {
-                    resources
-                        .iter()
-                        .any(|r| r.resource_id == cur && r.zone_id == zone_id && r.auto_allocated)
-                });
-                if current_auto {
-                    return Err(ApiError::current_resource_auto_allocated());
-                }
-                pick(resource_id, resource_type)?
-            }
-        };
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        eq::set_zone_resource(&mut tx, endpoint_id, zone_id, &chosen).await?;
-        self.mark_service_pending(&mut tx, &mut s).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "connection",
-                action: "UpdateVpcEndpointZoneConnectionResourceAttribute",
-                target: endpoint_id,
-                region_id: &s.region_id,
-                summary: format!("zone {zone_id} of {endpoint_id} now served by {chosen}"),
-                before: Some(json!({"zone": zone_id, "resource": z.resource_id})),
-                after: Some(json!({"zone": zone_id, "resource": chosen})),
-                audience: vec![e.account_id.clone()],
+            async |tx| {
+                let s = self.active_owned_service(tx, ctx, service_id).await?;
+                let e = eq::get(tx, endpoint_id)
+                    .await?
+                    .ok_or_else(ApiError::endpoint_not_found)?;
+                let k = match eq::connection(tx, endpoint_id).await? {
+                    Some(k) if k.service_id == s.id => k,
+                    _ => return Err(ApiError::connection_not_found()),
+                };
+                let z = eq::zones(tx, endpoint_id)
+                    .await?
+                    .into_iter()
+                    .find(|z| z.zone_id == zone_id)
+                    .ok_or_else(ApiError::zone_not_found)?;
+                let resources = q::resources(tx, &s.id).await?;
+                let wants_disconnected = !matches!(change, ZoneResourceChange::Replace { .. });
+                let status_ok = if wants_disconnected {
+                    k.status == ConnectionStatus::Disconnected
+                } else {
+                    k.status == ConnectionStatus::Connected
+                };
+                if !status_ok {
+                    return Err(ApiError::connection_denied());
+                }
+                let pick = |id: &str, ty: &str| -> Result<String, ApiError> {
+                    let r = resources
+                        .iter()
+                        .find(|r| r.resource_id == id)
+                        .ok_or_else(resource_not_found)?;
+                    if !r.resource_type.eq_ignore_ascii_case(ty) {
+                        return Err(ApiError::resource_type_mismatch(id, ty));
+                    }
+                    if !resources
+                        .iter()
+                        .any(|r| r.resource_id == id && r.zone_id == zone_id)
+                    {
+                        return Err(ApiError::zone_mismatch(id, zone_id));
+                    }
+                    Ok(id.to_string())
+                };
+                let chosen = match &change {
+                    ZoneResourceChange::AllocateAuto => resources
+                        .iter()
+                        .find(|r| r.zone_id == zone_id && r.auto_allocated)
+                        .map(|r| r.resource_id.clone())
+                        .ok_or_else(resource_not_found)?,
+                    ZoneResourceChange::AllocateManual {
+                        resource_id,
+                        resource_type,
+                    } => pick(resource_id, resource_type)?,
+                    ZoneResourceChange::Replace {
+                        resource_id,
+                        resource_type,
+                        ..
+                    } => {
+                        let current_auto = z.resource_id.as_deref().is_some_and(|cur| {
+                            resources.iter().any(|r| {
+                                r.resource_id == cur && r.zone_id == zone_id && r.auto_allocated
+                            })
+                        });
+                        if current_auto {
+                            return Err(ApiError::current_resource_auto_allocated());
+                        }
+                        pick(resource_id, resource_type)?
+                    }
+                };
+                Ok((s, e, z, chosen))
+            },
+            async |tx, (mut s, e, z, chosen)| {
+                eq::set_zone_resource(tx, endpoint_id, zone_id, &chosen).await?;
+                self.mark_service_pending(tx, &mut s).await?;
+                Ok(Done::new(Change {
+                    topic: "connection",
+                    action: "UpdateVpcEndpointZoneConnectionResourceAttribute",
+                    target: endpoint_id.to_string(),
+                    region_id: s.region_id,
+                    summary: format!("zone {zone_id} of {endpoint_id} now served by {chosen}"),
+                    before: Some(json!({"zone": zone_id, "resource": z.resource_id})),
+                    after: Some(json!({"zone": zone_id, "resource": chosen})),
+                    audience: vec![e.account_id],
+                })
+                .wake())
             },
         )
-        .await?;
-        self.wake();
-        Ok(())
+        .await
     }
 }
 

@@ -5,16 +5,18 @@ use crate::domain::ApiError;
 use crate::domain::event::{AuditView, LiveEvent};
 use crate::domain::model::Lookup;
 use crate::store::audit::{self as aq, AuditRow};
-use crate::store::{Conn, Tx, iso};
+use crate::store::{Conn, iso};
 
 pub use crate::store::audit::AuditFilter;
 
 /// What one change did, for the audit log and the live bus.
-pub struct Change<'a> {
-    pub topic: &'a str,
-    pub action: &'a str,
-    pub target: &'a str,
-    pub region_id: &'a str,
+pub struct Change {
+    /// The live topic ("service", "endpoint", "connection", …) the console refetches by.
+    pub topic: &'static str,
+    /// The API action name (also for console-only changes).
+    pub action: &'static str,
+    pub target: String,
+    pub region_id: String,
     pub summary: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
@@ -30,7 +32,7 @@ impl Ops {
         &self,
         c: &mut Conn,
         ctx: &Ctx,
-        change: Change<'_>,
+        change: Change,
     ) -> Result<LiveEvent, ApiError> {
         let mut audience = change.audience;
         if ctx.account_id != super::SYSTEM
@@ -47,8 +49,8 @@ impl Ops {
                 actor: ctx.account_id.clone(),
                 source: ctx.source.as_str().into(),
                 action: change.action.into(),
-                target: change.target.into(),
-                region_id: change.region_id.into(),
+                target: change.target.clone(),
+                region_id: change.region_id,
                 summary: change.summary,
                 before_json: change.before.map(|v| v.to_string()),
                 after_json: change.after.map(|v| v.to_string()),
@@ -61,23 +63,9 @@ impl Ops {
         Ok(LiveEvent {
             topic: change.topic.into(),
             action: change.action.into(),
-            target: change.target.into(),
+            target: change.target,
             audience,
         })
-    }
-
-    /// Records `change` in the caller's transaction, commits it and publishes the live event:
-    /// how most operations end.
-    pub async fn commit_change(
-        &self,
-        mut tx: Tx,
-        ctx: &Ctx,
-        change: Change<'_>,
-    ) -> Result<(), ApiError> {
-        let ev = self.record(&mut tx, ctx, change).await?;
-        tx.commit().await?;
-        self.publish([ev]);
-        Ok(())
     }
 
     /// The newest audit events `account` may see, newest first.

@@ -3,6 +3,7 @@
 //! connection's per-zone maximum, so the provider may then throttle it up to the granted value.
 
 use super::audit::Change;
+use super::change::Done;
 use super::endpoints::lb_of;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
@@ -40,57 +41,57 @@ impl Ops {
         if reason.is_empty() || reason.chars().count() > 256 {
             return Err(ApiError::illegal("Reason", "say why, in 1–256 characters"));
         }
-        let mut tx = self.write_tx().await?;
-        let e = self.owned_endpoint(&mut tx, ctx, endpoint_id).await?;
-        let k = eq::connection(&mut tx, &e.id)
-            .await?
-            .ok_or_else(ApiError::connection_not_found)?;
-        let s = sq::get(&mut tx, &k.service_id)
-            .await?
-            .ok_or_else(ApiError::service_not_found)?;
-        let in_force = zone_max(lb_of(&s.resource_type), e.created_at, k.zone_max_override);
-        if mbps <= in_force || mbps > REQUEST_MAX_MBPS {
-            return Err(ApiError::illegal(
-                "Bandwidth",
-                format!(
-                    "ask for more than the {in_force} Mbit/s per zone already allowed, at most {REQUEST_MAX_MBPS}"
-                ),
-            ));
-        }
-        if rq::has_open(&mut tx, &e.id).await? {
-            return Err(ApiError::bandwidth_request_exists(&e.id));
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let now = self.clock.now();
-        let mut row = RequestRow {
-            id: 0,
-            endpoint_id: e.id.clone(),
-            account_id: ctx.account_id.clone(),
-            mbps,
-            reason: reason.into(),
-            status: RequestStatus::Pending,
-            created_at: now,
-            decided_at: None,
-        };
-        row.id = rq::insert(&mut tx, &row).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "endpoint",
-                action: "RequestBandwidthIncrease",
-                target: &e.id,
-                region_id: &e.region_id,
-                summary: format!("asked for {mbps} Mbit/s per zone: {reason}"),
-                before: Some(json!({"zone_max": in_force})),
-                after: Some(json!({"requested": mbps})),
-                audience: vec![s.account_id.clone()],
+            async |tx| {
+                let e = self.owned_endpoint(tx, ctx, endpoint_id).await?;
+                let k = eq::connection(tx, &e.id)
+                    .await?
+                    .ok_or_else(ApiError::connection_not_found)?;
+                let s = sq::get(tx, &k.service_id)
+                    .await?
+                    .ok_or_else(ApiError::service_not_found)?;
+                let in_force = zone_max(lb_of(&s.resource_type), e.created_at, k.zone_max_override);
+                if mbps <= in_force || mbps > REQUEST_MAX_MBPS {
+                    return Err(ApiError::illegal(
+                        "Bandwidth",
+                        format!(
+                            "ask for more than the {in_force} Mbit/s per zone already allowed, at most {REQUEST_MAX_MBPS}"
+                        ),
+                    ));
+                }
+                if rq::has_open(tx, &e.id).await? {
+                    return Err(ApiError::bandwidth_request_exists(&e.id));
+                }
+                Ok((e, s, in_force))
+            },
+            async |tx, (e, s, in_force)| {
+                let now = self.clock.now();
+                let mut row = RequestRow {
+                    id: 0,
+                    endpoint_id: e.id.clone(),
+                    account_id: ctx.account_id.clone(),
+                    mbps,
+                    reason: reason.into(),
+                    status: RequestStatus::Pending,
+                    created_at: now,
+                    decided_at: None,
+                };
+                row.id = rq::insert(tx, &row).await?;
+                let change = Change {
+                    topic: "endpoint",
+                    action: "RequestBandwidthIncrease",
+                    target: e.id,
+                    region_id: e.region_id,
+                    summary: format!("asked for {mbps} Mbit/s per zone: {reason}"),
+                    before: Some(json!({"zone_max": in_force})),
+                    after: Some(json!({"requested": mbps})),
+                    audience: vec![s.account_id],
+                };
+                Ok(Done::with(view(row), change))
             },
         )
-        .await?;
-        Ok(view(row))
+        .await
     }
 
     /// The requests made for one of the caller's endpoints, newest first.
@@ -121,63 +122,62 @@ impl Ops {
         grant: bool,
     ) -> Result<(), ApiError> {
         self.require_demo_tools()?;
-        let mut tx = self.write_tx().await?;
-        let r = rq::get(&mut tx, id)
-            .await?
-            .ok_or_else(|| ApiError::bandwidth_request_not_found(id))?;
-        let to = if grant {
-            RequestStatus::Granted
-        } else {
-            RequestStatus::Denied
-        };
-        if r.status != RequestStatus::Pending {
-            return Err(ApiError::bandwidth_request_decided(
-                id,
-                r.status.as_str().to_lowercase(),
-            ));
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let now = self.clock.now();
-        let status = r.status.to(to)?;
-        rq::decide(&mut tx, id, status, now).await?;
-        let mut audience = vec![r.account_id.clone()];
-        let mut region_id = String::new();
-        if let Some(mut k) = eq::connection(&mut tx, &r.endpoint_id).await? {
-            if grant {
-                k.zone_max_override = Some(k.zone_max_override.unwrap_or(0).max(r.mbps));
-                k.modified_at = now;
-                eq::update_connection(&mut tx, &k).await?;
-            }
-            audience.push(k.service_owner_id.clone());
-        }
-        if let Some(e) = eq::get(&mut tx, &r.endpoint_id).await? {
-            region_id = e.region_id;
-        }
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "connection",
-                action: if grant {
-                    "GrantBandwidthIncrease"
+            async |tx| {
+                let r = rq::get(tx, id)
+                    .await?
+                    .ok_or_else(|| ApiError::bandwidth_request_not_found(id))?;
+                if r.status != RequestStatus::Pending {
+                    return Err(ApiError::bandwidth_request_decided(
+                        id,
+                        r.status.as_str().to_lowercase(),
+                    ));
+                }
+                Ok(r)
+            },
+            async |tx, r| {
+                let to = if grant {
+                    RequestStatus::Granted
                 } else {
-                    "DenyBandwidthIncrease"
-                },
-                target: &r.endpoint_id,
-                region_id: &region_id,
-                summary: format!(
-                    "{} {} Mbit/s per zone",
-                    status.as_str().to_lowercase(),
-                    r.mbps
-                ),
-                before: Some(json!({"request": id, "status": r.status})),
-                after: Some(json!({"request": id, "status": status})),
-                audience,
+                    RequestStatus::Denied
+                };
+                let now = self.clock.now();
+                let status = r.status.to(to)?;
+                rq::decide(tx, id, status, now).await?;
+                let mut audience = vec![r.account_id.clone()];
+                let mut region_id = String::new();
+                if let Some(mut k) = eq::connection(tx, &r.endpoint_id).await? {
+                    if grant {
+                        k.zone_max_override = Some(k.zone_max_override.unwrap_or(0).max(r.mbps));
+                        k.modified_at = now;
+                        eq::update_connection(tx, &k).await?;
+                    }
+                    audience.push(k.service_owner_id);
+                }
+                if let Some(e) = eq::get(tx, &r.endpoint_id).await? {
+                    region_id = e.region_id;
+                }
+                Ok(Done::new(Change {
+                    topic: "connection",
+                    action: if grant {
+                        "GrantBandwidthIncrease"
+                    } else {
+                        "DenyBandwidthIncrease"
+                    },
+                    target: r.endpoint_id,
+                    region_id,
+                    summary: format!(
+                        "{} {} Mbit/s per zone",
+                        status.as_str().to_lowercase(),
+                        r.mbps
+                    ),
+                    before: Some(json!({"request": id, "status": r.status})),
+                    after: Some(json!({"request": id, "status": status})),
+                    audience,
+                }))
             },
         )
-        .await?;
-        Ok(())
+        .await
     }
 }

@@ -2,7 +2,8 @@
 //! account and visible to every account in every region. Interface endpoints to them may carry an
 //! endpoint policy and may enable the service's usual internal domain (custom service domain).
 
-use super::Ops;
+use super::change::Done;
+use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::names::{default_resource_group, managed_service_name, service_domain};
 use crate::domain::region::REGIONS;
@@ -30,76 +31,85 @@ pub const PRODUCTS: &[(&str, &str, &str)] = &[
 impl Ops {
     /// Creates the platform account and its managed services once; later calls do nothing.
     pub async fn ensure_catalogue(&self) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        if aq::account(&mut tx, PLATFORM_ACCOUNT).await?.is_some() {
-            return Ok(());
-        }
-        let now = self.clock.now();
-        aq::insert_account(
-            &mut tx,
-            &AccountRow {
-                id: PLATFORM_ACCOUNT.into(),
-                name: "Alibaba Cloud".into(),
-                // Not a valid PHC hash: nobody can sign in as the platform.
-                password_hash: "!".into(),
-                is_platform: true,
-                business_status: BusinessStatus::Normal,
-                created_at: now,
-            },
-        )
-        .await?;
-        for r in REGIONS {
-            for (product, description, domain) in PRODUCTS {
-                let id = format!(
-                    "epsrv-{}{}{}",
-                    r.id_prefix,
-                    product,
-                    "0".repeat(17 - product.len())
-                );
-                q::insert(
-                    &mut tx,
-                    &ServiceRow {
-                        name: managed_service_name(r.id, product),
-                        domain: service_domain(r.id, &id),
-                        id: id.clone(),
-                        account_id: PLATFORM_ACCOUNT.into(),
-                        region_id: r.id.into(),
-                        description: (*description).into(),
-                        status: ResourceStatus::Active,
-                        due_at: None,
+        self.change(
+            &Ctx::system(),
+            async |tx| Ok(aq::account(tx, PLATFORM_ACCOUNT).await?.is_some()),
+            async |tx, present| {
+                if present {
+                    return Ok(Done::many((), vec![]));
+                }
+                let now = self.clock.now();
+                aq::insert_account(
+                    tx,
+                    &AccountRow {
+                        id: PLATFORM_ACCOUNT.into(),
+                        name: "Alibaba Cloud".into(),
+                        // Not a valid PHC hash: nobody can sign in as the platform.
+                        password_hash: "!".into(),
+                        is_platform: true,
                         business_status: BusinessStatus::Normal,
-                        resource_type: "slb".into(),
-                        auto_accept: true,
-                        zone_affinity: false,
-                        address_ip_version: IpVersion::Ipv4,
-                        connect_bandwidth: 3072,
-                        payer: "Endpoint".into(),
-                        resource_group_id: default_resource_group(PLATFORM_ACCOUNT),
-                        managed_product: Some((*product).into()),
-                        custom_domain: Some(domain.replace("{region}", r.id)),
-                        policy_supported: true,
                         created_at: now,
-                        updated_at: now,
                     },
                 )
                 .await?;
-                for (i, zone) in r.zones.iter().enumerate() {
-                    q::insert_resource(
-                        &mut tx,
-                        &ResourceRow {
-                            service_id: id.clone(),
-                            resource_id: format!("lb-{}{product}platform{i:02}", r.id_prefix),
-                            resource_type: "slb".into(),
-                            zone_id: (*zone).into(),
-                            auto_allocated: true,
-                            created_at: now,
-                        },
-                    )
-                    .await?;
+                for r in REGIONS {
+                    for (product, description, domain) in PRODUCTS {
+                        let id = format!(
+                            "epsrv-{}{}{}",
+                            r.id_prefix,
+                            product,
+                            "0".repeat(17 - product.len())
+                        );
+                        q::insert(
+                            tx,
+                            &ServiceRow {
+                                name: managed_service_name(r.id, product),
+                                domain: service_domain(r.id, &id),
+                                id: id.clone(),
+                                account_id: PLATFORM_ACCOUNT.into(),
+                                region_id: r.id.into(),
+                                description: (*description).into(),
+                                status: ResourceStatus::Active,
+                                due_at: None,
+                                business_status: BusinessStatus::Normal,
+                                resource_type: "slb".into(),
+                                auto_accept: true,
+                                zone_affinity: false,
+                                address_ip_version: IpVersion::Ipv4,
+                                connect_bandwidth: 3072,
+                                payer: "Endpoint".into(),
+                                resource_group_id: default_resource_group(PLATFORM_ACCOUNT),
+                                managed_product: Some((*product).into()),
+                                custom_domain: Some(domain.replace("{region}", r.id)),
+                                policy_supported: true,
+                                created_at: now,
+                                updated_at: now,
+                            },
+                        )
+                        .await?;
+                        for (i, zone) in r.zones.iter().enumerate() {
+                            q::insert_resource(
+                                tx,
+                                &ResourceRow {
+                                    service_id: id.clone(),
+                                    resource_id: format!(
+                                        "lb-{}{product}platform{i:02}",
+                                        r.id_prefix
+                                    ),
+                                    resource_type: "slb".into(),
+                                    zone_id: (*zone).into(),
+                                    auto_allocated: true,
+                                    created_at: now,
+                                },
+                            )
+                            .await?;
+                        }
+                    }
                 }
-            }
-        }
-        tx.commit().await?;
-        Ok(())
+                // Start-up bookkeeping of the platform's own catalogue: nothing to audit.
+                Ok(Done::many((), vec![]))
+            },
+        )
+        .await
     }
 }

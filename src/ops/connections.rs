@@ -2,6 +2,7 @@
 //! consumer), disconnects, changes the bandwidth, and enables or disables single zones.
 
 use super::audit::Change;
+use super::change::Done;
 use super::endpoints::lb_of;
 use super::{Ctx, Ops, Page};
 use crate::domain::ApiError;
@@ -73,81 +74,73 @@ impl Ops {
         bandwidth: Option<i64>,
         mode: Option<&str>,
     ) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        let (s, e, mut k) = self
-            .provider_connection(&mut tx, ctx, service_id, endpoint_id)
-            .await?;
-        if !k.status.decidable() {
-            return Err(ApiError::connection_denied());
-        }
-        // A service on its way out takes no new connections: its deletion turns every
-        // connection into ServiceDeleted, which a live one cannot become.
-        if s.status == ResourceStatus::Deleting {
-            return Err(ApiError::service_denied());
-        }
-        if e.status == ResourceStatus::Deleting {
-            return Err(ApiError::endpoint_denied());
-        }
-        if s.business_status != BusinessStatus::Normal {
-            return Err(ApiError::service_business_status(&s.id));
-        }
-        if e.business_status != BusinessStatus::Normal {
-            return Err(ApiError::endpoint_business_status(&e.id));
-        }
-        let zones = q::zones(&mut tx, &e.id).await?;
-        if !zones.is_empty()
-            && svc::resources(&mut tx, &s.id).await?.is_empty()
-            && s.managed_product.is_none()
-        {
-            return Err(ApiError::no_available_service_resource());
-        }
-        let lb = lb_of(&s.resource_type);
-        let mode = requested_traffic_mode(lb, mode)?;
-        let bw = bandwidth.unwrap_or(k.bandwidth);
-        self.check_bandwidth(&s, &e, &k, bw)?;
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let before = k.status;
-        let due = self.due();
-        k.status = k.status.to(ConnectionStatus::Connecting)?;
-        k.due_at = Some(due);
-        k.bandwidth = bw;
-        k.traffic_control_mode = mode;
-        k.decided_by = Some(ctx.account_id.clone());
-        k.reason = None;
-        k.modified_at = self.clock.now();
-        q::update_connection(&mut tx, &k).await?;
-        for z in zones
-            .iter()
-            .filter(|z| matches!(z.status, ZoneStatus::Wait | ZoneStatus::Disconnected))
-        {
-            q::set_zone_status(
-                &mut tx,
-                &e.id,
-                &z.zone_id,
-                ZoneStatus::Connecting,
-                Some(due),
-            )
-            .await?;
-        }
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "connection",
-                action: "EnableVpcEndpointConnection",
-                target: &e.id,
-                region_id: &s.region_id,
-                summary: format!("accepted {} with {bw} Mbit/s", e.id),
-                before: Some(json!({"status": before})),
-                after: Some(json!({"status": k.status, "bandwidth": bw})),
-                audience: vec![e.account_id.clone()],
+            async |tx| {
+                let (s, e, k) = self
+                    .provider_connection(tx, ctx, service_id, endpoint_id)
+                    .await?;
+                if !k.status.decidable() {
+                    return Err(ApiError::connection_denied());
+                }
+                // A service on its way out takes no new connections: its deletion turns every
+                // connection into ServiceDeleted, which a live one cannot become.
+                if s.status == ResourceStatus::Deleting {
+                    return Err(ApiError::service_denied());
+                }
+                if e.status == ResourceStatus::Deleting {
+                    return Err(ApiError::endpoint_denied());
+                }
+                if s.business_status != BusinessStatus::Normal {
+                    return Err(ApiError::service_business_status(&s.id));
+                }
+                if e.business_status != BusinessStatus::Normal {
+                    return Err(ApiError::endpoint_business_status(&e.id));
+                }
+                let zones = q::zones(tx, &e.id).await?;
+                if !zones.is_empty()
+                    && svc::resources(tx, &s.id).await?.is_empty()
+                    && s.managed_product.is_none()
+                {
+                    return Err(ApiError::no_available_service_resource());
+                }
+                let mode = requested_traffic_mode(lb_of(&s.resource_type), mode)?;
+                let bw = bandwidth.unwrap_or(k.bandwidth);
+                self.check_bandwidth(&s, &e, &k, bw)?;
+                Ok((s, e, k, zones, bw, mode))
+            },
+            async |tx, (s, e, mut k, zones, bw, mode)| {
+                let before = k.status;
+                let due = self.due();
+                k.status = k.status.to(ConnectionStatus::Connecting)?;
+                k.due_at = Some(due);
+                k.bandwidth = bw;
+                k.traffic_control_mode = mode;
+                k.decided_by = Some(ctx.account_id.clone());
+                k.reason = None;
+                k.modified_at = self.clock.now();
+                q::update_connection(tx, &k).await?;
+                for z in zones
+                    .iter()
+                    .filter(|z| matches!(z.status, ZoneStatus::Wait | ZoneStatus::Disconnected))
+                {
+                    q::set_zone_status(tx, &e.id, &z.zone_id, ZoneStatus::Connecting, Some(due))
+                        .await?;
+                }
+                Ok(Done::new(Change {
+                    topic: "connection",
+                    action: "EnableVpcEndpointConnection",
+                    target: e.id.clone(),
+                    region_id: s.region_id,
+                    summary: format!("accepted {} with {bw} Mbit/s", e.id),
+                    before: Some(json!({"status": before})),
+                    after: Some(json!({"status": k.status, "bandwidth": bw})),
+                    audience: vec![e.account_id],
+                })
+                .wake())
             },
         )
-        .await?;
-        self.wake();
-        Ok(())
+        .await
     }
 
     /// DisableVpcEndpointConnection: reject a waiting endpoint (the reason is kept for the consumer)
@@ -159,75 +152,71 @@ impl Ops {
         endpoint_id: &str,
         reason: Option<&str>,
     ) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        let (s, e, mut k) = self
-            .provider_connection(&mut tx, ctx, service_id, endpoint_id)
-            .await?;
         let reason = reason
             .map(str::trim)
             .filter(|r| !r.is_empty())
             .map(str::to_string);
-        if reason.as_deref().is_some_and(|r| r.chars().count() > 256) {
-            return Err(ApiError::illegal("Reason", "at most 256 characters"));
-        }
-        let rejecting = k.status.decidable();
-        if !rejecting && !k.status.adjustable() {
-            return Err(ApiError::connection_denied());
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let before = k.status;
-        let now = self.clock.now();
-        k.decided_by = Some(ctx.account_id.clone());
-        // The provider's decision replaces what an overdue payment remembered: clearing the
-        // payment must not reconnect what the provider rejected.
-        k.locked_from = None;
-        k.reason = reason
-            .clone()
-            .or_else(|| rejecting.then(|| "Rejected by the service provider.".to_string()));
-        k.modified_at = now;
-        if !rejecting {
-            let due = self.due();
-            k.status = k.status.to(ConnectionStatus::Disconnecting)?;
-            k.due_at = Some(due);
-            for z in q::zones(&mut tx, &e.id)
-                .await?
-                .iter()
-                .filter(|z| matches!(z.status, ZoneStatus::Connected | ZoneStatus::Connecting))
-            {
-                q::set_zone_status(
-                    &mut tx,
-                    &e.id,
-                    &z.zone_id,
-                    ZoneStatus::Disconnecting,
-                    Some(due),
-                )
-                .await?;
-            }
-        }
-        q::update_connection(&mut tx, &k).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "connection",
-                action: "DisableVpcEndpointConnection",
-                target: &e.id,
-                region_id: &s.region_id,
-                summary: if rejecting {
-                    format!("rejected {}", e.id)
-                } else {
-                    format!("disconnecting {}", e.id)
-                },
-                before: Some(json!({"status": before})),
-                after: Some(json!({"status": k.status, "reason": k.reason})),
-                audience: vec![e.account_id.clone()],
+            async |tx| {
+                let (s, e, k) = self
+                    .provider_connection(tx, ctx, service_id, endpoint_id)
+                    .await?;
+                if reason.as_deref().is_some_and(|r| r.chars().count() > 256) {
+                    return Err(ApiError::illegal("Reason", "at most 256 characters"));
+                }
+                let rejecting = k.status.decidable();
+                if !rejecting && !k.status.adjustable() {
+                    return Err(ApiError::connection_denied());
+                }
+                Ok((s, e, k, rejecting))
+            },
+            async |tx, (s, e, mut k, rejecting)| {
+                let before = k.status;
+                k.decided_by = Some(ctx.account_id.clone());
+                // The provider's decision replaces what an overdue payment remembered: clearing
+                // the payment must not reconnect what the provider rejected.
+                k.locked_from = None;
+                k.reason = reason
+                    .clone()
+                    .or_else(|| rejecting.then(|| "Rejected by the service provider.".to_string()));
+                k.modified_at = self.clock.now();
+                if !rejecting {
+                    let due = self.due();
+                    k.status = k.status.to(ConnectionStatus::Disconnecting)?;
+                    k.due_at = Some(due);
+                    for z in q::zones(tx, &e.id).await?.iter().filter(|z| {
+                        matches!(z.status, ZoneStatus::Connected | ZoneStatus::Connecting)
+                    }) {
+                        q::set_zone_status(
+                            tx,
+                            &e.id,
+                            &z.zone_id,
+                            ZoneStatus::Disconnecting,
+                            Some(due),
+                        )
+                        .await?;
+                    }
+                }
+                q::update_connection(tx, &k).await?;
+                Ok(Done::new(Change {
+                    topic: "connection",
+                    action: "DisableVpcEndpointConnection",
+                    target: e.id.clone(),
+                    region_id: s.region_id,
+                    summary: if rejecting {
+                        format!("rejected {}", e.id)
+                    } else {
+                        format!("disconnecting {}", e.id)
+                    },
+                    before: Some(json!({"status": before})),
+                    after: Some(json!({"status": k.status, "reason": k.reason})),
+                    audience: vec![e.account_id],
+                })
+                .wake())
             },
         )
-        .await?;
-        self.wake();
-        Ok(())
+        .await
     }
 
     /// UpdateVpcEndpointConnectionAttribute: change the throttle (`Connected` → `Pending` → `Connected`).
@@ -239,47 +228,47 @@ impl Ops {
         bandwidth: Option<i64>,
         mode: Option<&str>,
     ) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        let (s, e, mut k) = self
-            .provider_connection(&mut tx, ctx, service_id, endpoint_id)
-            .await?;
-        if !k.status.adjustable() {
-            return Err(ApiError::connection_denied());
-        }
-        let lb = lb_of(&s.resource_type);
-        let mode = match mode {
-            Some(m) if !m.is_empty() => requested_traffic_mode(lb, Some(m))?,
-            _ => k.traffic_control_mode,
-        };
-        let bw = bandwidth.unwrap_or(k.bandwidth);
-        self.check_bandwidth(&s, &e, &k, bw)?;
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let before = json!({"bandwidth": k.bandwidth, "mode": k.traffic_control_mode});
-        k.status = k.status.to(ConnectionStatus::Pending)?;
-        k.due_at = Some(self.due());
-        k.bandwidth = bw;
-        k.traffic_control_mode = mode;
-        k.modified_at = self.clock.now();
-        q::update_connection(&mut tx, &k).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "connection",
-                action: "UpdateVpcEndpointConnectionAttribute",
-                target: &e.id,
-                region_id: &s.region_id,
-                summary: format!("bandwidth of {} set to {bw} Mbit/s", e.id),
-                before: Some(before),
-                after: Some(json!({"bandwidth": bw, "mode": k.traffic_control_mode})),
-                audience: vec![e.account_id.clone()],
+            async |tx| {
+                let (s, e, k) = self
+                    .provider_connection(tx, ctx, service_id, endpoint_id)
+                    .await?;
+                if !k.status.adjustable() {
+                    return Err(ApiError::connection_denied());
+                }
+                let mode = match mode {
+                    Some(m) if !m.is_empty() => {
+                        requested_traffic_mode(lb_of(&s.resource_type), Some(m))?
+                    }
+                    _ => k.traffic_control_mode,
+                };
+                let bw = bandwidth.unwrap_or(k.bandwidth);
+                self.check_bandwidth(&s, &e, &k, bw)?;
+                Ok((s, e, k, bw, mode))
+            },
+            async |tx, (s, e, mut k, bw, mode)| {
+                let before = json!({"bandwidth": k.bandwidth, "mode": k.traffic_control_mode});
+                k.status = k.status.to(ConnectionStatus::Pending)?;
+                k.due_at = Some(self.due());
+                k.bandwidth = bw;
+                k.traffic_control_mode = mode;
+                k.modified_at = self.clock.now();
+                q::update_connection(tx, &k).await?;
+                Ok(Done::new(Change {
+                    topic: "connection",
+                    action: "UpdateVpcEndpointConnectionAttribute",
+                    target: e.id.clone(),
+                    region_id: s.region_id,
+                    summary: format!("bandwidth of {} set to {bw} Mbit/s", e.id),
+                    before: Some(before),
+                    after: Some(json!({"bandwidth": bw, "mode": k.traffic_control_mode})),
+                    audience: vec![e.account_id],
+                })
+                .wake())
             },
         )
-        .await?;
-        self.wake();
-        Ok(())
+        .await
     }
 
     /// Enable (`true`) or disable one zone of a connected endpoint (404 codes, per the API).
@@ -291,81 +280,80 @@ impl Ops {
         zone_id: &str,
         enable: bool,
     ) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        let s = match svc::get(&mut tx, service_id).await? {
-            Some(s) if s.account_id == ctx.account_id && ctx.sees_region(&s.region_id) => s,
-            _ => {
-                return Err(ApiError::resource_not_found(
-                    "VpcEndpointService",
-                    service_id,
-                ));
-            }
-        };
-        let e = q::get(&mut tx, endpoint_id)
-            .await?
-            .ok_or_else(|| ApiError::resource_not_found("VpcEndpoint", endpoint_id))?;
-        let k = match q::connection(&mut tx, endpoint_id).await? {
-            Some(k) if k.service_id == s.id => k,
-            _ => {
-                return Err(ApiError::resource_not_found(
-                    "VpcEndpointConnection",
-                    endpoint_id,
-                ));
-            }
-        };
-        let z = q::zones(&mut tx, endpoint_id)
-            .await?
-            .into_iter()
-            .find(|z| z.zone_id == zone_id)
-            .ok_or_else(|| ApiError::resource_not_found("VpcEndpointZone", zone_id))?;
-        if k.status != ConnectionStatus::Connected {
-            return Err(ApiError::incorrect_status(
-                "VpcEndpointConnection",
-                endpoint_id,
-            ));
-        }
-        let ok = if enable {
-            z.status == ZoneStatus::Disconnected
-        } else {
-            z.status == ZoneStatus::Connected
-        };
-        if !ok {
-            return Err(ApiError::incorrect_status("VpcEndpointZone", zone_id));
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let to = if enable {
-            ZoneStatus::Connecting
-        } else {
-            ZoneStatus::Disconnecting
-        };
-        q::set_zone_status(&mut tx, endpoint_id, zone_id, to, Some(self.due())).await?;
-        let action = if enable {
-            "EnableVpcEndpointZoneConnection"
-        } else {
-            "DisableVpcEndpointZoneConnection"
-        };
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "connection",
-                action,
-                target: endpoint_id,
-                region_id: &s.region_id,
-                summary: format!(
-                    "{} zone {zone_id} of {endpoint_id}",
-                    if enable { "enabling" } else { "disabling" }
-                ),
-                before: Some(json!({"zone": zone_id, "status": z.status})),
-                after: Some(json!({"zone": zone_id, "status": to})),
-                audience: vec![e.account_id.clone()],
+            async |tx| {
+                let s = match svc::get(tx, service_id).await? {
+                    Some(s) if s.account_id == ctx.account_id && ctx.sees_region(&s.region_id) => s,
+                    _ => {
+                        return Err(ApiError::resource_not_found(
+                            "VpcEndpointService",
+                            service_id,
+                        ));
+                    }
+                };
+                let e = q::get(tx, endpoint_id)
+                    .await?
+                    .ok_or_else(|| ApiError::resource_not_found("VpcEndpoint", endpoint_id))?;
+                let k = match q::connection(tx, endpoint_id).await? {
+                    Some(k) if k.service_id == s.id => k,
+                    _ => {
+                        return Err(ApiError::resource_not_found(
+                            "VpcEndpointConnection",
+                            endpoint_id,
+                        ));
+                    }
+                };
+                let z = q::zones(tx, endpoint_id)
+                    .await?
+                    .into_iter()
+                    .find(|z| z.zone_id == zone_id)
+                    .ok_or_else(|| ApiError::resource_not_found("VpcEndpointZone", zone_id))?;
+                if k.status != ConnectionStatus::Connected {
+                    return Err(ApiError::incorrect_status(
+                        "VpcEndpointConnection",
+                        endpoint_id,
+                    ));
+                }
+                let ok = if enable {
+                    z.status == ZoneStatus::Disconnected
+                } else {
+                    z.status == ZoneStatus::Connected
+                };
+                if !ok {
+                    return Err(ApiError::incorrect_status("VpcEndpointZone", zone_id));
+                }
+                Ok((s, e, z))
+            },
+            async |tx, (s, e, z)| {
+                let (to, action, verb) = if enable {
+                    (
+                        ZoneStatus::Connecting,
+                        "EnableVpcEndpointZoneConnection",
+                        "enabling",
+                    )
+                } else {
+                    (
+                        ZoneStatus::Disconnecting,
+                        "DisableVpcEndpointZoneConnection",
+                        "disabling",
+                    )
+                };
+                q::set_zone_status(tx, endpoint_id, zone_id, to, Some(self.due())).await?;
+                Ok(Done::new(Change {
+                    topic: "connection",
+                    action,
+                    target: endpoint_id.to_string(),
+                    region_id: s.region_id,
+                    summary: format!("{verb} zone {zone_id} of {endpoint_id}"),
+                    before: Some(json!({"zone": zone_id, "status": z.status})),
+                    after: Some(json!({"zone": zone_id, "status": to})),
+                    audience: vec![e.account_id],
+                })
+                .wake())
             },
         )
-        .await?;
-        self.wake();
-        Ok(())
+        .await
     }
 
     /// ListVpcEndpointConnections (provider): one page of a service's connections.

@@ -81,7 +81,7 @@ impl Ops {
                 provider_name: providers[&s.account_id].clone(),
                 own: s.account_id == ctx.account_id,
                 managed: s.managed_product.is_some(),
-                service_type: super::services::service_type(&s.resource_type).into(),
+                service_type: super::service_reads::service_type(&s.resource_type).into(),
                 zones: Vec::new(),
                 id: s.id,
                 name: s.name,

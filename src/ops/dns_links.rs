@@ -3,6 +3,7 @@
 //! to (one link, `vpc` → `target`). [`Ops::resolve`](super::dns) reads the links.
 
 use super::audit::Change;
+use super::change::Done;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::model::VpcDnsLinkView;
@@ -26,53 +27,51 @@ impl Ops {
                 "a VPC always resolves its own endpoints",
             ));
         }
-        let mut tx = self.write_tx().await?;
-        let mut regions = Vec::new();
-        for id in [vpc_id, target_vpc_id] {
-            let v = inv::vpc(&mut tx, id)
-                .await?
-                .filter(|v| v.account_id == ctx.account_id)
-                .ok_or_else(|| ApiError::invalid_vpc(id))?;
-            regions.push(v.region_id);
-        }
-        if regions[0] != regions[1] {
-            return Err(ApiError::illegal(
-                "TargetVpcId",
-                "both VPCs must be in one region",
-            ));
-        }
-        let pair = links::dns_link(vpc_id, target_vpc_id);
-        let present = links::exists(&mut tx, &pair).await?;
-        if present == link {
-            return Err(if link {
-                ApiError::dns_link_exists(vpc_id, target_vpc_id)
-            } else {
-                ApiError::dns_link_not_found(vpc_id, target_vpc_id)
-            });
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        links::set(&mut tx, &pair, link).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "inventory",
-                action: if link { "LinkVpcDns" } else { "UnlinkVpcDns" },
-                target: target_vpc_id,
-                region_id: &regions[0],
-                summary: format!(
-                    "{vpc_id} {} resolve custom domains of {target_vpc_id}",
-                    if link { "may now" } else { "no longer may" }
-                ),
-                before: None,
-                after: Some(json!({"vpc": vpc_id, "target": target_vpc_id, "linked": link})),
-                audience: vec![],
+            async |tx| {
+                let mut regions = Vec::new();
+                for id in [vpc_id, target_vpc_id] {
+                    let v = inv::vpc(tx, id)
+                        .await?
+                        .filter(|v| v.account_id == ctx.account_id)
+                        .ok_or_else(|| ApiError::invalid_vpc(id))?;
+                    regions.push(v.region_id);
+                }
+                if regions[0] != regions[1] {
+                    return Err(ApiError::illegal(
+                        "TargetVpcId",
+                        "both VPCs must be in one region",
+                    ));
+                }
+                let present = links::exists(tx, &links::dns_link(vpc_id, target_vpc_id)).await?;
+                if present == link {
+                    return Err(if link {
+                        ApiError::dns_link_exists(vpc_id, target_vpc_id)
+                    } else {
+                        ApiError::dns_link_not_found(vpc_id, target_vpc_id)
+                    });
+                }
+                Ok(regions.swap_remove(0))
+            },
+            async |tx, region_id| {
+                links::set(tx, &links::dns_link(vpc_id, target_vpc_id), link).await?;
+                Ok(Done::new(Change {
+                    topic: "inventory",
+                    action: if link { "LinkVpcDns" } else { "UnlinkVpcDns" },
+                    target: target_vpc_id.to_string(),
+                    region_id,
+                    summary: format!(
+                        "{vpc_id} {} resolve custom domains of {target_vpc_id}",
+                        if link { "may now" } else { "no longer may" }
+                    ),
+                    before: None,
+                    after: Some(json!({"vpc": vpc_id, "target": target_vpc_id, "linked": link})),
+                    audience: vec![],
+                }))
             },
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Links into `target_vpc_id`: the VPCs (of the caller) that resolve its custom domains.

@@ -8,6 +8,7 @@
 //! when the scenario names no operator, every account of the scenario signed in to the session.
 
 use super::audit::Change;
+use super::change::Done;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::region::REGIONS;
@@ -184,33 +185,32 @@ impl Ops {
         let Some(region) = REGIONS.iter().find(|r| r.zones.contains(&zone_id)) else {
             return Err(ApiError::unknown_zone(zone_id));
         };
-        let mut tx = self.write_tx().await?;
-        eq::set_zone_fault(&mut tx, zone_id, down, self.clock.now()).await?;
-        let audience = crate::store::accounts::ids(&mut tx).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "demo",
-                action: if down {
-                    "InjectZoneOutage"
-                } else {
-                    "RecoverZone"
-                },
-                target: zone_id,
-                region_id: region.id,
-                summary: if down {
-                    format!("zone {zone_id} is down")
-                } else {
-                    format!("zone {zone_id} recovered")
-                },
-                before: None,
-                after: None,
-                audience,
+            async |tx| Ok(crate::store::accounts::ids(tx).await?),
+            async |tx, audience| {
+                eq::set_zone_fault(tx, zone_id, down, self.clock.now()).await?;
+                Ok(Done::new(Change {
+                    topic: "demo",
+                    action: if down {
+                        "InjectZoneOutage"
+                    } else {
+                        "RecoverZone"
+                    },
+                    target: zone_id.to_string(),
+                    region_id: region.id.to_string(),
+                    summary: if down {
+                        format!("zone {zone_id} is down")
+                    } else {
+                        format!("zone {zone_id} recovered")
+                    },
+                    before: None,
+                    after: None,
+                    audience,
+                }))
             },
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// An account's business status (`Normal` or `FinancialLocked`).
@@ -233,95 +233,100 @@ impl Ops {
         overdue: bool,
     ) -> Result<(), ApiError> {
         self.require_demo_tools()?;
-        let mut tx = self.write_tx().await?;
-        if crate::store::accounts::account(&mut tx, account_id)
-            .await?
-            .is_none()
-        {
-            return Err(ApiError::account_not_found(account_id));
-        }
-        let status = if overdue {
-            BusinessStatus::FinancialLocked
-        } else {
-            BusinessStatus::Normal
-        };
-        crate::store::accounts::set_business_status(&mut tx, account_id, status).await?;
-        crate::store::services::set_business_status_of_account(&mut tx, account_id, status).await?;
-        eq::set_business_status_of_account(&mut tx, account_id, status).await?;
-        let due = self.due();
-        let mut audience = vec![account_id.to_string()];
-        for mut k in eq::connections_of_account(&mut tx, account_id).await? {
-            let other = if k.endpoint_owner_id == account_id {
-                &k.service_owner_id
-            } else {
-                &k.endpoint_owner_id
-            };
-            audience.push(other.clone());
-            if overdue && k.status.is_live() {
-                k.locked_from = Some(k.status);
-                k.status = k.status.to(ConnectionStatus::Disconnecting)?;
-                k.due_at = Some(due);
-                for z in eq::zones(&mut tx, &k.endpoint_id).await? {
-                    if let Some(to) = z.status.on_cut() {
-                        eq::set_zone_status(&mut tx, &k.endpoint_id, &z.zone_id, to, Some(due))
-                            .await?;
-                    }
-                }
-            } else if !overdue && k.locked_from.is_some() {
-                let other_ok = crate::store::accounts::account(&mut tx, other)
-                    .await?
-                    .is_some_and(|a| a.business_status == BusinessStatus::Normal);
-                // Only a connection the lock cut (Disconnecting or Disconnected) comes back: one
-                // whose endpoint is being deleted, or whose service is being deleted or gone,
-                // stays where it is.
-                let service_deleting = crate::store::services::get(&mut tx, &k.service_id)
-                    .await?
-                    .is_none_or(|s| s.status == ResourceStatus::Deleting);
-                if !other_ok || service_deleting || !k.status.can_move(ConnectionStatus::Connecting)
-                {
-                    continue;
-                }
-                k.locked_from = None;
-                k.status = k.status.to(ConnectionStatus::Connecting)?;
-                k.due_at = Some(due);
-                for z in eq::zones(&mut tx, &k.endpoint_id).await? {
-                    if matches!(z.status, ZoneStatus::Wait | ZoneStatus::Disconnecting) {
-                        let to = z.status.to(ZoneStatus::Connecting)?;
-                        eq::set_zone_status(&mut tx, &k.endpoint_id, &z.zone_id, to, Some(due))
-                            .await?;
-                    }
-                }
-            } else {
-                continue;
-            }
-            k.modified_at = self.clock.now();
-            eq::update_connection(&mut tx, &k).await?;
-        }
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "demo",
-                action: if overdue {
-                    "InjectOverduePayment"
+            async |tx| {
+                if crate::store::accounts::account(tx, account_id)
+                    .await?
+                    .is_none()
+                {
+                    return Err(ApiError::account_not_found(account_id));
+                }
+                Ok(())
+            },
+            async |tx, ()| {
+                let status = if overdue {
+                    BusinessStatus::FinancialLocked
                 } else {
-                    "ClearOverduePayment"
-                },
-                target: account_id,
-                region_id: "",
-                summary: if overdue {
-                    format!("account {account_id} has an overdue payment")
-                } else {
-                    format!("account {account_id} paid")
-                },
-                before: None,
-                after: None,
-                audience,
+                    BusinessStatus::Normal
+                };
+                crate::store::accounts::set_business_status(tx, account_id, status).await?;
+                crate::store::services::set_business_status_of_account(tx, account_id, status)
+                    .await?;
+                eq::set_business_status_of_account(tx, account_id, status).await?;
+                let due = self.due();
+                let mut audience = vec![account_id.to_string()];
+                for mut k in eq::connections_of_account(tx, account_id).await? {
+                    let other = if k.endpoint_owner_id == account_id {
+                        &k.service_owner_id
+                    } else {
+                        &k.endpoint_owner_id
+                    };
+                    audience.push(other.clone());
+                    if overdue && k.status.is_live() {
+                        k.locked_from = Some(k.status);
+                        k.status = k.status.to(ConnectionStatus::Disconnecting)?;
+                        k.due_at = Some(due);
+                        for z in eq::zones(tx, &k.endpoint_id).await? {
+                            if let Some(to) = z.status.on_cut() {
+                                eq::set_zone_status(tx, &k.endpoint_id, &z.zone_id, to, Some(due))
+                                    .await?;
+                            }
+                        }
+                    } else if !overdue && k.locked_from.is_some() {
+                        let other_ok = crate::store::accounts::account(tx, other)
+                            .await?
+                            .is_some_and(|a| a.business_status == BusinessStatus::Normal);
+                        // Only a connection the lock cut (Disconnecting or Disconnected) comes
+                        // back: one whose endpoint is being deleted, or whose service is being
+                        // deleted or gone, stays where it is.
+                        let service_deleting = crate::store::services::get(tx, &k.service_id)
+                            .await?
+                            .is_none_or(|s| s.status == ResourceStatus::Deleting);
+                        if !other_ok
+                            || service_deleting
+                            || !k.status.can_move(ConnectionStatus::Connecting)
+                        {
+                            continue;
+                        }
+                        k.locked_from = None;
+                        k.status = k.status.to(ConnectionStatus::Connecting)?;
+                        k.due_at = Some(due);
+                        for z in eq::zones(tx, &k.endpoint_id).await? {
+                            if matches!(z.status, ZoneStatus::Wait | ZoneStatus::Disconnecting) {
+                                let to = z.status.to(ZoneStatus::Connecting)?;
+                                eq::set_zone_status(tx, &k.endpoint_id, &z.zone_id, to, Some(due))
+                                    .await?;
+                            }
+                        }
+                    } else {
+                        continue;
+                    }
+                    k.modified_at = self.clock.now();
+                    eq::update_connection(tx, &k).await?;
+                }
+                Ok(Done::new(Change {
+                    topic: "demo",
+                    action: if overdue {
+                        "InjectOverduePayment"
+                    } else {
+                        "ClearOverduePayment"
+                    },
+                    target: account_id.to_string(),
+                    region_id: String::new(),
+                    summary: if overdue {
+                        format!("account {account_id} has an overdue payment")
+                    } else {
+                        format!("account {account_id} paid")
+                    },
+                    before: None,
+                    after: None,
+                    audience,
+                })
+                .wake())
             },
         )
-        .await?;
-        self.wake();
-        Ok(())
+        .await
     }
 }
 

@@ -4,9 +4,9 @@
 //! the reconciler.
 
 use super::audit::Change;
+use super::change::Done;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
-use crate::domain::event::LiveEvent;
 use crate::domain::gateway::{
     GatewayEndpointView, is_gateway_service, oss_gateway_service, oss_prefix, system_route_table,
 };
@@ -118,61 +118,59 @@ impl Ops {
         if let Some(p) = n.policy_document.as_deref().filter(|p| !p.is_empty()) {
             validate::policy_document(p)?;
         }
-        let mut tx = self.write_tx().await?;
-        let vpc = inv::vpc(&mut tx, &n.vpc_id)
-            .await?
-            .filter(|v| v.account_id == ctx.account_id && v.region_id == r.id)
-            .ok_or_else(|| ApiError::invalid_vpc(&n.vpc_id))?;
-        for t in &n.route_tables {
-            check_route_table(&vpc.id, t)?;
-        }
-        if gq::exists_in_vpc(&mut tx, &vpc.id, &n.service_name).await? {
-            return Err(ApiError::gateway_endpoint_exists(&vpc.id, &n.service_name));
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let row = GatewayRow {
-            id: self.ids.make("vpce", r.id_prefix),
-            account_id: ctx.account_id.clone(),
-            region_id: r.id.into(),
-            vpc_id: vpc.id.clone(),
-            name: n.name,
-            service_name: n.service_name,
-            policy_document: n.policy_document.filter(|p| !p.is_empty()),
-            prefix_cidr: oss_prefix(r.id).ok_or_else(ApiError::internal)?,
-            status: ResourceStatus::Creating,
-            due_at: Some(self.due()),
-            created_at: self.clock.now(),
-        };
-        gq::insert(&mut tx, &row).await?;
-        for t in &n.route_tables {
-            links::set(&mut tx, &route_link(&row.id, t), true).await?;
-        }
-        let ev = self
-            .record(
-                &mut tx,
-                ctx,
-                Change {
+        let service_name = n.service_name;
+        let route_tables = n.route_tables;
+        self.change(
+            ctx,
+            async |tx| {
+                let vpc = inv::vpc(tx, &n.vpc_id)
+                    .await?
+                    .filter(|v| v.account_id == ctx.account_id && v.region_id == r.id)
+                    .ok_or_else(|| ApiError::invalid_vpc(&n.vpc_id))?;
+                for t in &route_tables {
+                    check_route_table(&vpc.id, t)?;
+                }
+                if gq::exists_in_vpc(tx, &vpc.id, &service_name).await? {
+                    return Err(ApiError::gateway_endpoint_exists(&vpc.id, &service_name));
+                }
+                Ok(vpc)
+            },
+            async |tx, vpc| {
+                let row = GatewayRow {
+                    id: self.ids.make("vpce", r.id_prefix),
+                    account_id: ctx.account_id.clone(),
+                    region_id: r.id.into(),
+                    vpc_id: vpc.id,
+                    name: n.name,
+                    service_name: service_name.clone(),
+                    policy_document: n.policy_document.filter(|p| !p.is_empty()),
+                    prefix_cidr: oss_prefix(r.id).ok_or_else(ApiError::internal)?,
+                    status: ResourceStatus::Creating,
+                    due_at: Some(self.due()),
+                    created_at: self.clock.now(),
+                };
+                gq::insert(tx, &row).await?;
+                for t in &route_tables {
+                    links::set(tx, &route_link(&row.id, t), true).await?;
+                }
+                let change = Change {
                     topic: "gateway",
                     action: "CreateGatewayEndpoint",
-                    target: &row.id,
-                    region_id: &row.region_id,
+                    target: row.id.clone(),
+                    region_id: row.region_id.clone(),
                     summary: format!(
                         "gateway endpoint for {} in {}",
                         row.service_name, row.vpc_id
                     ),
                     before: None,
-                    after: Some(json!({"vpc": row.vpc_id, "route_tables": n.route_tables})),
+                    after: Some(json!({"vpc": row.vpc_id, "route_tables": route_tables})),
                     audience: vec![],
-                },
-            )
-            .await?;
-        let view = self.gateway_view(&mut tx, row).await?;
-        tx.commit().await?;
-        self.publish([ev]);
-        self.wake();
-        Ok(view)
+                };
+                let view = self.gateway_view(tx, row).await?;
+                Ok(Done::with(view, change).wake())
+            },
+        )
+        .await
     }
 
     /// The caller's gateway endpoints in `region_id`, newest first.
@@ -215,37 +213,33 @@ impl Ops {
         if let Some(p) = policy_document.as_deref().filter(|p| !p.is_empty()) {
             validate::policy_document(p)?;
         }
-        let mut tx = self.write_tx().await?;
-        let mut g = self.active_gateway(&mut tx, ctx, id).await?;
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let before = json!({"name": g.name, "policy": g.policy_document});
-        let new_name = name.unwrap_or_else(|| g.name.clone());
-        let new_policy = match policy_document {
-            Some(p) if p.is_empty() => None,
-            Some(p) => Some(p),
-            None => g.policy_document.clone(),
-        };
-        g.name = new_name.clone();
-        g.policy_document = new_policy.clone();
-        gq::update(&mut tx, &g).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "gateway",
-                action: "UpdateGatewayEndpoint",
-                target: id,
-                region_id: &g.region_id,
-                summary: format!("gateway endpoint {id} updated"),
-                before: Some(before),
-                after: Some(json!({"name": new_name, "policy": new_policy})),
-                audience: vec![],
+            async |tx| self.active_gateway(tx, ctx, id).await,
+            async |tx, mut g| {
+                let before = json!({"name": g.name, "policy": g.policy_document});
+                let new_name = name.unwrap_or_else(|| g.name.clone());
+                let new_policy = match policy_document {
+                    Some(p) if p.is_empty() => None,
+                    Some(p) => Some(p),
+                    None => g.policy_document.clone(),
+                };
+                g.name = new_name.clone();
+                g.policy_document = new_policy.clone();
+                gq::update(tx, &g).await?;
+                Ok(Done::new(Change {
+                    topic: "gateway",
+                    action: "UpdateGatewayEndpoint",
+                    target: id.to_string(),
+                    region_id: g.region_id,
+                    summary: format!("gateway endpoint {id} updated"),
+                    before: Some(before),
+                    after: Some(json!({"name": new_name, "policy": new_policy})),
+                    audience: vec![],
+                }))
             },
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn active_gateway(
@@ -269,84 +263,81 @@ impl Ops {
         route_table: &str,
         associate: bool,
     ) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        let g = self.active_gateway(&mut tx, ctx, id).await?;
-        check_route_table(&g.vpc_id, route_table)?;
-        let link = route_link(id, route_table);
-        let present = links::exists(&mut tx, &link).await?;
-        if present == associate {
-            return Err(if associate {
-                ApiError::route_table_associated(route_table, id)
-            } else {
-                ApiError::route_table_not_associated(route_table, id)
-            });
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        links::set(&mut tx, &link, associate).await?;
-        let action = if associate {
-            "AssociateRouteTableWithGatewayEndpoint"
-        } else {
-            "DissociateRouteTableFromGatewayEndpoint"
-        };
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "gateway",
-                action,
-                target: id,
-                region_id: &g.region_id,
-                summary: format!(
-                    "route {} → {id} {} {route_table}",
-                    g.prefix_cidr,
-                    if associate {
-                        "added to"
+            async |tx| {
+                let g = self.active_gateway(tx, ctx, id).await?;
+                check_route_table(&g.vpc_id, route_table)?;
+                let present = links::exists(tx, &route_link(id, route_table)).await?;
+                if present == associate {
+                    return Err(if associate {
+                        ApiError::route_table_associated(route_table, id)
                     } else {
-                        "removed from"
-                    }
-                ),
-                before: None,
-                after: Some(json!({"route_table": route_table, "associated": associate})),
-                audience: vec![],
+                        ApiError::route_table_not_associated(route_table, id)
+                    });
+                }
+                Ok(g)
+            },
+            async |tx, g| {
+                links::set(tx, &route_link(id, route_table), associate).await?;
+                let action = if associate {
+                    "AssociateRouteTableWithGatewayEndpoint"
+                } else {
+                    "DissociateRouteTableFromGatewayEndpoint"
+                };
+                Ok(Done::new(Change {
+                    topic: "gateway",
+                    action,
+                    target: id.to_string(),
+                    region_id: g.region_id,
+                    summary: format!(
+                        "route {} → {id} {} {route_table}",
+                        g.prefix_cidr,
+                        if associate {
+                            "added to"
+                        } else {
+                            "removed from"
+                        }
+                    ),
+                    before: None,
+                    after: Some(json!({"route_table": route_table, "associated": associate})),
+                    audience: vec![],
+                }))
             },
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Deletes a gateway endpoint (Deleting until the reconciler removes it with its routes).
     pub async fn delete_gateway_endpoint(&self, ctx: &Ctx, id: &str) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        let mut g = self.owned_gateway(&mut tx, ctx, id).await?;
-        if g.status == ResourceStatus::Deleting {
-            return Err(ApiError::gateway_endpoint_deleting(id));
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let before = json!({"vpc": g.vpc_id, "status": g.status});
-        g.status = g.status.to(ResourceStatus::Deleting)?;
-        g.due_at = Some(self.due());
-        gq::update(&mut tx, &g).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "gateway",
-                action: "DeleteGatewayEndpoint",
-                target: id,
-                region_id: &g.region_id,
-                summary: format!("deleting gateway endpoint {id}"),
-                before: Some(before),
-                after: None,
-                audience: vec![],
+            async |tx| {
+                let g = self.owned_gateway(tx, ctx, id).await?;
+                if g.status == ResourceStatus::Deleting {
+                    return Err(ApiError::gateway_endpoint_deleting(id));
+                }
+                Ok(g)
+            },
+            async |tx, mut g| {
+                let before = json!({"vpc": g.vpc_id, "status": g.status});
+                g.status = g.status.to(ResourceStatus::Deleting)?;
+                g.due_at = Some(self.due());
+                gq::update(tx, &g).await?;
+                Ok(Done::new(Change {
+                    topic: "gateway",
+                    action: "DeleteGatewayEndpoint",
+                    target: id.to_string(),
+                    region_id: g.region_id,
+                    summary: format!("deleting gateway endpoint {id}"),
+                    before: Some(before),
+                    after: None,
+                    audience: vec![],
+                })
+                .wake())
             },
         )
-        .await?;
-        self.wake();
-        Ok(())
+        .await
     }
 
     /// The route tables of one of the caller's VPCs that a gateway endpoint there may join.
@@ -363,48 +354,47 @@ impl Ops {
     }
 
     /// One due gateway endpoint (Creating → Active, Deleting → gone), in its own transaction;
-    /// `None` when it is no longer due or in `expected`.
+    /// `false` when it is no longer due or in `expected`.
     pub(crate) async fn settle_gateway(
         &self,
         id: &str,
         expected: ResourceStatus,
         now: i64,
-    ) -> Result<Option<LiveEvent>, ApiError> {
-        let mut tx = self.write_tx().await?;
-        let Some(mut g) = gq::get(&mut tx, id)
-            .await?
-            .filter(|g| g.status == expected && g.due_at.is_some_and(|d| d <= now))
-        else {
-            return Ok(None);
-        };
-        let status = g.status;
-        let (region_id, owner) = (g.region_id.clone(), g.account_id.clone());
-        let summary = if status == ResourceStatus::Deleting {
-            gq::delete(&mut tx, id).await?;
-            "gateway endpoint deleted"
-        } else {
-            g.status = g.status.to(ResourceStatus::Active)?;
-            g.due_at = None;
-            gq::update(&mut tx, &g).await?;
-            "gateway endpoint Active"
-        };
-        let ev = self
-            .record(
-                &mut tx,
-                &Ctx::system(),
-                Change {
+    ) -> Result<bool, ApiError> {
+        self.change(
+            &Ctx::system(),
+            async |tx| {
+                Ok(gq::get(tx, id)
+                    .await?
+                    .filter(|g| g.status == expected && g.due_at.is_some_and(|d| d <= now)))
+            },
+            async |tx, g| {
+                let Some(mut g) = g else {
+                    return Ok(Done::many(false, vec![]));
+                };
+                let status = g.status;
+                let summary = if status == ResourceStatus::Deleting {
+                    gq::delete(tx, id).await?;
+                    "gateway endpoint deleted"
+                } else {
+                    g.status = g.status.to(ResourceStatus::Active)?;
+                    g.due_at = None;
+                    gq::update(tx, &g).await?;
+                    "gateway endpoint Active"
+                };
+                let change = Change {
                     topic: "gateway",
                     action: "Reconcile",
-                    target: id,
-                    region_id: &region_id,
+                    target: id.to_string(),
+                    region_id: g.region_id,
                     summary: summary.into(),
                     before: Some(json!({"status": status})),
                     after: None,
-                    audience: vec![owner],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(Some(ev))
+                    audience: vec![g.account_id],
+                };
+                Ok(Done::with(true, change))
+            },
+        )
+        .await
     }
 }

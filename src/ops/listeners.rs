@@ -3,6 +3,7 @@
 //! counters are read here too.
 
 use super::audit::Change;
+use super::change::Done;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::dataplane::{ListenerView, TrafficView, check_listener};
@@ -115,75 +116,75 @@ impl Ops {
         backend: &str,
     ) -> Result<ListenerView, ApiError> {
         let (port, addr) = check_listener(port, protocol, backend)?;
-        let mut tx = self.write_tx().await?;
-        let lb = self.own_lb(&mut tx, ctx, lb_id).await?;
-        let before = dq::listeners(&mut tx, lb_id)
-            .await?
-            .into_iter()
-            .find(|l| l.port == i64::from(port));
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let row = ListenerRow {
-            lb_id: lb.id.clone(),
-            port: port.into(),
-            protocol: "TCP".into(),
-            backend: addr.to_string(),
-            created_at: before
-                .as_ref()
-                .map_or_else(|| self.clock.now(), |b| b.created_at),
-        };
-        dq::upsert_listener(&mut tx, &row).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "inventory",
-                action: if before.is_some() {
-                    "UpdateListener"
-                } else {
-                    "CreateListener"
-                },
-                target: &lb.id,
-                region_id: &lb.region_id,
-                summary: format!("TCP listener {port} → {}", row.backend),
-                before: before.map(|b| json!({"port": port, "backend": b.backend})),
-                after: Some(json!({"port": port, "backend": row.backend})),
-                audience: vec![],
+            async |tx| {
+                let lb = self.own_lb(tx, ctx, lb_id).await?;
+                let before = dq::listeners(tx, lb_id)
+                    .await?
+                    .into_iter()
+                    .find(|l| l.port == i64::from(port));
+                Ok((lb, before))
+            },
+            async |tx, (lb, before)| {
+                let row = ListenerRow {
+                    lb_id: lb.id.clone(),
+                    port: port.into(),
+                    protocol: "TCP".into(),
+                    backend: addr.to_string(),
+                    created_at: before
+                        .as_ref()
+                        .map_or_else(|| self.clock.now(), |b| b.created_at),
+                };
+                dq::upsert_listener(tx, &row).await?;
+                let change = Change {
+                    topic: "inventory",
+                    action: if before.is_some() {
+                        "UpdateListener"
+                    } else {
+                        "CreateListener"
+                    },
+                    target: lb.id,
+                    region_id: lb.region_id,
+                    summary: format!("TCP listener {port} → {}", row.backend),
+                    before: before.map(|b| json!({"port": port, "backend": b.backend})),
+                    after: Some(json!({"port": port, "backend": row.backend})),
+                    audience: vec![],
+                };
+                Ok(Done::with(view(row), change))
             },
         )
-        .await?;
-        Ok(view(row))
+        .await
     }
 
     /// Deletes the listener on `port` of the caller's load balancer (live connections through it
     /// are closed by the data plane).
     pub async fn delete_listener(&self, ctx: &Ctx, lb_id: &str, port: i64) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        let lb = self.own_lb(&mut tx, ctx, lb_id).await?;
-        let Some(before) = dq::listeners(&mut tx, lb_id)
-            .await?
-            .into_iter()
-            .find(|l| l.port == port)
-        else {
-            return Err(ApiError::listener_not_found(lb_id, port));
-        };
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        dq::delete_listener(&mut tx, lb_id, port).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "inventory",
-                action: "DeleteListener",
-                target: &lb.id,
-                region_id: &lb.region_id,
-                summary: format!("TCP listener {port} removed"),
-                before: Some(json!({"port": port, "backend": before.backend})),
-                after: None,
-                audience: vec![],
+            async |tx| {
+                let lb = self.own_lb(tx, ctx, lb_id).await?;
+                let Some(before) = dq::listeners(tx, lb_id)
+                    .await?
+                    .into_iter()
+                    .find(|l| l.port == port)
+                else {
+                    return Err(ApiError::listener_not_found(lb_id, port));
+                };
+                Ok((lb, before))
+            },
+            async |tx, (lb, before)| {
+                dq::delete_listener(tx, lb_id, port).await?;
+                Ok(Done::new(Change {
+                    topic: "inventory",
+                    action: "DeleteListener",
+                    target: lb.id,
+                    region_id: lb.region_id,
+                    summary: format!("TCP listener {port} removed"),
+                    before: Some(json!({"port": port, "backend": before.backend})),
+                    after: None,
+                    audience: vec![],
+                }))
             },
         )
         .await

@@ -2,9 +2,9 @@
 //! so after a restart it simply finishes whatever was due.
 
 use super::audit::Change;
+use super::change::Done;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
-use crate::domain::event::LiveEvent;
 use crate::domain::state::{ConnectionStatus, Machine, ResourceStatus, ZoneStatus};
 use crate::store::endpoints as eq;
 use crate::store::services as sq;
@@ -23,21 +23,41 @@ struct Pass {
 }
 
 impl Pass {
-    /// Counts a step: publishes its event (its transaction has committed), or logs its failure
-    /// and leaves the item for the next round.
-    fn step(&mut self, ops: &Ops, kind: &str, id: &str, r: Result<Option<LiveEvent>, ApiError>) {
+    /// Counts a step (its change committed and published its event), or logs its failure and
+    /// leaves the item for the next round.
+    fn step(&mut self, kind: &str, id: &str, r: Result<bool, ApiError>) {
         match r {
-            Ok(Some(ev)) => {
-                ops.publish([ev]);
-                self.changed += 1;
-            }
-            Ok(None) => {}
+            Ok(true) => self.changed += 1,
+            Ok(false) => {}
             Err(e) => {
                 tracing::warn!(kind, id, code = %e.code, error = %e, "reconciler step failed; retrying next round");
                 self.failed.get_or_insert(e);
             }
         }
     }
+}
+
+/// A settled item's audit record: the reconciler's `Reconcile` action, seen by both sides.
+fn settled(
+    topic: &'static str,
+    target: String,
+    region_id: String,
+    summary: String,
+    audience: Vec<String>,
+) -> Done<bool> {
+    Done::with(
+        true,
+        Change {
+            topic,
+            action: "Reconcile",
+            target,
+            region_id,
+            summary,
+            before: None,
+            after: None,
+            audience,
+        },
+    )
 }
 
 impl Ops {
@@ -55,38 +75,38 @@ impl Ops {
         let due = due::services(&mut *self.pool.acquire().await?, now).await?;
         for (id, status) in due {
             let r = self.settle_service(&id, status, now).await;
-            pass.step(self, "service", &id, r);
+            pass.step("service", &id, r);
         }
 
         // Connections first, so zones see the settled connection status.
         let due = due::connections(&mut *self.pool.acquire().await?, now).await?;
         for (id, status) in due {
             let r = self.settle_connection(&id, status, now).await;
-            pass.step(self, "connection", &id, r);
+            pass.step("connection", &id, r);
         }
 
         // Endpoint zones.
         let due = due::zones(&mut *self.pool.acquire().await?, now).await?;
         for (ep, zone, status) in due {
             let r = self.settle_zone(&ep, &zone, status, now).await;
-            pass.step(self, "endpoint zone", &format!("{ep}/{zone}"), r);
+            pass.step("endpoint zone", &format!("{ep}/{zone}"), r);
         }
 
         // Endpoint security groups: Attaching → Attached, Detaching → gone (no event).
         let r = self.settle_security_groups(now).await;
-        pass.step(self, "endpoint security groups", "", r);
+        pass.step("endpoint security groups", "", r);
 
         // Endpoints: Creating/Pending → Active; Deleting → gone with its zones, ENIs and connection.
         let due = due::endpoints(&mut *self.pool.acquire().await?, now).await?;
         for (id, status) in due {
             let r = self.settle_endpoint(&id, status, now).await;
-            pass.step(self, "endpoint", &id, r);
+            pass.step("endpoint", &id, r);
         }
 
         let due = due::gateways(&mut *self.pool.acquire().await?, now).await?;
         for (id, status) in due {
             let r = self.settle_gateway(&id, status, now).await;
-            pass.step(self, "gateway endpoint", &id, r);
+            pass.step("gateway endpoint", &id, r);
         }
         match pass.failed {
             Some(e) => Err(e),
@@ -94,57 +114,46 @@ impl Ops {
         }
     }
 
-    /// One due service, in its own transaction; `None` when it is no longer due or in `expected`.
+    /// One due service, in its own transaction; `false` when it is no longer due or in `expected`.
     async fn settle_service(
         &self,
         id: &str,
         expected: ResourceStatus,
         now: i64,
-    ) -> Result<Option<LiveEvent>, ApiError> {
-        let mut tx = self.write_tx().await?;
-        let Some(mut s) = sq::get(&mut tx, id).await? else {
-            return Ok(None);
-        };
-        if s.status != expected || s.due_at.is_none_or(|d| d > now) {
-            return Ok(None);
-        }
-        let audience = self.service_audience(&mut tx, &s.id).await?;
-        let mut audience_all = audience.clone();
-        audience_all.push(s.account_id.clone());
-        if let Some(next) = s.status.settle() {
-            s.status = s.status.to(next)?;
-            s.due_at = None;
-            sq::update(&mut tx, &s).await?;
-        } else if s.status == ResourceStatus::Deleting {
-            eq::orphan_connections_of_service(&mut tx, &s.id, now).await?;
-            sq::delete(&mut tx, &s.id).await?;
-        } else {
-            s.due_at = None;
-            sq::update(&mut tx, &s).await?;
-        }
-        let summary = if s.status == ResourceStatus::Deleting {
-            "service deleted".to_string()
-        } else {
-            format!("service is {}", s.status)
-        };
-        let ev = self
-            .record(
-                &mut tx,
-                &Ctx::system(),
-                Change {
-                    topic: "service",
-                    action: "Reconcile",
-                    target: &s.id,
-                    region_id: &s.region_id,
-                    summary,
-                    before: None,
-                    after: None,
-                    audience: audience_all,
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(Some(ev))
+    ) -> Result<bool, ApiError> {
+        self.change(
+            &Ctx::system(),
+            async |tx| {
+                Ok(sq::get(tx, id)
+                    .await?
+                    .filter(|s| s.status == expected && s.due_at.is_some_and(|d| d <= now)))
+            },
+            async |tx, s| {
+                let Some(mut s) = s else {
+                    return Ok(Done::many(false, vec![]));
+                };
+                let mut audience = self.service_audience(tx, &s.id).await?;
+                audience.push(s.account_id.clone());
+                if let Some(next) = s.status.settle() {
+                    s.status = s.status.to(next)?;
+                    s.due_at = None;
+                    sq::update(tx, &s).await?;
+                } else if s.status == ResourceStatus::Deleting {
+                    eq::orphan_connections_of_service(tx, &s.id, now).await?;
+                    sq::delete(tx, &s.id).await?;
+                } else {
+                    s.due_at = None;
+                    sq::update(tx, &s).await?;
+                }
+                let summary = if s.status == ResourceStatus::Deleting {
+                    "service deleted".to_string()
+                } else {
+                    format!("service is {}", s.status)
+                };
+                Ok(settled("service", s.id, s.region_id, summary, audience))
+            },
+        )
+        .await
     }
 
     /// One due connection, in its own transaction.
@@ -153,42 +162,34 @@ impl Ops {
         id: &str,
         expected: ConnectionStatus,
         now: i64,
-    ) -> Result<Option<LiveEvent>, ApiError> {
-        let mut tx = self.write_tx().await?;
-        let Some(mut k) = eq::connection(&mut tx, id).await? else {
-            return Ok(None);
-        };
-        if k.status != expected || k.due_at.is_none_or(|d| d > now) {
-            return Ok(None);
-        }
-        if let Some(next) = k.status.settle() {
-            k.status = k.status.to(next)?;
-        }
-        k.due_at = None;
-        k.modified_at = now;
-        eq::update_connection(&mut tx, &k).await?;
-        let region = eq::get(&mut tx, id)
-            .await?
-            .map(|e| e.region_id)
-            .unwrap_or_default();
-        let ev = self
-            .record(
-                &mut tx,
-                &Ctx::system(),
-                Change {
-                    topic: "connection",
-                    action: "Reconcile",
-                    target: id,
-                    region_id: &region,
-                    summary: format!("connection is {}", k.status),
-                    before: None,
-                    after: None,
-                    audience: vec![k.endpoint_owner_id.clone(), k.service_owner_id.clone()],
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(Some(ev))
+    ) -> Result<bool, ApiError> {
+        self.change(
+            &Ctx::system(),
+            async |tx| {
+                Ok(eq::connection(tx, id)
+                    .await?
+                    .filter(|k| k.status == expected && k.due_at.is_some_and(|d| d <= now)))
+            },
+            async |tx, k| {
+                let Some(mut k) = k else {
+                    return Ok(Done::many(false, vec![]));
+                };
+                if let Some(next) = k.status.settle() {
+                    k.status = k.status.to(next)?;
+                }
+                k.due_at = None;
+                k.modified_at = now;
+                eq::update_connection(tx, &k).await?;
+                let region = eq::get(tx, id)
+                    .await?
+                    .map(|e| e.region_id)
+                    .unwrap_or_default();
+                let summary = format!("connection is {}", k.status);
+                let audience = vec![k.endpoint_owner_id, k.service_owner_id];
+                Ok(settled("connection", id.into(), region, summary, audience))
+            },
+        )
+        .await
     }
 
     /// One due endpoint zone, in its own transaction.
@@ -198,71 +199,69 @@ impl Ops {
         zone: &str,
         expected: ZoneStatus,
         now: i64,
-    ) -> Result<Option<LiveEvent>, ApiError> {
-        let mut tx = self.write_tx().await?;
-        let Some(z) = eq::zones(&mut tx, ep)
-            .await?
-            .into_iter()
-            .find(|z| z.zone_id == zone)
-        else {
-            return Ok(None);
-        };
-        if z.status != expected || z.due_at.is_none_or(|d| d > now) {
-            return Ok(None);
-        }
-        let k = eq::connection(&mut tx, ep).await?;
-        let k_status = k
-            .as_ref()
-            .map_or(ConnectionStatus::ServiceDeleted, |k| k.status);
-        match z.status {
-            ZoneStatus::Deleting => {
-                eq::delete_zone(&mut tx, ep, zone).await?;
-                inv::release_ips(&mut tx, &z.eni_id).await?;
-            }
-            ZoneStatus::Creating | ZoneStatus::Connecting => {
-                let to = z.status.to(ZoneStatus::settle_with(k_status))?;
-                // Still connecting: check again when the connection settles.
-                let due = (to == ZoneStatus::Connecting)
-                    .then(|| k.as_ref().and_then(|k| k.due_at).unwrap_or(now + 50));
-                eq::set_zone_status(&mut tx, ep, zone, to, due).await?
-            }
-            ZoneStatus::Disconnecting => {
-                // A single-zone disable leaves the zone Disconnected; a whole-connection
-                // disconnect puts it back to Wait.
-                let to = z.status.to(ZoneStatus::settle_cut(k_status))?;
-                eq::set_zone_status(&mut tx, ep, zone, to, None).await?;
-            }
-            _ => eq::set_zone_status(&mut tx, ep, zone, z.status, None).await?,
-        }
-        let audience = k
-            .map(|k| vec![k.endpoint_owner_id, k.service_owner_id])
-            .unwrap_or_default();
-        let ev = self
-            .record(
-                &mut tx,
-                &Ctx::system(),
-                Change {
-                    topic: "endpoint",
-                    action: "Reconcile",
-                    target: ep,
-                    region_id: "",
-                    summary: format!("zone {zone} settled"),
-                    before: None,
-                    after: None,
+    ) -> Result<bool, ApiError> {
+        self.change(
+            &Ctx::system(),
+            async |tx| {
+                Ok(eq::zones(tx, ep).await?.into_iter().find(|z| {
+                    z.zone_id == zone && z.status == expected && z.due_at.is_some_and(|d| d <= now)
+                }))
+            },
+            async |tx, z| {
+                let Some(z) = z else {
+                    return Ok(Done::many(false, vec![]));
+                };
+                let k = eq::connection(tx, ep).await?;
+                let k_status = k
+                    .as_ref()
+                    .map_or(ConnectionStatus::ServiceDeleted, |k| k.status);
+                match z.status {
+                    ZoneStatus::Deleting => {
+                        eq::delete_zone(tx, ep, zone).await?;
+                        inv::release_ips(tx, &z.eni_id).await?;
+                    }
+                    ZoneStatus::Creating | ZoneStatus::Connecting => {
+                        let to = z.status.to(ZoneStatus::settle_with(k_status))?;
+                        // Still connecting: check again when the connection settles.
+                        let due = (to == ZoneStatus::Connecting)
+                            .then(|| k.as_ref().and_then(|k| k.due_at).unwrap_or(now + 50));
+                        eq::set_zone_status(tx, ep, zone, to, due).await?
+                    }
+                    ZoneStatus::Disconnecting => {
+                        // A single-zone disable leaves the zone Disconnected; a whole-connection
+                        // disconnect puts it back to Wait.
+                        let to = z.status.to(ZoneStatus::settle_cut(k_status))?;
+                        eq::set_zone_status(tx, ep, zone, to, None).await?;
+                    }
+                    _ => eq::set_zone_status(tx, ep, zone, z.status, None).await?,
+                }
+                let audience = k
+                    .map(|k| vec![k.endpoint_owner_id, k.service_owner_id])
+                    .unwrap_or_default();
+                let summary = format!("zone {zone} settled");
+                Ok(settled(
+                    "endpoint",
+                    ep.into(),
+                    String::new(),
+                    summary,
                     audience,
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(Some(ev))
+                ))
+            },
+        )
+        .await
     }
 
     /// Endpoint security groups that are due, in one transaction (no audit row, no event).
-    async fn settle_security_groups(&self, now: i64) -> Result<Option<LiveEvent>, ApiError> {
-        let mut tx = self.write_tx().await?;
-        due::settle_security_groups(&mut tx, now).await?;
-        tx.commit().await?;
-        Ok(None)
+    async fn settle_security_groups(&self, now: i64) -> Result<bool, ApiError> {
+        self.change(
+            &Ctx::system(),
+            async |_| Ok(()),
+            async |tx, ()| {
+                due::settle_security_groups(tx, now).await?;
+                Ok(Done::many(false, vec![]))
+            },
+        )
+        .await
     }
 
     /// One due endpoint, in its own transaction.
@@ -271,56 +270,50 @@ impl Ops {
         id: &str,
         expected: ResourceStatus,
         now: i64,
-    ) -> Result<Option<LiveEvent>, ApiError> {
-        let mut tx = self.write_tx().await?;
-        let Some(mut e) = eq::get(&mut tx, id).await? else {
-            return Ok(None);
-        };
-        if e.status != expected || e.due_at.is_none_or(|d| d > now) {
-            return Ok(None);
-        }
-        let provider = eq::connection(&mut tx, id)
-            .await?
-            .map(|k| k.service_owner_id);
-        if let Some(next) = e.status.settle() {
-            e.status = e.status.to(next)?;
-            e.due_at = None;
-            eq::update(&mut tx, &e).await?;
-        } else if e.status == ResourceStatus::Deleting {
-            for z in eq::zones(&mut tx, id).await? {
-                inv::release_ips(&mut tx, &z.eni_id).await?;
-            }
-            crate::store::tags::remove(&mut tx, id, None).await?;
-            eq::delete(&mut tx, id).await?;
-        } else {
-            e.due_at = None;
-            eq::update(&mut tx, &e).await?;
-        }
-        let mut audience = vec![e.account_id.clone()];
-        audience.extend(provider);
-        let summary = if e.status == ResourceStatus::Deleting {
-            "endpoint deleted".to_string()
-        } else {
-            format!("endpoint is {}", e.status)
-        };
-        let ev = self
-            .record(
-                &mut tx,
-                &Ctx::system(),
-                Change {
-                    topic: "endpoint",
-                    action: "Reconcile",
-                    target: id,
-                    region_id: &e.region_id,
+    ) -> Result<bool, ApiError> {
+        self.change(
+            &Ctx::system(),
+            async |tx| {
+                Ok(eq::get(tx, id)
+                    .await?
+                    .filter(|e| e.status == expected && e.due_at.is_some_and(|d| d <= now)))
+            },
+            async |tx, e| {
+                let Some(mut e) = e else {
+                    return Ok(Done::many(false, vec![]));
+                };
+                let provider = eq::connection(tx, id).await?.map(|k| k.service_owner_id);
+                if let Some(next) = e.status.settle() {
+                    e.status = e.status.to(next)?;
+                    e.due_at = None;
+                    eq::update(tx, &e).await?;
+                } else if e.status == ResourceStatus::Deleting {
+                    for z in eq::zones(tx, id).await? {
+                        inv::release_ips(tx, &z.eni_id).await?;
+                    }
+                    crate::store::tags::remove(tx, id, None).await?;
+                    eq::delete(tx, id).await?;
+                } else {
+                    e.due_at = None;
+                    eq::update(tx, &e).await?;
+                }
+                let mut audience = vec![e.account_id.clone()];
+                audience.extend(provider);
+                let summary = if e.status == ResourceStatus::Deleting {
+                    "endpoint deleted".to_string()
+                } else {
+                    format!("endpoint is {}", e.status)
+                };
+                Ok(settled(
+                    "endpoint",
+                    id.into(),
+                    e.region_id,
                     summary,
-                    before: None,
-                    after: None,
                     audience,
-                },
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(Some(ev))
+                ))
+            },
+        )
+        .await
     }
 
     /// When the next transition is due (unix ms), if any.
@@ -413,10 +406,9 @@ mod tests {
         // Listed as due, then rescheduled by an operation before its step ran: left alone.
         force(&ops, &s.id, ResourceStatus::Creating, now + 5000).await;
         assert!(
-            ops.settle_service(&s.id, ResourceStatus::Creating, now)
+            !ops.settle_service(&s.id, ResourceStatus::Creating, now)
                 .await
                 .unwrap()
-                .is_none()
         );
         assert_eq!(
             status(&ops, &s.id).await,
@@ -425,19 +417,19 @@ mod tests {
         // Listed as Creating, moved to Pending meanwhile: left alone too.
         force(&ops, &s.id, ResourceStatus::Pending, now).await;
         assert!(
-            ops.settle_service(&s.id, ResourceStatus::Creating, now)
+            !ops.settle_service(&s.id, ResourceStatus::Creating, now)
                 .await
                 .unwrap()
-                .is_none()
         );
         assert_eq!(status(&ops, &s.id).await.0, ResourceStatus::Pending);
-        // In the state it was listed in and due: it settles, and says what to publish.
-        let ev = ops
-            .settle_service(&s.id, ResourceStatus::Pending, now)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(ev.target, s.id);
+        // In the state it was listed in and due: it settles, and publishes its event.
+        let mut events = ops.bus.subscribe();
+        assert!(
+            ops.settle_service(&s.id, ResourceStatus::Pending, now)
+                .await
+                .unwrap()
+        );
+        assert_eq!(events.try_recv().unwrap().target, s.id);
         assert_eq!(status(&ops, &s.id).await, (ResourceStatus::Active, None));
     }
 }

@@ -2,6 +2,7 @@
 //! (TagResources, UntagResources, ListTagResources, ChangeResourceGroup).
 
 use super::audit::Change;
+use super::change::Done;
 use super::{Ctx, Ops, Page};
 use crate::domain::ApiError;
 use crate::domain::validate;
@@ -135,57 +136,53 @@ impl Ops {
             return Err(ApiError::missing_tag_key());
         }
         validate::tags(new_tags)?;
-        let mut tx = self.write_tx().await?;
-        let mut regions = Vec::new();
-        for id in &ids {
-            let region = self
-                .own_resource_region(&mut tx, ctx, target, id)
-                .await?
-                .ok_or_else(not_found)?;
-            let have = tags::of(&mut tx, id).await?;
-            let added = new_tags
-                .iter()
-                .filter(|(k, _)| !have.iter().any(|(hk, _)| hk == k))
-                .count();
-            if have.len() + added > MAX_TAGS {
-                return Err(ApiError::too_many_tags(MAX_TAGS, id, have.len() + added));
-            }
-            regions.push(region);
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let mut events = Vec::new();
-        let summary = new_tags
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        for (id, region) in ids.iter().zip(&regions) {
-            for (k, v) in new_tags {
-                tags::set(&mut tx, target.as_str(), id, k, v).await?;
-            }
-            events.push(
-                self.record(
-                    &mut tx,
-                    ctx,
-                    Change {
+        self.change(
+            ctx,
+            async |tx| {
+                let mut regions = Vec::new();
+                for id in &ids {
+                    let region = self
+                        .own_resource_region(tx, ctx, target, id)
+                        .await?
+                        .ok_or_else(not_found)?;
+                    let have = tags::of(tx, id).await?;
+                    let added = new_tags
+                        .iter()
+                        .filter(|(k, _)| !have.iter().any(|(hk, _)| hk == k))
+                        .count();
+                    if have.len() + added > MAX_TAGS {
+                        return Err(ApiError::too_many_tags(MAX_TAGS, id, have.len() + added));
+                    }
+                    regions.push(region);
+                }
+                Ok(regions)
+            },
+            async |tx, regions| {
+                let summary = new_tags
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let mut changes = Vec::new();
+                for (id, region_id) in ids.iter().zip(regions) {
+                    for (k, v) in new_tags {
+                        tags::set(tx, target.as_str(), id, k, v).await?;
+                    }
+                    changes.push(Change {
                         topic: target.topic(),
                         action: "TagResources",
-                        target: id,
-                        region_id: region,
+                        target: id.clone(),
+                        region_id,
                         summary: format!("tagged {summary}"),
                         before: None,
                         after: Some(serde_json::json!(new_tags)),
                         audience: vec![],
-                    },
-                )
-                .await?,
-            );
-        }
-        tx.commit().await?;
-        self.publish(events);
-        Ok(())
+                    });
+                }
+                Ok(Done::many((), changes))
+            },
+        )
+        .await
     }
 
     /// UntagResources: removes the tags named in `keys` (each must exist, `TagInfoNotExist`
@@ -214,56 +211,52 @@ impl Ops {
         if keys.is_empty() && !all {
             return Err(ApiError::missing_untag_keys());
         }
-        let mut tx = self.write_tx().await?;
-        let mut regions = Vec::new();
-        for id in &ids {
-            let region = self
-                .own_resource_region(&mut tx, ctx, target, id)
-                .await?
-                .ok_or_else(not_found)?;
-            let have = tags::of(&mut tx, id).await?;
-            if let Some(k) = keys.iter().find(|k| !have.iter().any(|(hk, _)| hk == *k)) {
-                return Err(ApiError::tag_not_found(k, id));
-            }
-            regions.push(region);
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let mut events = Vec::new();
-        for (id, region) in ids.iter().zip(&regions) {
-            if keys.is_empty() {
-                tags::remove(&mut tx, id, None).await?;
-            }
-            for k in keys {
-                tags::remove(&mut tx, id, Some(k)).await?;
-            }
-            let summary = if keys.is_empty() {
-                "removed every tag".to_string()
-            } else {
-                format!("removed tags {}", keys.join(", "))
-            };
-            events.push(
-                self.record(
-                    &mut tx,
-                    ctx,
-                    Change {
+        self.change(
+            ctx,
+            async |tx| {
+                let mut regions = Vec::new();
+                for id in &ids {
+                    let region = self
+                        .own_resource_region(tx, ctx, target, id)
+                        .await?
+                        .ok_or_else(not_found)?;
+                    let have = tags::of(tx, id).await?;
+                    if let Some(k) = keys.iter().find(|k| !have.iter().any(|(hk, _)| hk == *k)) {
+                        return Err(ApiError::tag_not_found(k, id));
+                    }
+                    regions.push(region);
+                }
+                Ok(regions)
+            },
+            async |tx, regions| {
+                let mut changes = Vec::new();
+                for (id, region_id) in ids.iter().zip(regions) {
+                    if keys.is_empty() {
+                        tags::remove(tx, id, None).await?;
+                    }
+                    for k in keys {
+                        tags::remove(tx, id, Some(k)).await?;
+                    }
+                    let summary = if keys.is_empty() {
+                        "removed every tag".to_string()
+                    } else {
+                        format!("removed tags {}", keys.join(", "))
+                    };
+                    changes.push(Change {
                         topic: target.topic(),
                         action: "UntagResources",
-                        target: id,
-                        region_id: region,
+                        target: id.clone(),
+                        region_id,
                         summary,
                         before: None,
                         after: None,
                         audience: vec![],
-                    },
-                )
-                .await?,
-            );
-        }
-        tx.commit().await?;
-        self.publish(events);
-        Ok(())
+                    });
+                }
+                Ok(Done::many((), changes))
+            },
+        )
+        .await
     }
 
     /// ListTagResources: the tags of the caller's resources named in `ids` (or all of them of this
@@ -380,32 +373,31 @@ impl Ops {
             return Err(ApiError::invalid_resource_group(group));
         }
         let missing = || ApiError::tagged_resource_not_found(target.as_str(), id);
-        let mut tx = self.write_tx().await?;
-        let region = self
-            .own_resource_region(&mut tx, ctx, target, id)
-            .await?
-            .ok_or_else(missing)?;
-        let before = tq::resource_group(&mut tx, target.stored(), id).await?;
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        tq::set_resource_group(&mut tx, target.stored(), id, group, self.clock.now()).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: target.topic(),
-                action: "ChangeResourceGroup",
-                target: id,
-                region_id: &region,
-                summary: format!("moved from resource group {before} to {group}"),
-                before: Some(serde_json::json!({"resource_group_id": before})),
-                after: Some(serde_json::json!({"resource_group_id": group})),
-                audience: vec![],
+            async |tx| {
+                let region = self
+                    .own_resource_region(tx, ctx, target, id)
+                    .await?
+                    .ok_or_else(missing)?;
+                let before = tq::resource_group(tx, target.stored(), id).await?;
+                Ok((region, before))
+            },
+            async |tx, (region_id, before)| {
+                tq::set_resource_group(tx, target.stored(), id, group, self.clock.now()).await?;
+                Ok(Done::new(Change {
+                    topic: target.topic(),
+                    action: "ChangeResourceGroup",
+                    target: id.to_string(),
+                    region_id,
+                    summary: format!("moved from resource group {before} to {group}"),
+                    before: Some(serde_json::json!({"resource_group_id": before})),
+                    after: Some(serde_json::json!({"resource_group_id": group})),
+                    audience: vec![],
+                }))
             },
         )
-        .await?;
-        Ok(())
+        .await
     }
 }
 

@@ -2,6 +2,7 @@
 //! allowed without an entry; Alibaba Cloud managed services are open to every account.
 
 use super::audit::Change;
+use super::change::Done;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::account::{account_arn, account_from_arn, valid_account_id};
@@ -65,40 +66,40 @@ impl Ops {
         user_arn: Option<&str>,
         label: &str,
     ) -> Result<WhitelistView, ApiError> {
-        let mut tx = self.write_tx().await?;
-        let s = self.active_owned_service(&mut tx, ctx, service_id).await?;
-        let account = whitelist_subject(user_id, user_arn)?;
-        if label.chars().count() > 64 {
-            return Err(ApiError::illegal("Label", "at most 64 characters"));
-        }
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        let row = UserRow {
-            service_id: s.id.clone(),
-            user_arn: account_arn(&account),
-            user_id: account.clone(),
-            label: label.into(),
-            added_by: ctx.account_id.clone(),
-            added_at: self.clock.now(),
-        };
-        q::insert_user(&mut tx, &row).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "service",
-                action: "AddUserToVpcEndpointService",
-                target: &s.id,
-                region_id: &s.region_id,
-                summary: format!("whitelisted account {account}"),
-                before: None,
-                after: Some(serde_json::json!({"user": account, "label": label})),
-                audience: vec![account.clone()],
+            async |tx| {
+                let s = self.active_owned_service(tx, ctx, service_id).await?;
+                let account = whitelist_subject(user_id, user_arn)?;
+                if label.chars().count() > 64 {
+                    return Err(ApiError::illegal("Label", "at most 64 characters"));
+                }
+                Ok((s, account))
+            },
+            async |tx, (s, account)| {
+                let row = UserRow {
+                    service_id: s.id.clone(),
+                    user_arn: account_arn(&account),
+                    user_id: account.clone(),
+                    label: label.into(),
+                    added_by: ctx.account_id.clone(),
+                    added_at: self.clock.now(),
+                };
+                q::insert_user(tx, &row).await?;
+                let change = Change {
+                    topic: "service",
+                    action: "AddUserToVpcEndpointService",
+                    target: s.id,
+                    region_id: s.region_id,
+                    summary: format!("whitelisted account {account}"),
+                    before: None,
+                    after: Some(serde_json::json!({"user": account, "label": label})),
+                    audience: vec![account],
+                };
+                Ok(Done::with(user_view(row), change))
             },
         )
-        .await?;
-        Ok(user_view(row))
+        .await
     }
 
     /// RemoveUserFromVpcEndpointService. Existing connections are not affected.
@@ -109,29 +110,28 @@ impl Ops {
         user_id: Option<&str>,
         user_arn: Option<&str>,
     ) -> Result<(), ApiError> {
-        let mut tx = self.write_tx().await?;
-        let s = self.active_owned_service(&mut tx, ctx, service_id).await?;
-        let account = whitelist_subject(user_id, user_arn)?;
-        if ctx.dry_run {
-            return Err(ApiError::dry_run());
-        }
-        q::delete_user(&mut tx, &s.id, &account).await?;
-        self.commit_change(
-            tx,
+        self.change(
             ctx,
-            Change {
-                topic: "service",
-                action: "RemoveUserFromVpcEndpointService",
-                target: &s.id,
-                region_id: &s.region_id,
-                summary: format!("removed account {account} from the whitelist"),
-                before: Some(serde_json::json!({"user": account})),
-                after: None,
-                audience: vec![account.clone()],
+            async |tx| {
+                let s = self.active_owned_service(tx, ctx, service_id).await?;
+                let account = whitelist_subject(user_id, user_arn)?;
+                Ok((s, account))
+            },
+            async |tx, (s, account)| {
+                q::delete_user(tx, &s.id, &account).await?;
+                Ok(Done::new(Change {
+                    topic: "service",
+                    action: "RemoveUserFromVpcEndpointService",
+                    target: s.id,
+                    region_id: s.region_id,
+                    summary: format!("removed account {account} from the whitelist"),
+                    before: Some(serde_json::json!({"user": account})),
+                    after: None,
+                    audience: vec![account],
+                }))
             },
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// ListVpcEndpointServiceUsers (the owner is allowed implicitly and not listed), optionally only

@@ -7,7 +7,8 @@ use crate::domain::model::ServiceView;
 use crate::domain::state::IpVersion;
 use crate::openapi::params::Params;
 use crate::openapi::wire::{self, Body, object};
-use crate::ops::services::{NewResource, NewService, ServiceFilter, ServiceUpdate};
+use crate::ops::service_reads::ServiceFilter;
+use crate::ops::services::{NewResource, NewService, ServiceUpdate};
 use crate::ops::{Ctx, Ops};
 use serde_json::{Value, json};
 
