@@ -195,6 +195,8 @@ pub struct Ops {
     /// One connection for write transactions: writers queue for it in order instead of polling
     /// SQLite's lock (see [`Ops::write_tx`]).
     pub write_pool: DbPool,
+    /// Group commit of the changes that run on the writer (see [`change`]).
+    pub group: Arc<change::GroupCommit>,
     pub bus: Bus,
     pub ids: IdGen,
     pub clock: Clock,
@@ -222,6 +224,7 @@ impl Ops {
     pub fn new(pool: DbPool, bus: Bus, delay_ms: i64) -> Self {
         Self {
             write_pool: crate::store::writer_pool(&pool),
+            group: Arc::default(),
             pool,
             bus,
             ids: IdGen::random(),

@@ -58,6 +58,14 @@ pub async fn secure_delete(c: &mut Conn, on: bool) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// Rows changed by this connection since it opened (SQLite's `total_changes()`): a debug check
+/// that a step wrote nothing.
+pub async fn total_changes(c: &mut Conn) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT total_changes()")
+        .fetch_one(c)
+        .await
+}
+
 /// Copies the WAL into the database file and empties it (no old frame stays behind).
 pub async fn checkpoint(c: &mut Conn) -> sqlx::Result<()> {
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -189,13 +189,13 @@ impl Rig {
     }
 }
 
-/// Polls `check` every 20 ms for up to 5 s (a hang guard, not a timing assertion).
+/// Polls `check` every 20 ms for up to 15 s (a hang guard for a loaded machine, not a timing assertion).
 pub async fn eventually<F, Fut>(check: F) -> bool
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(15);
     while Instant::now() < deadline {
         if check().await {
             return true;
