@@ -5,6 +5,8 @@
 //! ```
 //! (or `LINKYARD_BENCH_ITERATIONS`, `LINKYARD_BENCH_ENDPOINTS`, `LINKYARD_BENCH_CALLS`).
 //! `--dataplane SECONDS` runs only the data-plane figures (see `dataplane_bench`).
+//! `--writes SECONDS` runs only the write throughput with and without group commit (see
+//! `writes_bench`).
 //!
 //! Part A times CreateVpcEndpoint, EnableVpcEndpointConnection (accept) and ListVpcEndpoints (first
 //! page of 50), N calls each, one after another from one client. Part B bulk-inserts M endpoints
@@ -14,6 +16,7 @@
 
 #[path = "dataplane_bench/mod.rs"]
 mod dataplane_bench;
+mod writes_bench;
 
 use linkyard::domain::names::default_resource_group;
 use linkyard::events::Bus;
@@ -158,6 +161,11 @@ async fn main() {
     let nonces = option(&args, "--nonces", "LINKYARD_BENCH_NONCES", 0);
     if nonces > 0 {
         nonce_memory(nonces);
+        return;
+    }
+    let writes = option(&args, "--writes", "LINKYARD_BENCH_WRITES", 0);
+    if writes > 0 {
+        writes_bench::run(writes as f64).await;
         return;
     }
     let dataplane = option(&args, "--dataplane", "LINKYARD_BENCH_DATAPLANE", 0);

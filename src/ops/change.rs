@@ -99,8 +99,10 @@ impl DerefMut for Work {
 
 /// The single writer's group commit: the open batch, the changes queued for it and the task
 /// that commits it (see the module documentation).
-#[derive(Default)]
 pub struct GroupCommit {
+    /// Most changes one transaction holds ([`MAX_BATCH`]; 1 turns group commit off, as the
+    /// benchmark does for comparison).
+    pub max_batch: AtomicUsize,
     batch: tokio::sync::Mutex<Option<Batch>>,
     /// Changes that entered [`Ops::change`] and have not finished their steps.
     queued: AtomicUsize,
@@ -128,7 +130,25 @@ impl Batch {
     }
 }
 
+impl Default for GroupCommit {
+    fn default() -> Self {
+        Self {
+            max_batch: AtomicUsize::new(MAX_BATCH),
+            batch: Default::default(),
+            queued: AtomicUsize::new(0),
+            ran: Notify::new(),
+            committer: OnceLock::new(),
+            commits: AtomicU64::new(0),
+            committed_changes: AtomicU64::new(0),
+        }
+    }
+}
+
 impl GroupCommit {
+    fn max_batch(&self) -> usize {
+        self.max_batch.load(Ordering::Relaxed).max(1)
+    }
+
     /// Batches committed so far and the changes they held.
     pub fn stats(&self) -> (u64, u64) {
         (
@@ -149,7 +169,10 @@ impl GroupCommit {
         let mut slot = self.batch.lock().await;
         let ready = slot
             .as_ref()
-            .is_some_and(|b| self.queued.load(Ordering::SeqCst) == 0 || b.changes >= MAX_BATCH);
+            .is_some_and(|b| {
+                self.queued.load(Ordering::SeqCst) == 0
+                    || b.changes >= self.max_batch()
+            });
         if !ready {
             return;
         }
@@ -242,6 +265,14 @@ impl Ops {
         self.group.start();
         let queued = Queued::new(&self.group);
         let mut slot = self.group.batch.lock().await;
+        // A full batch waits for its commit; this change starts the next one.
+        while let Some(b) = slot.as_ref().filter(|b| b.changes >= self.group.max_batch()) {
+            let mut full = b.done.subscribe();
+            drop(slot);
+            self.group.ran.notify_one();
+            let _ = full.wait_for(Option::is_some).await;
+            slot = self.group.batch.lock().await;
+        }
         if slot.is_none() {
             *slot = Some(Batch {
                 tx: Work(self.write_tx().await?),
