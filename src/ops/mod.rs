@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bandwidth_requests;
 pub mod catalogue;
 pub mod connections;
+pub mod console_pages;
 pub mod discovery;
 pub mod dns;
 pub mod dns_links;
