@@ -1,4 +1,4 @@
-import { Page, expect } from "@playwright/test";
+import { Locator, Page, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { hydrated } from "./helpers";
@@ -98,4 +98,16 @@ export async function waitingCount(page: Page): Promise<number> {
   const badge = page.locator("#pending-badge");
   if ((await badge.count()) === 0) return 0;
   return Number((await badge.innerText()).split(" ")[0]);
+}
+
+/**
+ * Clicks `button` until `state()` reads `want`. The Demo page redraws its sections when its data
+ * refetches (once more right after load, when the live stream opens), and a click that lands on
+ * the section being replaced is lost; so click again, but only while the state is still the old one.
+ */
+export async function clickUntil(button: Locator, state: () => Promise<string | null>, want: string) {
+  await expect(async () => {
+    if ((await state()) !== want) await button.click();
+    await expect.poll(state, { timeout: 2_000 }).toBe(want);
+  }).toPass({ timeout: 20_000 });
 }

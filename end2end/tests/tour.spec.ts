@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { ARTIFACTS, CONSUMER, PROVIDER, STRANGER, hydrated, signIn } from "./helpers";
-import { connectedEndpoint, deleteEndpoint, unique } from "./pages";
+import { clickUntil, connectedEndpoint, deleteEndpoint, unique } from "./pages";
 
 // Each test makes the Connected endpoint it looks at (Contoso's, to Northwind's orders service,
 // through the cloud API) and deletes it after; what the Demo page changes it changes back.
@@ -36,16 +36,16 @@ test("demo: the tour follows progress, a zone outage leaves DNS, an overdue paym
     await expect(page.locator("#dns-answer")).not.toContainText("withheld");
     await page.goto("/demo");
     await hydrated(page);
-    await page.locator('#faults button[data-zone="cn-hangzhou-i"]').click();
-    await expect(page.locator('#faults button[data-zone="cn-hangzhou-i"]')).toHaveAttribute("data-down", "true");
+    const zone = page.locator('#faults button[data-zone="cn-hangzhou-i"]');
+    const zoneDown = () => zone.getAttribute("data-down");
+    await clickUntil(zone, zoneDown, "true");
     await page.goto(endpointUrl);
     await hydrated(page);
     await expect(page.locator("#dns-answer")).toContainText("withheld, unhealthy: cn-hangzhou-i");
     await page.screenshot({ path: `${ARTIFACTS}/zone-outage.png`, fullPage: true });
     await page.goto("/demo");
     await hydrated(page);
-    await page.locator('#faults button[data-zone="cn-hangzhou-i"]').click();
-    await expect(page.locator('#faults button[data-zone="cn-hangzhou-i"]')).toHaveAttribute("data-down", "false");
+    await clickUntil(zone, zoneDown, "false");
     await page.goto(endpointUrl);
     await hydrated(page);
     await expect(page.locator("#dns-answer")).not.toContainText("withheld");
@@ -53,15 +53,16 @@ test("demo: the tour follows progress, a zone outage leaves DNS, an overdue paym
     // Overdue payment: Contoso's connection drops, and comes back once paid.
     await page.goto("/demo");
     await hydrated(page);
-    await page.locator(`#faults tr[data-account="${CONSUMER.id}"] button`).click();
-    await expect(page.locator(`#faults tr[data-account="${CONSUMER.id}"]`)).toContainText("Overdue payment");
+    const contoso = page.locator(`#faults tr[data-account="${CONSUMER.id}"]`);
+    const payment = async () => ((await contoso.innerText()).includes("Overdue payment") ? "overdue" : "paid");
+    await clickUntil(contoso.locator("button"), payment, "overdue");
     await page.goto(endpointUrl);
     await hydrated(page);
     await expect(page.locator("#endpoint-connection")).toContainText("Disconnected", { timeout: 10_000 });
     await page.goto("/demo");
     await hydrated(page);
-    await page.locator(`#faults tr[data-account="${CONSUMER.id}"] button`).click();
-    await expect(page.locator(`#faults tr[data-account="${CONSUMER.id}"]`)).toContainText("Normal");
+    await clickUntil(contoso.locator("button"), payment, "paid");
+    await expect(contoso).toContainText("Normal");
     await page.goto(endpointUrl);
     await hydrated(page);
     await expect(page.locator("#endpoint-connection")).toContainText("Connected", { timeout: 10_000 });
@@ -70,15 +71,10 @@ test("demo: the tour follows progress, a zone outage leaves DNS, an overdue paym
     await page.goto("/demo");
     await hydrated(page);
     const zone = page.locator('#faults button[data-zone="cn-hangzhou-i"]');
-    if ((await zone.getAttribute("data-down")) === "true") {
-      await zone.click();
-      await expect(zone).toHaveAttribute("data-down", "false");
-    }
+    await clickUntil(zone, () => zone.getAttribute("data-down"), "false");
     const contoso = page.locator(`#faults tr[data-account="${CONSUMER.id}"]`);
-    if ((await contoso.innerText()).includes("Overdue payment")) {
-      await contoso.locator("button").click();
-      await expect(contoso).toContainText("Normal");
-    }
+    const payment = async () => ((await contoso.innerText()).includes("Overdue payment") ? "overdue" : "paid");
+    await clickUntil(contoso.locator("button"), payment, "paid");
     await page.goto("/demo");
     deleteEndpoint(eid);
   }
