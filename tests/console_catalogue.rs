@@ -163,13 +163,14 @@ async fn the_catalogue_is_searched_and_paged_on_the_server() {
         .call(
             "create_endpoint",
             &[
-                ("region", "cn-hangzhou"),
-                ("service_name", ORDERS_NAME),
-                ("vpc_id", "vpc-bp1fabrikam000000001"),
-                ("security_group_ids[0]", "sg-bp1fabrikam0000000001"),
-                ("zones[0]", "cn-hangzhou-h@vsw-bp1fabrikam00000000h"),
-                ("name", "typed"),
-                ("endpoint_type", "Interface"),
+                ("form[region]", "cn-hangzhou"),
+                ("form[service]", ORDERS_NAME),
+                ("form[vpc_id]", "vpc-bp1fabrikam000000001"),
+                ("form[security_group_ids][0]", "sg-bp1fabrikam0000000001"),
+                ("form[zones][0][zone_id]", "cn-hangzhou-h"),
+                ("form[zones][0][vswitch_id]", "vsw-bp1fabrikam00000000h"),
+                ("form[name]", "typed"),
+                ("form[endpoint_type]", "Interface"),
             ],
         )
         .await;
@@ -324,13 +325,14 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
         .call(
             "create_endpoint",
             &[
-                ("region", "cn-hangzhou"),
-                ("service_name", ORDERS_NAME),
-                ("vpc_id", "vpc-bp1contoso0000000001"),
-                ("security_group_ids[0]", "sg-bp1contoso00000000001"),
-                ("zones[0]", "cn-hangzhou-h@vsw-bp1contoso000000000h"),
-                ("name", "words"),
-                ("endpoint_type", "Interface"),
+                ("form[region]", "cn-hangzhou"),
+                ("form[service]", ORDERS_NAME),
+                ("form[vpc_id]", "vpc-bp1contoso0000000001"),
+                ("form[security_group_ids][0]", "sg-bp1contoso00000000001"),
+                ("form[zones][0][zone_id]", "cn-hangzhou-h"),
+                ("form[zones][0][vswitch_id]", "vsw-bp1contoso000000000h"),
+                ("form[name]", "words"),
+                ("form[endpoint_type]", "Interface"),
             ],
         )
         .await;
@@ -380,10 +382,13 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let listed = consumer
-        .call("endpoints", &[("region", "cn-hangzhou")])
+        .call(
+            "endpoints",
+            &[("query[region]", "cn-hangzhou"), ("query[sort]", "name")],
+        )
         .await
         .json();
-    let e = listed
+    let e = listed["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -429,13 +434,14 @@ async fn a_detail_page_of_an_object_not_ours_or_deleted_says_so_without_an_http_
         .call(
             "create_endpoint",
             &[
-                ("region", "cn-hangzhou"),
-                ("service_name", ORDERS_NAME),
-                ("vpc_id", "vpc-bp1contoso0000000001"),
-                ("security_group_ids[0]", "sg-bp1contoso00000000001"),
-                ("zones[0]", "cn-hangzhou-h@vsw-bp1contoso000000000h"),
-                ("name", "short-lived"),
-                ("endpoint_type", "Interface"),
+                ("form[region]", "cn-hangzhou"),
+                ("form[service]", ORDERS_NAME),
+                ("form[vpc_id]", "vpc-bp1contoso0000000001"),
+                ("form[security_group_ids][0]", "sg-bp1contoso00000000001"),
+                ("form[zones][0][zone_id]", "cn-hangzhou-h"),
+                ("form[zones][0][vswitch_id]", "vsw-bp1contoso000000000h"),
+                ("form[name]", "short-lived"),
+                ("form[endpoint_type]", "Interface"),
             ],
         )
         .await;

@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import { CONSUMER, PROVIDER, hydrated } from "./helpers";
-import { ORDERS, api, watchErrors } from "./pages";
+import { ORDERS, api, unique, waitingCount, watchErrors } from "./pages";
 
 // The path a new user takes: open the sign-in page, sign in, follow the sidebar — never reload —
 // and see another account's change arrive live. Any browser console error fails the test.
@@ -27,15 +27,16 @@ test("a new user signs in without reloading and sees another account's change li
   // Follow the sidebar to the service's connections.
   await page.getByRole("link", { name: "Endpoint services" }).click();
   await page.locator(`a[href="/services/${ORDERS}"]`).first().click();
-  await expect(page.locator("#pending-badge")).toHaveCount(0);
+  await expect(page.locator("#service-name")).toBeVisible();
+  const waitingBefore = await waitingCount(page);
 
   // Another account (the consumer, through the official SDK) asks to connect.
   const created = api("contoso", "CreateVpcEndpoint", {
-    RegionId: "cn-hangzhou", ServiceId: ORDERS, VpcId: "vpc-bp1contoso0000000001", EndpointName: "new-user-path",
+    RegionId: "cn-hangzhou", ServiceId: ORDERS, VpcId: "vpc-bp1contoso0000000001", EndpointName: unique("new-user-path"),
     SecurityGroupId: ["sg-bp1contoso00000000001"], Zone: [{ ZoneId: "cn-hangzhou-h", VSwitchId: "vsw-bp1contoso000000000h" }],
   });
   const eid: string = created.EndpointId;
-  await expect(page.locator("#pending-badge")).toHaveText("1 waiting", { timeout: 5_000 });
+  await expect(page.locator("#pending-badge")).toHaveText(`${waitingBefore + 1} waiting`, { timeout: 5_000 });
 
   // Sign out and back in as the consumer, still without a reload: the stream follows.
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -49,7 +50,7 @@ test("a new user signs in without reloading and sees another account's change li
   api("northwind", "EnableVpcEndpointConnection", { RegionId: "cn-hangzhou", ServiceId: ORDERS, EndpointId: eid });
   await expect(cell).toContainText("Connected", { timeout: 10_000 });
 
-  // Clean up for the specs that follow.
+  // Leave nothing behind.
   api("contoso", "DeleteVpcEndpoint", { RegionId: "cn-hangzhou", EndpointId: eid });
   await expect(cell).toHaveCount(0, { timeout: 10_000 });
 

@@ -1,4 +1,4 @@
-import { Page, expect } from "@playwright/test";
+import { Locator, Page, expect } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { hydrated } from "./helpers";
@@ -49,15 +49,65 @@ export function api(who: "northwind" | "contoso" | "fabrikam", action: string, p
   return JSON.parse(out).Body;
 }
 
-/** Contoso's endpoint to Northwind's orders service (accepted), for pages that need one; delete it after. */
-export function createConnectedEndpoint(name: string): string {
+/** A name no other spec or earlier run used: `prefix-<time><random>`. */
+export function unique(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Contoso's endpoint to Northwind's orders service, waiting for Northwind; delete it after. */
+export function createEndpoint(name: string, zones: ("h" | "i")[] = ["h"]): string {
   const created = api("contoso", "CreateVpcEndpoint", {
     RegionId: "cn-hangzhou", ServiceId: ORDERS, VpcId: "vpc-bp1contoso0000000001", EndpointName: name,
-    SecurityGroupId: ["sg-bp1contoso00000000001"], Zone: [{ ZoneId: "cn-hangzhou-h", VSwitchId: "vsw-bp1contoso000000000h" }],
+    SecurityGroupId: ["sg-bp1contoso00000000001"],
+    Zone: zones.map((z) => ({ ZoneId: `cn-hangzhou-${z}`, VSwitchId: `vsw-bp1contoso000000000${z}` })),
   });
   return created.EndpointId;
 }
 
+/** Northwind accepts Contoso's endpoint `id` (at `bandwidth` Mbit/s); resolves once it is Connected. */
+export async function acceptEndpoint(id: string, bandwidth = 1024) {
+  await expect.poll(() => {
+    try {
+      api("northwind", "EnableVpcEndpointConnection", { RegionId: "cn-hangzhou", ServiceId: ORDERS, EndpointId: id, Bandwidth: bandwidth });
+      return true;
+    } catch {
+      return false; // still Creating
+    }
+  }, { timeout: 15_000 }).toBe(true);
+  await expect.poll(() => api("contoso", "GetVpcEndpointAttribute", { RegionId: "cn-hangzhou", EndpointId: id }).ConnectionStatus, { timeout: 15_000 }).toBe("Connected");
+}
+
+/** Contoso's endpoint to the orders service, accepted and Connected; delete it after. */
+export async function connectedEndpoint(name: string, zones: ("h" | "i")[] = ["h"]): Promise<string> {
+  const id = createEndpoint(name, zones);
+  await acceptEndpoint(id);
+  return id;
+}
+
+/** Deletes Contoso's endpoint `id`; nothing when it is gone already. */
 export function deleteEndpoint(id: string) {
-  api("contoso", "DeleteVpcEndpoint", { RegionId: "cn-hangzhou", EndpointId: id });
+  try {
+    api("contoso", "DeleteVpcEndpoint", { RegionId: "cn-hangzhou", EndpointId: id });
+  } catch {
+    // deleted already
+  }
+}
+
+/** How many connections the provider's top bar says wait for it ("3 waiting"; none: 0). */
+export async function waitingCount(page: Page): Promise<number> {
+  const badge = page.locator("#pending-badge");
+  if ((await badge.count()) === 0) return 0;
+  return Number((await badge.innerText()).split(" ")[0]);
+}
+
+/**
+ * Clicks `button` until `state()` reads `want`. The Demo page redraws its sections when its data
+ * refetches (once more right after load, when the live stream opens), and a click that lands on
+ * the section being replaced is lost; so click again, but only while the state is still the old one.
+ */
+export async function clickUntil(button: Locator, state: () => Promise<string | null>, want: string) {
+  await expect(async () => {
+    if ((await state()) !== want) await button.click();
+    await expect.poll(state, { timeout: 2_000 }).toBe(want);
+  }).toPass({ timeout: 20_000 });
 }

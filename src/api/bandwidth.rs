@@ -25,11 +25,9 @@ pub async fn bandwidth_requests(
 ) -> Result<Vec<BandwidthRequestView>, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    match ops.bandwidth_requests(&ctx, &endpoint_id).await {
-        // The endpoint was deleted while its page was open: nothing to list (the page says so).
-        Err(e) if e.code == "EndpointNotFound" => Ok(Vec::new()),
-        other => other.map_err(fail),
-    }
+    ops.console_bandwidth_requests(&ctx, &endpoint_id)
+        .await
+        .map_err(fail)
 }
 
 /// Operator: requests waiting for a decision (demo mode).

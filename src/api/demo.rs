@@ -2,7 +2,7 @@
 
 use crate::domain::ApiError;
 use crate::domain::state::BusinessStatus;
-pub use crate::domain::tour::{TourAccount, TourCast};
+pub use crate::domain::tour::{TourAccount, TourCast, TourProgress};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -15,11 +15,10 @@ pub struct DemoView {
     pub zones: Vec<(String, bool)>,
     /// Signed-in accounts with their business status (Normal / FinancialLocked).
     pub accounts: Vec<(String, String, BusinessStatus)>,
-    /// Actions done so far by the accounts signed in here (for the guided tour).
-    pub done_actions: Vec<String>,
-    /// The newest connected endpoint of a signed-in account (the tour's last step), if any.
-    pub connected_endpoint: Option<String>,
-    /// The traffic generator runs for `connected_endpoint`.
+    /// How far the accounts signed in here got in the guided tour; its connected endpoint is the
+    /// one the traffic generator drives.
+    pub progress: TourProgress,
+    /// The traffic generator runs for `progress.connected_endpoint`.
     #[serde(default)]
     pub traffic_running: bool,
     /// Why zone outages and the reset are not available to this session, if they are not.
@@ -49,54 +48,26 @@ pub async fn demo_state(region: String) -> Result<DemoView, ApiError> {
         })
         .unwrap_or_default();
     let mut accounts = Vec::new();
-    let mut done_actions: Vec<String> = Vec::new();
-    let mut connected_endpoint = None;
     for a in &signed_in {
         accounts.push((
             a.id.clone(),
             a.name.clone(),
             ops.business_status(&a.id).await.map_err(fail)?,
         ));
-        let log: Vec<crate::domain::event::AuditView> =
-            ops.recent_audit(&a.id, 500).await.map_err(fail)?;
-        done_actions.extend(
-            log.into_iter()
-                .filter(|e| e.actor == a.id)
-                .map(|e| e.action),
-        );
-        if connected_endpoint.is_none() {
-            let ctx = crate::ops::Ctx::new(a.id.clone(), crate::ops::Source::Console);
-            let connected = crate::ops::endpoints::EndpointFilter {
-                connection_status: Some(
-                    crate::domain::state::ConnectionStatus::Connected.to_string(),
-                ),
-                ..Default::default()
-            };
-            let page = ops
-                .list_endpoints(&ctx, &region, &connected, None, 1000)
-                .await
-                .map_err(fail)?;
-            // The one connected last: what the presenter just built.
-            connected_endpoint = page
-                .items
-                .into_iter()
-                .max_by(|a, b| a.created_at.cmp(&b.created_at))
-                .map(|e| e.id);
-        }
     }
-    done_actions.sort();
-    done_actions.dedup();
+    let ids: Vec<String> = signed_in.iter().map(|a| a.id.clone()).collect();
+    let progress = ops.tour_progress(&region, &ids).await.map_err(fail)?;
     let global_tools_refused = access.global_refusal();
     Ok(DemoView {
         demo_mode: state.demo_mode,
         scenario: state.scenario.as_ref().map(|s| s.name.clone()),
         zones,
         accounts,
-        done_actions,
-        traffic_running: connected_endpoint
+        traffic_running: progress
+            .connected_endpoint
             .as_deref()
             .is_some_and(|e| ops.generators.running(e)),
-        connected_endpoint,
+        progress,
         global_tools_refused,
         tour: state.scenario.as_ref().and_then(|s| s.tour_cast()),
         transition_delay_ms: ops.transition_delay_ms(),

@@ -1,6 +1,7 @@
 //! Consumer server functions: endpoints, the services one may connect to, and DNS answers.
 
 use crate::domain::ApiError;
+use crate::domain::console::{EndpointColumn, ListPage, ListQuery, NewEndpointForm};
 use crate::domain::model::{
     ConnectionView, DnsAnswer, EndpointSgView, EndpointView, Lookup, ZoneView,
 };
@@ -17,16 +18,14 @@ pub struct EndpointDetailView {
     pub dns: DnsAnswer,
 }
 
-/// The active account's endpoints in `region`.
+/// One page of the active account's endpoints (filtered, sorted, after `query.next_token`).
 #[server(prefix = "/api", endpoint = "endpoints")]
-pub async fn list_my_endpoints(region: String) -> Result<Vec<EndpointView>, ApiError> {
+pub async fn list_my_endpoints(
+    query: ListQuery<EndpointColumn>,
+) -> Result<ListPage<EndpointView>, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    Ok(ops
-        .list_endpoints(&ctx, &region, &Default::default(), None, 1000)
-        .await
-        .map_err(fail)?
-        .items)
+    ops.console_endpoints(&ctx, &query).await.map_err(fail)
 }
 
 /// One endpoint with zones, security groups, connection and the DNS answer of its domain now.
@@ -72,48 +71,12 @@ pub async fn endpoint_detail(endpoint_id: String) -> Result<Lookup<EndpointDetai
     }))
 }
 
-/// Creates an interface endpoint (`zones` = `zone@vswitch[@ip]` entries).
+/// Creates an endpoint from the console's form.
 #[server(prefix = "/api", endpoint = "create_endpoint")]
-pub async fn create_endpoint(
-    region: String,
-    service_name: String,
-    vpc_id: String,
-    #[server(default)] security_group_ids: Vec<String>,
-    #[server(default)] zones: Vec<String>,
-    name: String,
-    endpoint_type: String,
-) -> Result<EndpointView, ApiError> {
+pub async fn create_endpoint(form: NewEndpointForm) -> Result<EndpointView, ApiError> {
     use super::context::*;
-    use crate::ops::endpoints::{NewEndpoint, NewZone};
     let (ops, ctx) = caller().await?;
-    let zones = zones
-        .into_iter()
-        .map(|z| {
-            let mut parts = z.split('@');
-            NewZone {
-                zone_id: parts.next().unwrap_or_default().into(),
-                vswitch_id: parts.next().unwrap_or_default().into(),
-                ip: parts.next().map(str::to_string).filter(|s| !s.is_empty()),
-            }
-        })
-        .collect();
-    let (service_id, service_name) = if service_name.starts_with("epsrv-") {
-        (Some(service_name), None)
-    } else {
-        (None, Some(service_name))
-    };
-    let n = NewEndpoint {
-        region_id: region,
-        vpc_id,
-        service_id,
-        service_name,
-        security_group_ids,
-        zones,
-        name,
-        endpoint_type: Some(endpoint_type),
-        ..Default::default()
-    };
-    ops.create_endpoint(&ctx, n).await.map_err(fail)
+    ops.console_create_endpoint(&ctx, form).await.map_err(fail)
 }
 
 /// Replaces the endpoint's policy document, or restores the default policy with `reset`.

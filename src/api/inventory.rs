@@ -5,7 +5,7 @@ use crate::domain::ApiError;
 use crate::domain::dataplane::ListenerView;
 use crate::domain::event::AuditView;
 use crate::domain::inventory::{
-    InventoryView, LoadBalancerView, SecurityGroupView, VSwitchView, VpcView,
+    InventoryView, LbType, LoadBalancerView, SecurityGroupView, VSwitchView, VpcView,
 };
 use leptos::prelude::*;
 
@@ -91,18 +91,14 @@ pub async fn create_security_group(
 #[server(prefix = "/api", endpoint = "create_load_balancer")]
 pub async fn create_load_balancer(
     vpc_id: String,
-    lb_type: String,
+    lb_type: LbType,
     name: String,
     #[server(default)] zones: Vec<String>,
     dual_stack: bool,
 ) -> Result<LoadBalancerView, ApiError> {
     use super::context::*;
-    use crate::domain::inventory::LbType;
     use crate::ops::inventory::NewLoadBalancer;
     let (ops, ctx) = caller().await?;
-    let lb_type: LbType = lb_type
-        .parse()
-        .map_err(|why: String| fail(ApiError::illegal("LoadBalancerType", why)))?;
     let n = NewLoadBalancer {
         id: None,
         vpc_id,
@@ -140,13 +136,7 @@ pub async fn set_listener(
 ) -> Result<ListenerView, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    let port: i64 = port.trim().parse().map_err(|_| {
-        fail(ApiError::illegal(
-            "ListenerPort",
-            "the port must be a number",
-        ))
-    })?;
-    ops.set_listener(&ctx, &lb_id, port, "TCP", &backend)
+    ops.console_set_listener(&ctx, &lb_id, &port, &backend)
         .await
         .map_err(fail)
 }

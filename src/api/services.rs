@@ -1,6 +1,7 @@
 //! Provider server functions: endpoint services, their whitelist and connection queue.
 
 use crate::domain::ApiError;
+use crate::domain::console::{ListPage, ListQuery, NewServiceForm, ServiceColumn};
 use crate::domain::model::{ConnectionView, Lookup, ResourceView, ServiceView, WhitelistView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -16,24 +17,16 @@ pub struct ServiceDetailView {
     pub now: String,
 }
 
-/// How one connection of a batch decision ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchOutcome {
-    pub endpoint_id: String,
-    /// Why this one was refused; `None` when it went through.
-    pub error: Option<ApiError>,
-}
+pub use crate::domain::console::BatchOutcome;
 
-/// The active account's services in `region`.
+/// One page of the active account's services (filtered, sorted, after `query.next_token`).
 #[server(prefix = "/api", endpoint = "services")]
-pub async fn list_my_services(region: String) -> Result<Vec<ServiceView>, ApiError> {
+pub async fn list_my_services(
+    query: ListQuery<ServiceColumn>,
+) -> Result<ListPage<ServiceView>, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    Ok(ops
-        .list_services(&ctx, &region, &Default::default(), None, 1000)
-        .await
-        .map_err(fail)?
-        .items)
+    ops.console_services(&ctx, &query).await.map_err(fail)
 }
 
 /// One service with resources, whitelist and connections.
@@ -76,38 +69,12 @@ pub async fn service_detail(service_id: String) -> Result<Lookup<ServiceDetailVi
     }))
 }
 
-/// Publishes a service from load balancers (`resources` = `lb-id@zone` entries).
+/// Publishes a service from the console's form.
 #[server(prefix = "/api", endpoint = "create_service")]
-pub async fn create_service(
-    region: String,
-    resource_type: String,
-    #[server(default)] resources: Vec<String>,
-    description: String,
-    auto_accept: bool,
-) -> Result<ServiceView, ApiError> {
+pub async fn create_service(form: NewServiceForm) -> Result<ServiceView, ApiError> {
     use super::context::*;
-    use crate::ops::services::{NewResource, NewService};
     let (ops, ctx) = caller().await?;
-    let resources = resources
-        .into_iter()
-        .map(|r| {
-            let (id, zone) = r.split_once('@').unwrap_or((r.as_str(), ""));
-            NewResource {
-                resource_id: id.into(),
-                resource_type: None,
-                zone_id: Some(zone.into()),
-            }
-        })
-        .collect();
-    let n = NewService {
-        region_id: region,
-        resource_type: Some(resource_type),
-        resources,
-        description,
-        auto_accept,
-        ..Default::default()
-    };
-    ops.create_service(&ctx, n).await.map_err(fail)
+    ops.console_create_service(&ctx, form).await.map_err(fail)
 }
 
 /// Edits a service's settings in place.
@@ -147,13 +114,7 @@ pub async fn add_whitelist(
 ) -> Result<WhitelistView, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    let subject = subject.trim().to_string();
-    let (id, arn) = if subject.starts_with("acs:") {
-        (None, Some(subject.as_str()))
-    } else {
-        (Some(subject.as_str()), None)
-    };
-    ops.add_whitelist(&ctx, &service_id, id, arn, &label)
+    ops.console_add_whitelist(&ctx, &service_id, &subject, &label)
         .await
         .map_err(fail)
 }
@@ -208,21 +169,9 @@ pub async fn decide_connections(
 ) -> Result<Vec<BatchOutcome>, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    let mut outcomes = Vec::with_capacity(endpoint_ids.len());
-    for endpoint_id in endpoint_ids {
-        let result = if accept {
-            ops.accept_connection(&ctx, &service_id, &endpoint_id, Some(bandwidth), None)
-                .await
-        } else {
-            ops.reject_connection(&ctx, &service_id, &endpoint_id, Some(&reason))
-                .await
-        };
-        outcomes.push(BatchOutcome {
-            endpoint_id,
-            error: result.err(),
-        });
-    }
-    Ok(outcomes)
+    Ok(ops
+        .decide_connections(&ctx, &service_id, endpoint_ids, accept, bandwidth, &reason)
+        .await)
 }
 
 /// Changes a connection's bandwidth limit.

@@ -5,6 +5,7 @@ pub mod account;
 pub mod activity;
 pub mod bandwidth;
 pub mod catalogue;
+pub mod console;
 pub mod dataplane;
 pub mod error;
 pub mod errors;

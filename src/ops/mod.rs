@@ -9,6 +9,7 @@ pub mod bandwidth_requests;
 pub mod catalogue;
 pub mod change;
 pub mod connections;
+pub mod console_pages;
 pub mod discovery;
 pub mod dns;
 pub mod dns_links;

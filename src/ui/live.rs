@@ -58,13 +58,16 @@ impl Live {
     }
 
     /// Tells the stream who is signed in (`None`: nobody). A change reopens or closes it.
-    /// Open pages refetch at once when the active account changes (before the stream reopens).
+    /// Open pages refetch at once when the active account changes to another (before the stream
+    /// reopens); signing out refetches nothing.
     pub fn follow_session(&self, accounts: Option<(Vec<String>, String)>) {
         let before = self.session.get_untracked();
         if before != accounts {
             let switched = before.as_ref().map(|(_, a)| a) != accounts.as_ref().map(|(_, a)| a);
+            // Signed out: nothing to refetch (it would answer 401 while the page leaves).
+            let refetch = switched && accounts.is_some();
             self.session.set(accounts);
-            if switched {
+            if refetch {
                 self.resync.update(|n| *n += 1);
             }
         }

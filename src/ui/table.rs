@@ -1,80 +1,96 @@
-//! Filter, sort and pages for the list tables, applied in the browser over the loaded list.
+//! Filter, sort and pages for the list tables. The server filters, sorts and cuts the page
+//! (`domain::console::ListQuery`); the browser keeps what the user chose and the tokens of the
+//! pages it went through (for "Previous").
 
+use crate::domain::console::{EndpointColumn, ListQuery, PAGE_SIZE, ServiceColumn};
 use crate::ui::style::{BUTTON_QUIET, INPUT, TH};
 use leptos::prelude::*;
 
-/// Rows per page.
-pub const PAGE_SIZE: usize = 20;
+/// A sortable column of a console list, and its name in the page (`data-sort`).
+pub trait Column: Copy + PartialEq + Send + Sync + 'static {
+    fn key(self) -> &'static str;
+}
 
-/// What the user chose for one table: filter text, sort column and direction, page.
-#[derive(Clone, Copy)]
-pub struct ListView {
+impl Column for EndpointColumn {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Service => "service",
+            Self::Status => "status",
+            Self::Connection => "connection",
+            Self::Vpc => "vpc",
+        }
+    }
+}
+
+impl Column for ServiceColumn {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Status => "status",
+            Self::Auto => "auto",
+            Self::Connections => "connections",
+            Self::Created => "created",
+        }
+    }
+}
+
+/// What the user chose for one table: filter text, sort column and direction, and the tokens of
+/// the pages opened so far (the last one is the page shown; `None` is the first page).
+pub struct ListView<C: Column> {
     pub filter: RwSignal<String>,
-    /// Column key and ascending?
-    pub sort: RwSignal<(&'static str, bool)>,
-    /// Zero-based page.
-    pub page: RwSignal<usize>,
+    /// Column and ascending?
+    pub sort: RwSignal<(C, bool)>,
+    pub pages: RwSignal<Vec<Option<String>>>,
 }
 
-/// One page of a filtered, sorted list, and where it sits in the whole.
-pub struct ListPage<T> {
-    pub rows: Vec<T>,
-    /// Rows that match the filter.
-    pub matching: usize,
-    /// Zero-based index of the first row shown.
-    pub first: usize,
+impl<C: Column> Clone for ListView<C> {
+    fn clone(&self) -> Self {
+        *self
+    }
 }
 
-impl ListView {
-    /// A list sorted by `column`, ascending.
-    pub fn new(column: &'static str) -> Self {
+impl<C: Column> Copy for ListView<C> {}
+
+impl<C: Column> ListView<C> {
+    /// A list sorted by `column`, ascending, on its first page.
+    pub fn new(column: C) -> Self {
         Self {
             filter: RwSignal::new(String::new()),
             sort: RwSignal::new((column, true)),
-            page: RwSignal::new(0),
+            pages: RwSignal::new(vec![None]),
         }
     }
 
-    /// The rows of the current page: those whose `text` contains the filter (ignoring case), in
-    /// the order of `sort_key` for the chosen column.
-    pub fn apply<T>(
-        &self,
-        items: &[T],
-        text: impl Fn(&T) -> String,
-        sort_key: impl Fn(&T, &str) -> String,
-    ) -> ListPage<T>
-    where
-        T: Clone,
-    {
-        let needle = self.filter.get().trim().to_lowercase();
-        let (column, ascending) = self.sort.get();
-        let mut rows: Vec<&T> = items
-            .iter()
-            .filter(|t| needle.is_empty() || text(t).to_lowercase().contains(&needle))
-            .collect();
-        rows.sort_by_cached_key(|t| sort_key(t, column));
-        if !ascending {
-            rows.reverse();
+    /// The page to ask the server for (tracks the choices, so a resource refetches on change).
+    pub fn query(&self, region: String) -> ListQuery<C> {
+        let (sort, ascending) = self.sort.get();
+        ListQuery {
+            region,
+            filter: self.filter.get().trim().to_string(),
+            sort,
+            descending: !ascending,
+            next_token: self.pages.with(|p| p.last().cloned().flatten()),
+            max_results: PAGE_SIZE,
         }
-        let matching = rows.len();
-        let last_page = matching.saturating_sub(1) / PAGE_SIZE;
-        let first = self.page.get().min(last_page) * PAGE_SIZE;
-        ListPage {
-            rows: rows
-                .into_iter()
-                .skip(first)
-                .take(PAGE_SIZE)
-                .cloned()
-                .collect(),
-            matching,
-            first,
-        }
+    }
+
+    /// Back to the first page (after the filter or the order changed).
+    pub fn first_page(&self) {
+        self.pages.set(vec![None]);
+    }
+
+    /// Zero-based index of the first row of the page shown.
+    pub fn first_row(&self) -> usize {
+        self.pages.with(|p| p.len().saturating_sub(1)) * PAGE_SIZE as usize
     }
 }
 
 /// The text box that filters a list.
 #[component]
-pub fn FilterBox(list: ListView, #[prop(into)] placeholder: String) -> impl IntoView {
+pub fn FilterBox<C: Column>(list: ListView<C>, #[prop(into)] placeholder: String) -> impl IntoView {
     view! {
         <input
             type="search"
@@ -85,7 +101,7 @@ pub fn FilterBox(list: ListView, #[prop(into)] placeholder: String) -> impl Into
             prop:value=list.filter
             on:input=move |ev| {
                 list.filter.set(event_target_value(&ev));
-                list.page.set(0);
+                list.first_page();
             }
         />
     }
@@ -93,7 +109,7 @@ pub fn FilterBox(list: ListView, #[prop(into)] placeholder: String) -> impl Into
 
 /// A column header that sorts the list when clicked (again: the other way round).
 #[component]
-pub fn SortHeader(list: ListView, column: &'static str, label: &'static str) -> impl IntoView {
+pub fn SortHeader<C: Column>(list: ListView<C>, column: C, label: &'static str) -> impl IntoView {
     let state = move || {
         let (c, asc) = list.sort.get();
         match (c == column, asc) {
@@ -107,15 +123,18 @@ pub fn SortHeader(list: ListView, column: &'static str, label: &'static str) -> 
             <button
                 type="button"
                 class="inline-flex items-center gap-1 font-medium hover:text-slate-900 dark:hover:text-slate-100 focus-visible:outline-2 focus-visible:outline-orange-500"
-                data-sort=column
-                on:click=move |_| list.sort.update(|(c, asc)| {
-                    if *c == column {
-                        *asc = !*asc;
-                    } else {
-                        *c = column;
-                        *asc = true;
-                    }
-                })
+                data-sort=column.key()
+                on:click=move |_| {
+                    list.sort.update(|(c, asc)| {
+                        if *c == column {
+                            *asc = !*asc;
+                        } else {
+                            *c = column;
+                            *asc = true;
+                        }
+                    });
+                    list.first_page();
+                }
             >
                 {label}
                 <span aria-hidden="true">{move || match state() { "ascending" => "▲", "descending" => "▼", _ => "↕" }}</span>
@@ -124,22 +143,33 @@ pub fn SortHeader(list: ListView, column: &'static str, label: &'static str) -> 
     }
 }
 
-/// "21–40 of 57" with previous and next buttons.
+/// "21–40 of 57" with previous and next buttons; `next_token` is the shown page's.
 #[component]
-pub fn Pager(list: ListView, matching: usize, first: usize, shown: usize) -> impl IntoView {
+pub fn Pager<C: Column>(
+    list: ListView<C>,
+    matching: u64,
+    shown: usize,
+    next_token: Option<String>,
+) -> impl IntoView {
+    let first = list.first_row();
     let range = if matching == 0 {
         "No matches".to_string()
     } else {
         format!("{}–{} of {matching}", first + 1, first + shown)
     };
-    let has_next = first + shown < matching;
+    let has_next = next_token.is_some();
     view! {
         <nav class="mt-2 flex items-center gap-2 text-sm text-slate-500" aria-label="Pages">
             <span data-pager-range="">{range}</span>
             <button type="button" class=BUTTON_QUIET disabled=first == 0
-                on:click=move |_| list.page.set((first / PAGE_SIZE).saturating_sub(1))>"Previous"</button>
+                on:click=move |_| list.pages.update(|p| { if p.len() > 1 { p.pop(); } })>"Previous"</button>
             <button type="button" class=BUTTON_QUIET disabled=!has_next
-                on:click=move |_| list.page.set(first / PAGE_SIZE + 1)>"Next"</button>
+                on:click=move |_| {
+                    let token = next_token.clone();
+                    if token.is_some() {
+                        list.pages.update(|p| p.push(token));
+                    }
+                }>"Next"</button>
         </nav>
     }
 }

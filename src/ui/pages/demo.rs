@@ -4,6 +4,7 @@
 use crate::api::bandwidth::{DecideBandwidthRequest, pending_bandwidth_requests};
 use crate::api::demo::*;
 use crate::domain::state::BusinessStatus;
+use crate::domain::tour::STEP_ACTIONS;
 use crate::ui::app::use_region;
 use crate::ui::live::{use_live_any, use_live_for};
 use crate::ui::style::*;
@@ -14,9 +15,12 @@ use crate::ui::widgets::{
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The tour: (title, what to do, where, the action that completes it), in the words of the
-/// scenario's cast (its provider and consumer by name).
-fn tour_steps(cast: Option<&TourCast>) -> Vec<(&'static str, String, &'static str, &'static str)> {
+/// The tour's steps before the last: (title, what to do, where), in the words of the scenario's
+/// cast (its provider and consumer by name); the action that completes each is in
+/// [`STEP_ACTIONS`], in the same order.
+fn tour_steps(
+    cast: Option<&TourCast>,
+) -> [(&'static str, String, &'static str); STEP_ACTIONS.len()] {
     let (provider, consumer, consumer_id) = match cast {
         Some(c) => (
             c.provider.name.clone(),
@@ -29,12 +33,11 @@ fn tour_steps(cast: Option<&TourCast>) -> Vec<(&'static str, String, &'static st
             "the consumer's account id".into(),
         ),
     };
-    vec![
+    [
         (
             "Publish a service",
             format!("As {provider}, publish a service from a load balancer."),
             "/services",
-            "CreateVpcEndpointService",
         ),
         (
             "Whitelist a consumer",
@@ -42,7 +45,6 @@ fn tour_steps(cast: Option<&TourCast>) -> Vec<(&'static str, String, &'static st
                 "Open the service and add {consumer}'s account id {consumer_id} to its whitelist."
             ),
             "/services",
-            "AddUserToVpcEndpointService",
         ),
         (
             "Request a connection",
@@ -50,7 +52,6 @@ fn tour_steps(cast: Option<&TourCast>) -> Vec<(&'static str, String, &'static st
                 "Add {consumer} (+ Account), switch to it, and create an endpoint to the service by its name."
             ),
             "/endpoints",
-            "CreateVpcEndpoint",
         ),
         (
             "Accept it",
@@ -58,13 +59,11 @@ fn tour_steps(cast: Option<&TourCast>) -> Vec<(&'static str, String, &'static st
                 "Switch back to {provider}; the request waits in the service's Connections. Accept it with a bandwidth."
             ),
             "/services",
-            "EnableVpcEndpointConnection",
         ),
         (
             "Set the bandwidth",
             "Change the connected endpoint's limit with the bandwidth editor.".to_string(),
             "/services",
-            "UpdateVpcEndpointConnectionAttribute",
         ),
     ]
 }
@@ -113,18 +112,18 @@ pub fn DemoPage() -> impl IntoView {
                     Ok(d) => d,
                     Err(e) => return view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
                 };
-                let done = d.done_actions.clone();
+                let progress = d.progress.clone();
                 let refused = d.global_tools_refused.clone();
-                let last = d.connected_endpoint.clone();
-                let has_last = last.is_some();
-                let generator = d.connected_endpoint.clone();
+                let last = d.progress.connected_endpoint.clone();
+                let has_last = progress.step_done(STEP_ACTIONS.len());
+                let generator = last.clone();
                 let running = d.traffic_running;
                 view! {
                     <section class="mt-4 rounded-lg border border-slate-200 dark:border-slate-800 bg-white dark:bg-slate-900 p-4" id="tour">
                         <h2 class="font-semibold">"Guided tour"</h2>
                         <ol class="mt-2 space-y-2 text-sm">
-                            {tour_steps(d.tour.as_ref()).into_iter().enumerate().map(|(i, (title, what, href, action))| {
-                                let ok = done.iter().any(|a| a == action);
+                            {tour_steps(d.tour.as_ref()).into_iter().enumerate().map(|(i, (title, what, href))| {
+                                let ok = progress.step_done(i);
                                 view! {
                                     <li class="flex items-start gap-2" data-step=i data-done=ok.to_string()>
                                         <span class=if ok { "text-emerald-600" } else { "text-slate-400" }>{if ok { "✔" } else { "○" }}</span>

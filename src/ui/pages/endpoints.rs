@@ -3,6 +3,9 @@
 
 use crate::api::endpoints::*;
 use crate::api::inventory::get_inventory;
+use crate::domain::console::{
+    EndpointColumn, ListPage, NewEndpointForm, ZoneChoice, endpoint_label,
+};
 use crate::domain::model::EndpointView;
 use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
@@ -28,11 +31,11 @@ pub fn EndpointsPage() -> impl IntoView {
         };
         format!("Endpoint {} created — {next}.", e.id)
     });
+    let list = ListView::new(EndpointColumn::Name);
     let endpoints = Resource::new(
-        move || (region(), live.get(), create.version().get()),
-        |(r, _, _)| list_my_endpoints(r),
+        move || (list.query(region()), live.get(), create.version().get()),
+        |(q, _, _)| list_my_endpoints(q),
     );
-    let list = ListView::new("name");
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
             <h1 class="text-xl font-semibold">"Endpoints"</h1>
@@ -42,8 +45,8 @@ pub fn EndpointsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match endpoints.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(all) if all.is_empty() => view! { <EmptyState name="endpoints" title=format!("No endpoints in {}", region()) hint="Create one below to reach a provider's service from your VPC, or pick a service under Available services." action="Create an endpoint" focus="endpoint-service"/> }.into_any(),
-                    Ok(all) => view! { <EndpointsTable endpoints=all list=list/> }.into_any(),
+                    Ok(page) if page.total == 0 && list.filter.get_untracked().trim().is_empty() => view! { <EmptyState name="endpoints" title=format!("No endpoints in {}", region()) hint="Create one below to reach a provider's service from your VPC, or pick a service under Available services." action="Create an endpoint" focus="endpoint-service"/> }.into_any(),
+                    Ok(page) => view! { <EndpointsTable page=page list=list/> }.into_any(),
                 }
             })}
         </Transition>
@@ -51,51 +54,23 @@ pub fn EndpointsPage() -> impl IntoView {
     }
 }
 
-/// The name an endpoint is listed under: its name, or its id when it has none.
-fn endpoint_label(e: &EndpointView) -> String {
-    if e.name.is_empty() {
-        e.id.clone()
-    } else {
-        e.name.clone()
-    }
-}
-
-/// The sort key of an endpoint for a column.
-fn endpoint_sort_key(e: &EndpointView, column: &str) -> String {
-    match column {
-        "type" => e.endpoint_type.clone(),
-        "service" => e.service_name.clone(),
-        "status" => e.status.to_string(),
-        "connection" => e.connection_status.to_string(),
-        "vpc" => e.vpc_id.clone(),
-        _ => endpoint_label(e).to_lowercase(),
-    }
-}
-
 /// One page of the endpoints table.
 #[component]
-fn EndpointsTable(endpoints: Vec<EndpointView>, list: ListView) -> impl IntoView {
-    move || {
-        let page = list.apply(
-            &endpoints,
-            |e| format!("{} {} {}", e.name, e.id, e.service_name),
-            endpoint_sort_key,
-        );
-        let shown = page.rows.len();
-        view! {
-            <table class="mt-4 w-full text-sm" id="endpoints-table">
-                <thead class="text-left text-slate-500"><tr>
-                    <SortHeader list=list column="name" label="Endpoint"/>
-                    <SortHeader list=list column="type" label="Type"/>
-                    <SortHeader list=list column="service" label="Service"/>
-                    <SortHeader list=list column="status" label="Status"/>
-                    <SortHeader list=list column="connection" label="Connection"/>
-                    <SortHeader list=list column="vpc" label="VPC"/>
-                </tr></thead>
-                <tbody>{page.rows.into_iter().map(|e| view! { <EndpointRow endpoint=e/> }).collect_view()}</tbody>
-            </table>
-            <Pager list=list matching=page.matching first=page.first shown=shown/>
-        }
+fn EndpointsTable(page: ListPage<EndpointView>, list: ListView<EndpointColumn>) -> impl IntoView {
+    let shown = page.items.len();
+    view! {
+        <table class="mt-4 w-full text-sm" id="endpoints-table">
+            <thead class="text-left text-slate-500"><tr>
+                <SortHeader list=list column=EndpointColumn::Name label="Endpoint"/>
+                <SortHeader list=list column=EndpointColumn::Type label="Type"/>
+                <SortHeader list=list column=EndpointColumn::Service label="Service"/>
+                <SortHeader list=list column=EndpointColumn::Status label="Status"/>
+                <SortHeader list=list column=EndpointColumn::Connection label="Connection"/>
+                <SortHeader list=list column=EndpointColumn::Vpc label="VPC"/>
+            </tr></thead>
+            <tbody>{page.items.into_iter().map(|e| view! { <EndpointRow endpoint=e/> }).collect_view()}</tbody>
+        </table>
+        <Pager list=list matching=page.total shown=shown next_token=page.next_token/>
     }
 }
 
@@ -103,7 +78,7 @@ fn EndpointsTable(endpoints: Vec<EndpointView>, list: ListView) -> impl IntoView
 #[component]
 fn EndpointRow(endpoint: EndpointView) -> impl IntoView {
     let e = endpoint;
-    let label = endpoint_label(&e);
+    let label = endpoint_label(&e).to_string();
     view! {
         <tr class=TR>
             <td class="py-2 pr-4"><A href=format!("/endpoints/{}", e.id) attr:class=LINK>{label}</A>
@@ -128,7 +103,7 @@ fn CreateForm(create: ServerAction<CreateEndpoint>) -> impl IntoView {
     let endpoint_type = RwSignal::new("Interface".to_string());
     let vpc = RwSignal::new(String::new());
     let sgs = RwSignal::new(Vec::<String>::new());
-    let zones = RwSignal::new(Vec::<String>::new());
+    let zones = RwSignal::new(Vec::<ZoneChoice>::new());
     view! {
         <section class=format!("mt-8 {CARD} text-sm") id="create-endpoint">
             <h2 class="text-lg font-semibold">"Create an endpoint"</h2>
@@ -173,9 +148,9 @@ fn CreateForm(create: ServerAction<CreateEndpoint>) -> impl IntoView {
                                         }}).collect_view()}
                                     </fieldset>
                                     <fieldset id="endpoint-zones"><legend class="font-medium">"Zones (one ENI per zone)"</legend>
-                                        {inv.vswitches.into_iter().filter(|s| s.vpc_id == v).map(|s| { let value = format!("{}@{}", s.zone_id, s.id); view! {
-                                            <label class="flex items-center gap-2"><input type="checkbox" value=value.clone() on:change=move |ev| {
-                                                let on = event_target_checked(&ev); zones.update(|z| { z.retain(|x| *x != value); if on { z.push(value.clone()); } });
+                                        {inv.vswitches.into_iter().filter(|s| s.vpc_id == v).map(|s| { let choice = ZoneChoice { zone_id: s.zone_id.clone(), vswitch_id: s.id.clone(), ip: None }; view! {
+                                            <label class="flex items-center gap-2"><input type="checkbox" value=format!("{}@{}", s.zone_id, s.id) on:change=move |ev| {
+                                                let on = event_target_checked(&ev); zones.update(|z| { z.retain(|x| *x != choice); if on { z.push(choice.clone()); } });
                                             }/>{format!("{} — vSwitch {} ({}, {} free)", s.zone_id, s.name, s.cidr, s.free_ips)}</label>
                                         }}).collect_view()}
                                     </fieldset>
@@ -187,7 +162,7 @@ fn CreateForm(create: ServerAction<CreateEndpoint>) -> impl IntoView {
             </Transition>
             <div class="mt-4">
                 <ActionButton attr:id="create-endpoint-submit" label="Create endpoint" pending=create.pending() on_click=move |_| {
-                    create.dispatch(CreateEndpoint { region: region(), service_name: service.get().trim().to_string(), vpc_id: vpc.get(), security_group_ids: sgs.get(), zones: zones.get(), name: name.get(), endpoint_type: endpoint_type.get() });
+                    create.dispatch(CreateEndpoint { form: NewEndpointForm { region: region(), service: service.get(), vpc_id: vpc.get(), security_group_ids: sgs.get(), zones: zones.get(), name: name.get(), endpoint_type: endpoint_type.get() } });
                 }/>
             </div>
         </section>

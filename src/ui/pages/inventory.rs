@@ -5,7 +5,7 @@
 use crate::api::inventory::*;
 use crate::domain::ApiError;
 use crate::domain::dataplane::ListenerView;
-use crate::domain::inventory::{InventoryView, VpcView};
+use crate::domain::inventory::{InventoryView, LbType, VpcView};
 use crate::domain::region::region as region_info;
 use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
@@ -317,7 +317,8 @@ fn LoadBalancerSection(
     let create = move |_| {
         actions.create_load_balancer.dispatch(CreateLoadBalancer {
             vpc_id: drafts.lb_vpc.get(),
-            lb_type: drafts.lb_type.get(),
+            // The select offers only `LbType::ALL`, so its value always parses.
+            lb_type: drafts.lb_type.get().parse().unwrap_or(LbType::Nlb),
             name: drafts.lb_name.get(),
             zones: drafts.lb_zones.get(),
             dual_stack: drafts.lb_dual_stack.get(),

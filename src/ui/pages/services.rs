@@ -2,6 +2,7 @@
 
 use crate::api::inventory::get_inventory;
 use crate::api::services::{CreateService, list_my_services};
+use crate::domain::console::{ListPage, NewServiceForm, ResourceChoice, ServiceColumn};
 use crate::domain::model::ServiceView;
 use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
@@ -21,11 +22,11 @@ pub fn ServicesPage() -> impl IntoView {
     notify(create, |s| {
         format!("Service published: {} becomes Available in a moment.", s.id)
     });
+    let list = ListView::new(ServiceColumn::Created);
     let services = Resource::new(
-        move || (region(), live.get(), create.version().get()),
-        |(r, _, _)| list_my_services(r),
+        move || (list.query(region()), live.get(), create.version().get()),
+        |(q, _, _)| list_my_services(q),
     );
-    let list = ListView::new("created");
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
             <h1 class="text-xl font-semibold">"Endpoint services"</h1>
@@ -35,8 +36,8 @@ pub fn ServicesPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match services.await {
                     Err(e) => view! { <div class="mt-4"><ErrorBanner error=e/></div> }.into_any(),
-                    Ok(all) if all.is_empty() => view! { <EmptyState name="services" title=format!("No endpoint services in {}", region()) hint="Publish one from your load balancers so that other accounts reach it privately." action="Publish a service" focus="lb-type-nlb"/> }.into_any(),
-                    Ok(all) => view! { <ServicesTable services=all list=list/> }.into_any(),
+                    Ok(page) if page.total == 0 && list.filter.get_untracked().trim().is_empty() => view! { <EmptyState name="services" title=format!("No endpoint services in {}", region()) hint="Publish one from your load balancers so that other accounts reach it privately." action="Publish a service" focus="lb-type-nlb"/> }.into_any(),
+                    Ok(page) => view! { <ServicesTable page=page list=list/> }.into_any(),
                 }
             })}
         </Transition>
@@ -44,45 +45,26 @@ pub fn ServicesPage() -> impl IntoView {
     }
 }
 
-/// The sort key of a service for a column.
-fn service_sort_key(s: &ServiceView, column: &str) -> String {
-    match column {
-        "name" => s.description.to_lowercase(),
-        "type" => s.resource_type.clone(),
-        "status" => s.status.to_string(),
-        "auto" => s.auto_accept.to_string(),
-        "connections" => format!("{:010}", s.connection_count),
-        _ => s.created_at.clone(),
-    }
-}
-
 /// One page of the services table.
 #[component]
-fn ServicesTable(services: Vec<ServiceView>, list: ListView) -> impl IntoView {
-    move || {
-        let page = list.apply(
-            &services,
-            |s| format!("{} {} {}", s.description, s.id, s.name),
-            service_sort_key,
-        );
-        let shown = page.rows.len();
-        view! {
-            <table class="mt-4 w-full text-sm" id="services-table">
-                <thead class="text-left text-slate-500"><tr>
-                    <SortHeader list=list column="name" label="Service"/>
-                    <SortHeader list=list column="type" label="Type"/>
-                    <SortHeader list=list column="status" label="Status"/>
-                    <SortHeader list=list column="auto" label="Auto-accept"/>
-                    <th class=TH>"Zones"</th>
-                    <SortHeader list=list column="connections" label="Connections"/>
-                    <SortHeader list=list column="created" label="Created"/>
-                </tr></thead>
-                <tbody>
-                    {page.rows.into_iter().map(|s| view! { <ServiceRow service=s/> }).collect_view()}
-                </tbody>
-            </table>
-            <Pager list=list matching=page.matching first=page.first shown=shown/>
-        }
+fn ServicesTable(page: ListPage<ServiceView>, list: ListView<ServiceColumn>) -> impl IntoView {
+    let shown = page.items.len();
+    view! {
+        <table class="mt-4 w-full text-sm" id="services-table">
+            <thead class="text-left text-slate-500"><tr>
+                <SortHeader list=list column=ServiceColumn::Name label="Service"/>
+                <SortHeader list=list column=ServiceColumn::Type label="Type"/>
+                <SortHeader list=list column=ServiceColumn::Status label="Status"/>
+                <SortHeader list=list column=ServiceColumn::Auto label="Auto-accept"/>
+                <th class=TH>"Zones"</th>
+                <SortHeader list=list column=ServiceColumn::Connections label="Connections"/>
+                <SortHeader list=list column=ServiceColumn::Created label="Created"/>
+            </tr></thead>
+            <tbody>
+                {page.items.into_iter().map(|s| view! { <ServiceRow service=s/> }).collect_view()}
+            </tbody>
+        </table>
+        <Pager list=list matching=page.total shown=shown next_token=page.next_token/>
     }
 }
 
@@ -118,16 +100,18 @@ fn PublishForm(create: ServerAction<CreateService>) -> impl IntoView {
     let scope = crate::ui::app::use_scope();
     let inventory = Resource::new(scope, |(_, r)| get_inventory(r));
     let lb_type = RwSignal::new("nlb".to_string());
-    let chosen = RwSignal::new(Vec::<String>::new());
+    let chosen = RwSignal::new(Vec::<ResourceChoice>::new());
     let description = RwSignal::new(String::new());
     let auto_accept = RwSignal::new(false);
     let submit = move |_| {
         create.dispatch(CreateService {
-            region: region(),
-            resource_type: lb_type.get(),
-            resources: chosen.get(),
-            description: description.get(),
-            auto_accept: auto_accept.get(),
+            form: NewServiceForm {
+                region: region(),
+                resource_type: lb_type.get(),
+                resources: chosen.get(),
+                description: description.get(),
+                auto_accept: auto_accept.get(),
+            },
         });
     };
     view! {
@@ -147,20 +131,21 @@ fn PublishForm(create: ServerAction<CreateService>) -> impl IntoView {
                 {move || Suspend::new(async move {
                     let inv = inventory.await.unwrap_or_default();
                     let want = lb_type.get();
-                    let options: Vec<(String, String)> = inv.load_balancers.into_iter()
+                    let options: Vec<(ResourceChoice, String)> = inv.load_balancers.into_iter()
                         .filter(|l| l.lb_type.as_str() == want && l.privatelink_supported)
-                        .flat_map(|l| l.zones.clone().into_iter().map(move |z| (format!("{}@{}", l.id, z), format!("{} ({}) — {}", l.name, l.id, z))))
+                        .flat_map(|l| l.zones.clone().into_iter().map(move |z| (ResourceChoice { resource_id: l.id.clone(), zone_id: z.clone() }, format!("{} ({}) — {}", l.name, l.id, z))))
                         .collect();
                     if options.is_empty() {
                         return view! { <p class="mt-3 text-sm text-slate-500">"This account has no load balancer of this type here."</p> }.into_any();
                     }
                     view! {
                         <div class="mt-3 space-y-1 text-sm" id="resource-choices">
-                            {options.into_iter().map(|(value, label)| {
-                                let v = value.clone();
+                            {options.into_iter().map(|(choice, label)| {
+                                let value = format!("{}@{}", choice.resource_id, choice.zone_id);
+                                let v = choice;
                                 view! {
                                     <label class="flex items-center gap-2">
-                                        <input type="checkbox" value=value.clone()
+                                        <input type="checkbox" value=value
                                             on:change=move |ev| {
                                                 let on = event_target_checked(&ev);
                                                 chosen.update(|c| { c.retain(|x| *x != v); if on { c.push(v.clone()); } });

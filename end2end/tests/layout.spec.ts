@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import { ARTIFACTS, CONSUMER, PROVIDER, STRANGER, hydrated } from "./helpers";
-import { ORDERS, createConnectedEndpoint, deleteEndpoint, open, signInByHand, watchErrors } from "./pages";
+import { ORDERS, createEndpoint, deleteEndpoint, open, signInByHand, unique, watchErrors } from "./pages";
 
 // Widths people use (768 px and up), the theme (system preference until the user picks one) and
 // empty tables that say so with the action that fills them. Any browser console error fails.
@@ -22,7 +22,7 @@ test("at 768×1024 every main page keeps the account switcher and Sign out in vi
   test.setTimeout(180_000);
   const errors = watchErrors(page);
   await page.setViewportSize({ width: 768, height: 1024 });
-  const endpoint = createConnectedEndpoint("layout-768");
+  const endpoint = createEndpoint(unique("layout-768"));
   try {
     await open(page, "/signin");
     const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));

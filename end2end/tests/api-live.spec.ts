@@ -2,6 +2,7 @@ import { test, expect, Browser } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { ARTIFACTS, CONSUMER, PROVIDER, hydrated, signIn } from "./helpers";
+import { unique, waitingCount } from "./pages";
 
 // Changes made through the cloud API (the official Python SDK, V3 signatures) appear live in open
 // console pages, and changes made in the console are what the API answers next.
@@ -34,10 +35,12 @@ test("cloud API changes appear live in the console, console changes in the API",
   const provider = await signedInPage(browser, PROVIDER);
   await provider.goto(`/services/${ORDERS}?tab=connections`);
   await hydrated(provider);
+  await expect(provider.getByText("Loading…")).toHaveCount(0);
+  const waitingBefore = await waitingCount(provider);
 
   // API → console: Contoso's SDK creates an endpoint; both open pages show it without a reload.
   const created = api("contoso", "CreateVpcEndpoint", {
-    RegionId: "cn-hangzhou", ServiceId: ORDERS, VpcId: "vpc-bp1contoso0000000001", EndpointName: "from-the-sdk",
+    RegionId: "cn-hangzhou", ServiceId: ORDERS, VpcId: "vpc-bp1contoso0000000001", EndpointName: unique("from-the-sdk"),
     SecurityGroupId: ["sg-bp1contoso00000000001"], Zone: [{ ZoneId: "cn-hangzhou-h", VSwitchId: "vsw-bp1contoso000000000h" }],
   });
   const eid: string = created.EndpointId;
@@ -46,7 +49,7 @@ test("cloud API changes appear live in the console, console changes in the API",
   const delay = Date.now() - created.answeredMs;
   console.log(`API create reached the consumer's open page after ${delay} ms`);
   expect(delay).toBeLessThan(1_000);
-  await expect(provider.locator("#pending-badge")).toHaveText("1 waiting");
+  await expect(provider.locator("#pending-badge")).toHaveText(`${waitingBefore + 1} waiting`);
   await consumer.screenshot({ path: `${ARTIFACTS}/api-live-endpoints.png`, fullPage: true });
 
   // Console → API: the provider accepts with a bandwidth in the console; the API answers it.

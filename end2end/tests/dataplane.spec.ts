@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { CONSUMER, PROVIDER, ARTIFACTS, signIn } from "./helpers";
-import { ORDERS, api, open, watchErrors } from "./pages";
+import { ORDERS, api, clickUntil, open, watchErrors } from "./pages";
 
 // The data plane in the console: listeners edited in Inventory, VPC resolver and ENI local
 // addresses shown, and the Demo page's traffic generator moving
@@ -48,8 +48,8 @@ test("listeners, local addresses and the traffic generator", async ({ page }) =>
     await open(page, "/demo");
     const generator = page.locator("#traffic-generator");
     await expect(generator).toContainText(eid);
-    await generator.locator("#traffic-toggle").click();
-    await expect(generator.locator("#traffic-toggle")).toHaveText("Stop traffic");
+    const toggle = generator.locator("#traffic-toggle");
+    await clickUntil(toggle, () => toggle.innerText(), "Stop traffic");
 
     // The endpoint's page charts the generated traffic live, with the limit.
     await generator.locator(`a[href="/endpoints/${eid}"]`).click();
@@ -61,8 +61,7 @@ test("listeners, local addresses and the traffic generator", async ({ page }) =>
     await page.screenshot({ path: `${ARTIFACTS}/demo-traffic.png`, fullPage: true });
 
     await open(page, "/demo");
-    await generator.locator("#traffic-toggle").click();
-    await expect(generator.locator("#traffic-toggle")).toHaveText("Start traffic");
+    await clickUntil(toggle, () => toggle.innerText(), "Start traffic");
     expect(errors).toEqual([]);
   } finally {
     if (eid) {
