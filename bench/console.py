@@ -23,6 +23,7 @@ import brotli
 ACCOUNT, PASSWORD, NAME = "1000000000000001", "northwind-demo", "Northwind Data"
 PAGES = ["/", "/services", "/services/epsrv-bp1northwindorders01", "/endpoints", "/inventory",
          "/activity", "/demo"]
+# The main bundle first; with `--split` the lazy routes' WASM chunks and their loader follow.
 ASSETS = ["linkyard.wasm", "linkyard.js", "linkyard.css"]
 
 
@@ -32,8 +33,11 @@ def kib(n):
 
 def sizes(site_root):
     rows = ["| Asset | Raw | gzip -9 | brotli q11 |", "|---|---:|---:|---:|"]
-    for name in ASSETS:
-        with open(os.path.join(site_root, "pkg", name), "rb") as f:
+    pkg = os.path.join(site_root, "pkg")
+    chunks = sorted(n for n in os.listdir(pkg)
+                    if n not in ASSETS and n.endswith((".wasm", ".js")))
+    for name in ASSETS + chunks:
+        with open(os.path.join(pkg, name), "rb") as f:
             data = f.read()
         rows.append(f"| pkg/{name} | {kib(len(data))} | {kib(len(gzip.compress(data, 9)))} | "
                     f"{kib(len(brotli.compress(data, quality=11)))} |")

@@ -4,8 +4,10 @@
 // Overview page, each with an empty cache (a fresh browser context) and with a warm one (the
 // same context again). The page records the moment itself (performance.now(), which starts at
 // the navigation), so Node's own latency is not counted.
+// Also notes which WASM files (the main bundle and, with `--split`, the lazy routes' chunks) each
+// empty-cache page load fetched, and their size as sent (compressed).
 // Usage: node bench/tti.cjs URL [RUNS]   (Debian Chromium; CHROMIUM_PATH overrides)
-// Prints a markdown table.
+// Prints markdown tables.
 const { chromium } = require("../end2end/node_modules/@playwright/test");
 
 const [url, runsArg] = process.argv.slice(2);
@@ -21,6 +23,29 @@ const RECORD = () => {
     }
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-hydrated"] });
 };
+
+/** WASM fetched per page load: file name → bytes as sent, for the first run of each kind. */
+const fetched = {};
+
+/** Records the WASM `page` fetches under `label` until the answered function is called. */
+function noteWasm(page, label) {
+  const files = (fetched[label] = {});
+  let done = false;
+  page.on("response", async (r) => {
+    const name = new URL(r.url()).pathname;
+    if (done || !name.endsWith(".wasm") || r.status() !== 200) return;
+    try {
+      files[name.replace(/^\/pkg\//, "")] = (await r.request().sizes()).responseBodySize;
+    } catch {
+      // the page was closed before the sizes were known
+    }
+  });
+  return async () => {
+    // The page hydrated, so it fetched what it needs (the route's chunk loads before hydration).
+    await page.waitForTimeout(500);
+    done = true;
+  };
+}
 
 /** Opens `path` in `page` and answers the milliseconds from navigation start to hydrated. */
 async function timeTo(page, path) {
@@ -46,7 +71,9 @@ function row(label, values) {
     const context = await browser.newContext({ baseURL: url });
     await context.addInitScript(RECORD);
     const page = await context.newPage();
+    const noted = i === 0 ? noteWasm(page, "/signin, empty cache") : async () => {};
     results.signinCold.push(await timeTo(page, "/signin"));
+    await noted();
     results.signinWarm.push(await timeTo(page, "/signin"));
     await page.fill("#account_id", PROVIDER.id);
     await page.fill("#password", PROVIDER.password);
@@ -72,7 +99,9 @@ function row(label, values) {
     await context.addCookies(cookies);
     await context.addInitScript(RECORD);
     const page = await context.newPage();
+    const noted = i === 0 ? noteWasm(page, "/ (Overview, signed in), empty cache") : async () => {};
     results.overviewCold.push(await timeTo(page, "/"));
+    await noted();
     await context.close();
   }
   await browser.close();
@@ -84,6 +113,16 @@ function row(label, values) {
   console.log(row("/signin, warm cache", results.signinWarm));
   console.log(row("/ (Overview, signed in), empty cache", results.overviewCold));
   console.log(row("/ (Overview, signed in), warm cache", results.overviewWarm));
+  console.log();
+  console.log("### WASM fetched by the first page (as sent: brotli)");
+  console.log();
+  console.log("| Page load | Files | KiB as sent |");
+  console.log("|---|---|---:|");
+  for (const [label, files] of Object.entries(fetched)) {
+    const total = Object.values(files).reduce((a, b) => a + b, 0);
+    const list = Object.entries(files).map(([f, n]) => `${f} ${(n / 1024).toFixed(1)}`).join(", ");
+    console.log(`| ${label} | ${list} | ${(total / 1024).toFixed(1)} |`);
+  }
 })().catch((e) => {
   console.error(e);
   process.exit(1);

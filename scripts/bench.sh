@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Measures Linkyard and prints the figures as one markdown report, also written to
 # bench/results.md:
-#   - the release build (`cargo leptos build --release`) time and the server binary size;
-#   - the release WASM / JS / CSS sizes (raw, gzip -9, brotli q11) and the server-side render
+#   - the release build (`cargo leptos build --release`, as scripts/run.sh) time and the
+#     server binary size;
+#   - the release WASM / JS / CSS sizes, every chunk of a --split build included (raw, gzip -9, brotli
+#     q11), and the server-side render
 #     time of the main console pages (bench/console.py);
 #   - the cross-context live-update delay in headless Chromium (bench/live-delay.cjs);
 #   - the time to interactive of /signin and the Overview in headless Chromium, empty and warm
-#     cache (bench/tti.cjs: navigation start until the WASM hydrated the page);
+#     cache (bench/tti.cjs: navigation start until the WASM hydrated the page), and the WASM
+#     each of them fetched (as sent, brotli);
 #   - cloud API requests/s and latency at 1 and 32 clients, next to moto (bench/api_vs_moto.py);
 #   - with --with-ops, the operation-layer bench (target/release/linkyard-bench);
 #   - with --with-dataplane, the data-plane bench (`linkyard-bench --dataplane 5`: proxied vs
@@ -82,7 +85,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 step "Release build (cargo leptos build --release)"
 start=$EPOCHREALTIME
 cargo leptos build --release
-node scripts/precompress.mjs target/site/pkg
+node scripts/precompress.mjs "$LEPTOS_SITE_ROOT/pkg"
 build_s=$(seconds_since "$start")
 [[ $(tree_state) == "$commit" ]] || commit="$commit (changed to $(tree_state) during the build)"
 
