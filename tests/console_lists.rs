@@ -7,6 +7,13 @@ mod common;
 
 use axum::http::StatusCode;
 use common::*;
+use linkyard::domain::console::{
+    EndpointColumn, ListPage, ListQuery, NewServiceForm, ResourceChoice, ServiceColumn, page_of,
+};
+use linkyard::domain::inventory::LbType;
+use linkyard::domain::model::{EndpointView, ServiceView};
+use linkyard::ops::inventory::NewLoadBalancer;
+use linkyard::ops::{Ctx, Source};
 use serde_json::Value;
 
 const ORDERS_NAME: &str = "com.aliyuncs.privatelink.cn-hangzhou.epsrv-bp1northwindorders01";
@@ -248,4 +255,177 @@ async fn the_publish_form_sends_each_load_balancer_with_its_zone() {
     let whitelist = detail["Found"]["whitelist"].to_string();
     assert!(whitelist.contains("1000000000000003"), "{whitelist}");
     assert!(whitelist.contains(CONSUMER.0), "{whitelist}");
+}
+
+/// Every page of one console list, following its tokens with pages of `size`.
+async fn all_pages<C: Clone, T, F, Fut>(q: &ListQuery<C>, size: u32, fetch: F) -> (Vec<T>, u64)
+where
+    F: Fn(ListQuery<C>) -> Fut,
+    Fut: std::future::Future<Output = ListPage<T>>,
+{
+    let mut q = ListQuery {
+        max_results: size,
+        next_token: None,
+        ..q.clone()
+    };
+    let mut out = Vec::new();
+    loop {
+        let page = fetch(q.clone()).await;
+        assert!(page.items.len() <= size as usize);
+        let total = page.total;
+        out.extend(page.items);
+        match page.next_token {
+            Some(t) => q.next_token = Some(t),
+            None => return (out, total),
+        }
+    }
+}
+
+fn query<C>(sort: C, descending: bool, filter: &str) -> ListQuery<C> {
+    ListQuery {
+        region: "cn-hangzhou".into(),
+        filter: filter.into(),
+        sort,
+        descending,
+        next_token: None,
+        max_results: 0,
+    }
+}
+
+/// The SQL pages hold, page after page, exactly what the in-memory model (`page_of` over every
+/// row) orders and filters, for every column both ways; `%` and `_` in the filter are literal
+/// (names cannot hold `%`, so it matches nothing).
+#[tokio::test]
+async fn sql_pages_follow_the_reference_order_for_every_column_and_direction() {
+    let app = demo_app().await;
+    let mut c = Client::new(&app);
+    c.sign_in(CONSUMER).await;
+    for n in [
+        "under_score",
+        "ar-sx",
+        "UPPER-case",
+        "lower-case",
+        "Ab",
+        "Zed",
+    ] {
+        create_endpoint(&mut c, n).await;
+    }
+    app.ops.advance_due().await.unwrap();
+    let ctx = Ctx::new(CONSUMER.0, Source::Console);
+    let every = app
+        .ops
+        .list_endpoints(&ctx, "cn-hangzhou", &Default::default(), None, 1000)
+        .await
+        .unwrap()
+        .items;
+    assert!(every.len() >= 6);
+    let columns = [
+        EndpointColumn::Name,
+        EndpointColumn::Type,
+        EndpointColumn::Service,
+        EndpointColumn::Status,
+        EndpointColumn::Connection,
+        EndpointColumn::Vpc,
+    ];
+    for column in columns {
+        for descending in [false, true] {
+            for filter in ["", "CASE", "r_s", "%", "epsrv-", "-sx"] {
+                let q = query(column, descending, filter);
+                let want = page_of(
+                    every.clone(),
+                    &ListQuery {
+                        max_results: 1000,
+                        ..q.clone()
+                    },
+                );
+                let (got, total) = all_pages(&q, 2, |q| {
+                    let (ops, ctx) = (&app.ops, &ctx);
+                    async move { ops.console_endpoints(ctx, &q).await.unwrap() }
+                })
+                .await;
+                let ids = |v: &[EndpointView]| v.iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+                assert_eq!(
+                    ids(&got),
+                    ids(&want.items),
+                    "{column:?} {descending} {filter:?}"
+                );
+                assert_eq!(total, want.total, "{column:?} {descending} {filter:?}");
+            }
+        }
+    }
+    // `%` and `_` match themselves only.
+    let q = query(EndpointColumn::Name, false, "%");
+    assert_eq!(app.ops.console_endpoints(&ctx, &q).await.unwrap().total, 0);
+    let q = query(EndpointColumn::Name, false, "R_S");
+    let under = app.ops.console_endpoints(&ctx, &q).await.unwrap();
+    assert_eq!(under.total, 1);
+    assert_eq!(under.items[0].name, "under_score");
+
+    // The provider's services, the same way.
+    let pctx = Ctx::new(PROVIDER.0, Source::Console);
+    for (description, auto_accept) in [("Beta_web", true), ("alpha web", false), ("Gamma", true)] {
+        let lb = NewLoadBalancer {
+            id: None,
+            vpc_id: "vpc-bp1northwind00000001".into(),
+            lb_type: LbType::Alb,
+            name: format!("lb-{}", description.len()),
+            zones: vec!["cn-hangzhou-h".into()],
+            dual_stack: false,
+            privatelink_supported: true,
+        };
+        let lb = app.ops.create_load_balancer(&pctx, lb).await.unwrap();
+        let form = NewServiceForm {
+            region: "cn-hangzhou".into(),
+            resource_type: "alb".into(),
+            resources: vec![ResourceChoice {
+                resource_id: lb.id,
+                zone_id: "cn-hangzhou-h".into(),
+            }],
+            description: description.into(),
+            auto_accept,
+        };
+        app.ops.console_create_service(&pctx, form).await.unwrap();
+    }
+    app.ops.advance_due().await.unwrap();
+    let services = app
+        .ops
+        .list_services(&pctx, "cn-hangzhou", &Default::default(), None, 1000)
+        .await
+        .unwrap()
+        .items;
+    assert!(services.len() >= 4, "{}", services.len());
+    let columns = [
+        ServiceColumn::Name,
+        ServiceColumn::Type,
+        ServiceColumn::Status,
+        ServiceColumn::Auto,
+        ServiceColumn::Connections,
+        ServiceColumn::Created,
+    ];
+    for column in columns {
+        for descending in [false, true] {
+            for filter in ["", "ORDERS", "epsrv-", "_", "A_W", "WEB"] {
+                let q = query(column, descending, filter);
+                let want = page_of(
+                    services.clone(),
+                    &ListQuery {
+                        max_results: 1000,
+                        ..q.clone()
+                    },
+                );
+                let (got, total) = all_pages(&q, 1, |q| {
+                    let (ops, ctx) = (&app.ops, &pctx);
+                    async move { ops.console_services(ctx, &q).await.unwrap() }
+                })
+                .await;
+                let ids = |v: &[ServiceView]| v.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+                assert_eq!(
+                    ids(&got),
+                    ids(&want.items),
+                    "{column:?} {descending} {filter:?}"
+                );
+                assert_eq!(total, want.total, "{column:?} {descending} {filter:?}");
+            }
+        }
+    }
 }

@@ -154,9 +154,11 @@ impl<T> Default for ListPage<T> {
 pub trait Listed {
     /// The sortable columns.
     type Column;
-    /// The text the filter box searches (compared ignoring case).
+    /// The text the filter box searches (compared ignoring ASCII case, as SQL's `LIKE` does).
     fn search_text(&self) -> String;
-    /// The key the row sorts by in `column`; ties are broken by [`Self::id`].
+    /// The key the row sorts by in `column`; ties are broken by [`Self::id`]. The store's
+    /// console pages compute the same key in SQL (byte order; only ASCII letters fold case, as
+    /// SQLite's `LOWER` does), so a token from either side names the same position.
     fn sort_key(&self, column: &Self::Column) -> String;
     /// The row's unique, stable id.
     fn id(&self) -> &str;
@@ -187,7 +189,7 @@ impl Listed for EndpointView {
     }
     fn sort_key(&self, column: &EndpointColumn) -> String {
         match column {
-            EndpointColumn::Name => endpoint_label(self).to_lowercase(),
+            EndpointColumn::Name => endpoint_label(self).to_ascii_lowercase(),
             EndpointColumn::Type => self.endpoint_type.clone(),
             EndpointColumn::Service => self.service_name.clone(),
             EndpointColumn::Status => self.status.to_string(),
@@ -220,7 +222,7 @@ impl Listed for ServiceView {
     }
     fn sort_key(&self, column: &ServiceColumn) -> String {
         match column {
-            ServiceColumn::Name => self.description.to_lowercase(),
+            ServiceColumn::Name => self.description.to_ascii_lowercase(),
             ServiceColumn::Type => self.resource_type.clone(),
             ServiceColumn::Status => self.status.to_string(),
             ServiceColumn::Auto => self.auto_accept.to_string(),
@@ -243,8 +245,13 @@ fn token_of(pos: &(String, String)) -> String {
     format!("{}\u{1f}{}", pos.0, pos.1)
 }
 
-/// The position a token names, or `None` for a token this list never gave out.
-fn position_of(token: &str) -> Option<(String, String)> {
+/// The token of the page that starts after `row` in a list sorted by `column`.
+pub fn token_after<T: Listed>(row: &T, column: &T::Column) -> String {
+    token_of(&position(row, column))
+}
+
+/// The position (sort key, id) a token names, or `None` for a token this list never gave out.
+pub fn position_of(token: &str) -> Option<(String, String)> {
     let (key, id) = token.rsplit_once('\u{1f}')?;
     Some((key.to_string(), id.to_string()))
 }
@@ -253,10 +260,10 @@ fn position_of(token: &str) -> Option<(String, String)> {
 /// column (ties by id), then the rows after the token's position. The position is a key, not an
 /// offset, so rows created or deleted meanwhile do not shift the next page.
 pub fn page_of<T: Listed>(rows: Vec<T>, q: &ListQuery<T::Column>) -> ListPage<T> {
-    let needle = q.filter.trim().to_lowercase();
+    let needle = q.filter.trim().to_ascii_lowercase();
     let mut rows: Vec<((String, String), T)> = rows
         .into_iter()
-        .filter(|r| needle.is_empty() || r.search_text().to_lowercase().contains(&needle))
+        .filter(|r| needle.is_empty() || r.search_text().to_ascii_lowercase().contains(&needle))
         .map(|r| (position(&r, &q.sort), r))
         .collect();
     rows.sort_by(|a, b| a.0.cmp(&b.0));

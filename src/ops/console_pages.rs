@@ -8,13 +8,14 @@ use super::{Ctx, Ops, Page, Source};
 use crate::domain::ApiError;
 use crate::domain::bandwidth::BandwidthRequestView;
 use crate::domain::console::{
-    BatchOutcome, EndpointColumn, ListPage, ListQuery, NewEndpointForm, NewServiceForm, Principal,
-    ServiceColumn, ServiceRef, page_of,
+    BatchOutcome, EndpointColumn, ListPage, ListQuery, Listed, NewEndpointForm, NewServiceForm,
+    Principal, ServiceColumn, ServiceRef, position_of, token_after,
 };
 use crate::domain::dataplane::ListenerView;
 use crate::domain::model::{EndpointView, ServiceView, WhitelistView};
 use crate::domain::state::ConnectionStatus;
 use crate::domain::tour::TourProgress;
+use crate::store;
 
 /// Rows fetched per step while scanning a list for a console page.
 const SCAN: i64 = 500;
@@ -37,39 +38,78 @@ where
     }
 }
 
+/// A console page of `items`, with the token after its last row when `more` follow.
+fn page<T: Listed>(items: Vec<T>, more: bool, total: i64, column: &T::Column) -> ListPage<T> {
+    let next_token = match items.last() {
+        Some(last) if more => Some(token_after(last, column)),
+        _ => None,
+    };
+    ListPage {
+        items,
+        next_token,
+        total: total.max(0) as u64,
+    }
+}
+
 impl Ops {
-    /// One page of the caller's endpoints in the query's region, for the console's list.
+    /// One page of the caller's endpoints in the query's region, for the console's list: the
+    /// filter, order and keyset run in SQL; views are built for the page's rows only.
     pub async fn console_endpoints(
         &self,
         ctx: &Ctx,
         q: &ListQuery<EndpointColumn>,
     ) -> Result<ListPage<EndpointView>, ApiError> {
-        let all = scan(|token| async move {
-            self.list_endpoints(
-                ctx,
-                &q.region,
-                &EndpointFilter::default(),
-                token.as_deref(),
-                SCAN,
-            )
-            .await
-        })
+        let mut c = self.pool.acquire().await?;
+        let size = q.page_size();
+        let after = q.next_token.as_deref().and_then(position_of);
+        let (mut rows, total) = store::endpoints::console_page(
+            &mut c,
+            &ctx.account_id,
+            &q.region,
+            q.filter.trim(),
+            q.sort,
+            q.descending,
+            after.as_ref().map(|(k, id)| (k.as_str(), id.as_str())),
+            size as i64 + 1,
+        )
         .await?;
-        Ok(page_of(all, q))
+        let more = rows.len() > size;
+        rows.truncate(size);
+        let mut items = Vec::with_capacity(rows.len());
+        for e in rows {
+            items.push(self.endpoint_view(&mut c, e).await?);
+        }
+        Ok(page(items, more, total, &q.sort))
     }
 
-    /// One page of the caller's services in the query's region, for the console's list.
+    /// One page of the caller's services in the query's region, for the console's list: the
+    /// filter, order and keyset run in SQL; views are built for the page's rows only.
     pub async fn console_services(
         &self,
         ctx: &Ctx,
         q: &ListQuery<ServiceColumn>,
     ) -> Result<ListPage<ServiceView>, ApiError> {
-        let all = scan(|token| async move {
-            self.list_services(ctx, &q.region, &Default::default(), token.as_deref(), SCAN)
-                .await
-        })
+        let mut c = self.pool.acquire().await?;
+        let size = q.page_size();
+        let after = q.next_token.as_deref().and_then(position_of);
+        let (mut rows, total) = store::services::console_page(
+            &mut c,
+            &ctx.account_id,
+            &q.region,
+            q.filter.trim(),
+            q.sort,
+            q.descending,
+            after.as_ref().map(|(k, id)| (k.as_str(), id.as_str())),
+            size as i64 + 1,
+        )
         .await?;
-        Ok(page_of(all, q))
+        let more = rows.len() > size;
+        rows.truncate(size);
+        let mut items = Vec::with_capacity(rows.len());
+        for s in rows {
+            items.push(self.service_view(&mut c, s).await?);
+        }
+        Ok(page(items, more, total, &q.sort))
     }
 
     /// Creates an endpoint from the console's form (the service named by id or by name).

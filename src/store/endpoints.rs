@@ -1,6 +1,7 @@
 //! Endpoints, their zones (ENIs), security groups and the connection row each endpoint has.
 
 use super::Db;
+use crate::domain::console::EndpointColumn;
 use crate::domain::state::{
     BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus, SecurityGroupStatus, TrafficMode,
     ZoneStatus,
@@ -798,4 +799,79 @@ pub async fn set_zone_resource(
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// The SQL text an endpoints-list column sorts by: the same string as the view's
+/// `Listed::sort_key` (`e` the endpoint, `k` its connection, left-joined).
+fn console_key(column: EndpointColumn) -> &'static str {
+    match column {
+        EndpointColumn::Name => "LOWER(CASE WHEN e.name = '' THEN e.id ELSE e.name END)",
+        EndpointColumn::Type => "e.endpoint_type",
+        EndpointColumn::Service => "e.service_name",
+        EndpointColumn::Status => "e.status",
+        EndpointColumn::Connection => "COALESCE(k.status, 'ServiceDeleted')",
+        EndpointColumn::Vpc => "e.vpc_id",
+    }
+}
+
+/// `needle` as a `LIKE … ESCAPE '\'` pattern matching it anywhere (its `%`, `_`, `\` literal).
+pub(crate) fn like_pattern(needle: &str) -> String {
+    let mut p = String::from("%");
+    for ch in needle.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// One page of the console's endpoints list: `owner`'s endpoints in `region` whose name, id or
+/// service name contains `needle` (ASCII case ignored; empty matches all), ordered by
+/// (`column`'s key, id) in the asked direction, strictly after the keyset `after`; with how
+/// many match in all.
+#[allow(clippy::too_many_arguments)]
+pub async fn console_page(
+    c: &mut SqliteConnection,
+    owner: &str,
+    region: &str,
+    needle: &str,
+    column: EndpointColumn,
+    descending: bool,
+    after: Option<(&str, &str)>,
+    limit: i64,
+) -> sqlx::Result<(Vec<EndpointRow>, i64)> {
+    let pattern = like_pattern(needle);
+    let matches =
+        "e.account_id = $1 AND e.region_id = $2 AND ($3 = '%%' OR e.name LIKE $3 ESCAPE '\\'
+        OR e.id LIKE $3 ESCAPE '\\' OR e.service_name LIKE $3 ESCAPE '\\')";
+    let total =
+        sqlx::query_scalar::<Db, i64>(&format!("SELECT COUNT(*) FROM endpoints e WHERE {matches}"))
+            .bind(owner)
+            .bind(region)
+            .bind(&pattern)
+            .fetch_one(&mut *c)
+            .await?;
+    let key = console_key(column);
+    let (cmp, dir) = if descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    let sql = format!(
+        "SELECT e.* FROM endpoints e LEFT JOIN connections k ON k.endpoint_id = e.id
+         WHERE {matches} AND ($4 IS NULL OR ({key}, e.id) {cmp} ($4, $5))
+         ORDER BY {key} {dir}, e.id {dir} LIMIT $6"
+    );
+    let rows = sqlx::query_as::<Db, EndpointRow>(&sql)
+        .bind(owner)
+        .bind(region)
+        .bind(&pattern)
+        .bind(after.map(|a| a.0))
+        .bind(after.map(|a| a.1))
+        .bind(limit)
+        .fetch_all(c)
+        .await?;
+    Ok((rows, total))
 }

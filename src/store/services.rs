@@ -1,6 +1,7 @@
 //! Endpoint services, their resources, supported regions and whitelist.
 
 use super::Db;
+use crate::domain::console::ServiceColumn;
 use crate::domain::state::{BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus};
 use sqlx::{FromRow, SqliteConnection};
 
@@ -360,4 +361,73 @@ pub async fn set_auto_allocated(
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// The SQL text a services-list column sorts by: the same string as the view's
+/// `Listed::sort_key` (`s` the service; `$7` binds the Disconnected status, which the
+/// connection count leaves out).
+fn console_key(column: ServiceColumn) -> &'static str {
+    match column {
+        ServiceColumn::Name => "LOWER(s.description)",
+        ServiceColumn::Type => "s.resource_type",
+        ServiceColumn::Status => "s.status",
+        ServiceColumn::Auto => "CASE WHEN s.auto_accept THEN 'true' ELSE 'false' END",
+        ServiceColumn::Connections => {
+            "printf('%010d', (SELECT COUNT(*) FROM connections k WHERE k.service_id = s.id AND k.status <> $7))"
+        }
+        ServiceColumn::Created => {
+            "strftime('%Y-%m-%dT%H:%M:%SZ', s.created_at / 1000, 'unixepoch')"
+        }
+    }
+}
+
+/// One page of the console's services list: `owner`'s services in `region` whose description,
+/// id or name contains `needle` (ASCII case ignored; empty matches all), ordered by
+/// (`column`'s key, id) in the asked direction, strictly after the keyset `after`; with how
+/// many match in all.
+#[allow(clippy::too_many_arguments)]
+pub async fn console_page(
+    c: &mut SqliteConnection,
+    owner: &str,
+    region: &str,
+    needle: &str,
+    column: ServiceColumn,
+    descending: bool,
+    after: Option<(&str, &str)>,
+    limit: i64,
+) -> sqlx::Result<(Vec<ServiceRow>, i64)> {
+    let pattern = super::endpoints::like_pattern(needle);
+    let matches =
+        "s.account_id = $1 AND s.region_id = $2 AND ($3 = '%%' OR s.description LIKE $3 ESCAPE '\\'
+        OR s.id LIKE $3 ESCAPE '\\' OR s.name LIKE $3 ESCAPE '\\')";
+    let total = sqlx::query_scalar::<Db, i64>(&format!(
+        "SELECT COUNT(*) FROM endpoint_services s WHERE {matches}"
+    ))
+    .bind(owner)
+    .bind(region)
+    .bind(&pattern)
+    .fetch_one(&mut *c)
+    .await?;
+    let key = console_key(column);
+    let (cmp, dir) = if descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    let sql = format!(
+        "SELECT s.* FROM endpoint_services s
+         WHERE {matches} AND ($4 IS NULL OR ({key}, s.id) {cmp} ($4, $5))
+         ORDER BY {key} {dir}, s.id {dir} LIMIT $6"
+    );
+    let rows = sqlx::query_as::<Db, ServiceRow>(&sql)
+        .bind(owner)
+        .bind(region)
+        .bind(&pattern)
+        .bind(after.map(|a| a.0))
+        .bind(after.map(|a| a.1))
+        .bind(limit)
+        .bind(ConnectionStatus::Disconnected)
+        .fetch_all(c)
+        .await?;
+    Ok((rows, total))
 }
