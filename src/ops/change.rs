@@ -167,12 +167,9 @@ impl GroupCommit {
     /// Commits the open batch when no change is queued for it any more, or when it is full.
     async fn commit_if_idle(&self) {
         let mut slot = self.batch.lock().await;
-        let ready = slot
-            .as_ref()
-            .is_some_and(|b| {
-                self.queued.load(Ordering::SeqCst) == 0
-                    || b.changes >= self.max_batch()
-            });
+        let ready = slot.as_ref().is_some_and(|b| {
+            self.queued.load(Ordering::SeqCst) == 0 || b.changes >= self.max_batch()
+        });
         if !ready {
             return;
         }
@@ -266,7 +263,10 @@ impl Ops {
         let queued = Queued::new(&self.group);
         let mut slot = self.group.batch.lock().await;
         // A full batch waits for its commit; this change starts the next one.
-        while let Some(b) = slot.as_ref().filter(|b| b.changes >= self.group.max_batch()) {
+        while let Some(b) = slot
+            .as_ref()
+            .filter(|b| b.changes >= self.group.max_batch())
+        {
             let mut full = b.done.subscribe();
             drop(slot);
             self.group.ran.notify_one();

@@ -112,7 +112,8 @@ async fn measure(writers: usize, grouped: bool, length: Duration) -> Row {
     let elapsed = start.elapsed().as_secs_f64();
     all.sort();
     let (commits, changes) = ops.group.stats();
-    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1e3;
+    let pct =
+        |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1e3;
     let _ = std::fs::remove_dir_all(&dir);
     Row {
         per_second: all.len() as f64 / elapsed,
