@@ -4,7 +4,8 @@
 //! cargo run --release --features ssr --bin linkyard-bench -- [--iterations N] [--endpoints M] [--calls K]
 //! ```
 //! (or `LINKYARD_BENCH_ITERATIONS`, `LINKYARD_BENCH_ENDPOINTS`, `LINKYARD_BENCH_CALLS`).
-//! `--dataplane SECONDS` runs only the data-plane figures (see `dataplane_bench`).
+//! `--dataplane SECONDS` runs only the data-plane figures (see `dataplane_bench`); `--api SECONDS`
+//! only the signed cloud API over HTTP next to a bare-handler ceiling (see `api_bench`).
 //!
 //! Part A times CreateVpcEndpoint, EnableVpcEndpointConnection (accept) and ListVpcEndpoints (first
 //! page of 50), N calls each, one after another from one client. Part B bulk-inserts M endpoints
@@ -12,6 +13,8 @@
 //! one transaction, all owned by one consumer and connected to one service (the worst case for that
 //! account's and that service's lists), then times list pages, K calls each.
 
+#[path = "api_bench/mod.rs"]
+mod api_bench;
 #[path = "dataplane_bench/mod.rs"]
 mod dataplane_bench;
 
@@ -158,6 +161,11 @@ async fn main() {
     let nonces = option(&args, "--nonces", "LINKYARD_BENCH_NONCES", 0);
     if nonces > 0 {
         nonce_memory(nonces);
+        return;
+    }
+    let api = option(&args, "--api", "LINKYARD_BENCH_API", 0);
+    if api > 0 {
+        api_bench::run(api as f64).await;
         return;
     }
     let dataplane = option(&args, "--dataplane", "LINKYARD_BENCH_DATAPLANE", 0);
