@@ -13,8 +13,10 @@
 #   - cloud API requests/s and latency at 1 and 32 clients, next to moto (bench/api_vs_moto.py);
 #   - with --with-ops, the operation-layer bench (target/release/linkyard-bench);
 #   - with --with-dataplane, the data-plane bench (`linkyard-bench --dataplane 5`: proxied vs
-#     direct loopback throughput, added latency, 1 000 concurrent connections, DNS queries/s).
-# Usage: scripts/bench.sh [--quick] [--with-ops] [--with-dataplane]
+#     direct loopback throughput, added latency, 1 000 concurrent connections, DNS queries/s);
+#   - with --with-api, signed API reads over HTTP next to a bare-handler ceiling
+#     (`linkyard-bench --api 5`: one Rust load generator, 1 and 32 clients).
+# Usage: scripts/bench.sh [--quick] [--with-ops] [--with-dataplane] [--with-api]
 #   --quick     fewer requests per figure (a smoke run: a few minutes after the build)
 #   --with-ops  also build and run `linkyard-bench --iterations 500 --endpoints 100000 --calls 200`
 # The site is built into target/bench-site (not target/site, which the debug build and the
@@ -25,11 +27,13 @@ cd "$(dirname "$0")/.."
 quick=0
 with_ops=0
 with_dataplane=0
+with_api=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --with-ops) with_ops=1 ;;
     --with-dataplane) with_dataplane=1 ;;
+    --with-api) with_api=1 ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
@@ -126,6 +130,11 @@ if [[ $with_dataplane == 1 ]]; then
   LEPTOS_OUTPUT_NAME=linkyard cargo build --release --features ssr --bin linkyard-bench
   run_helper target/release/linkyard-bench --dataplane 5 >"$work/dataplane.txt"
 fi
+if [[ $with_api == 1 ]]; then
+  step "Cloud API bench (linkyard-bench --api 5)"
+  LEPTOS_OUTPUT_NAME=linkyard cargo build --release --features ssr --bin linkyard-bench
+  run_helper target/release/linkyard-bench --api 5 >"$work/api-ceiling.txt"
+fi
 
 {
   echo "# Linkyard benchmark figures"
@@ -166,6 +175,14 @@ fi
     echo
     echo '```text'
     cat "$work/dataplane.txt"
+    echo '```'
+  fi
+  if [[ $with_api == 1 ]]; then
+    echo
+    echo "## Cloud API next to a bare-handler ceiling (linkyard-bench --api 5)"
+    echo
+    echo '```text'
+    cat "$work/api-ceiling.txt"
     echo '```'
   fi
 } >bench/results.md

@@ -1,6 +1,11 @@
 //! The `linkyard` binary: `serve`, `migrate` and `scenario load`.
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    linkyard::cli::main().await
+fn main() -> std::process::ExitCode {
+    // Before the runtime starts any thread.
+    linkyard::memory::limit_arenas();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("cannot start the tokio runtime")
+        .block_on(linkyard::cli::main())
 }

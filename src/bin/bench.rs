@@ -4,8 +4,9 @@
 //! cargo run --release --features ssr --bin linkyard-bench -- [--iterations N] [--endpoints M] [--calls K]
 //! ```
 //! (or `LINKYARD_BENCH_ITERATIONS`, `LINKYARD_BENCH_ENDPOINTS`, `LINKYARD_BENCH_CALLS`).
-//! `--dataplane SECONDS` runs only the data-plane figures (see `dataplane_bench`).
-//! `--writes SECONDS` runs only the write throughput with and without group commit (see
+//! `--dataplane SECONDS` runs only the data-plane figures (see `dataplane_bench`); `--api SECONDS`
+//! only the signed cloud API over HTTP next to a bare-handler ceiling (see `api_bench`);
+//! `--writes SECONDS` only the write throughput with and without group commit (see
 //! `writes_bench`).
 //!
 //! Part A times CreateVpcEndpoint, EnableVpcEndpointConnection (accept) and ListVpcEndpoints (first
@@ -14,8 +15,11 @@
 //! one transaction, all owned by one consumer and connected to one service (the worst case for that
 //! account's and that service's lists), then times list pages, K calls each.
 
+#[path = "api_bench/mod.rs"]
+mod api_bench;
 #[path = "dataplane_bench/mod.rs"]
 mod dataplane_bench;
+#[path = "writes_bench/mod.rs"]
 mod writes_bench;
 
 use linkyard::domain::names::default_resource_group;
@@ -166,6 +170,11 @@ async fn main() {
     let writes = option(&args, "--writes", "LINKYARD_BENCH_WRITES", 0);
     if writes > 0 {
         writes_bench::run(writes as f64).await;
+        return;
+    }
+    let api = option(&args, "--api", "LINKYARD_BENCH_API", 0);
+    if api > 0 {
+        api_bench::run(api as f64).await;
         return;
     }
     let dataplane = option(&args, "--dataplane", "LINKYARD_BENCH_DATAPLANE", 0);

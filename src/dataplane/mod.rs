@@ -9,6 +9,8 @@
 pub mod dns;
 pub mod generator;
 pub mod proxy;
+#[cfg(target_os = "linux")]
+mod splice;
 pub mod throttle;
 pub mod traffic;
 

@@ -12,9 +12,8 @@ use crate::store::dataplane::ProxyRow;
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
@@ -255,10 +254,10 @@ async fn serve(
     };
     let _ = client.set_nodelay(true);
     let _ = server.set_nodelay(true);
-    let (cr, cw) = client.into_split();
-    let (sr, sw) = server.into_split();
-    let up = pump(cr, sw, &link.up, &link.stats.bytes_in);
-    let down = pump(sr, cw, &link.down, &link.stats.bytes_out);
+    // Both directions borrow both sockets (tokio allows a reader and a writer at once); they are
+    // closed when this function returns.
+    let up = pump(&client, &server, &link.up, &link.stats.bytes_in);
+    let down = pump(&server, &client, &link.down, &link.stats.bytes_out);
     tokio::select! {
         _ = async { tokio::join!(up, down) } => {}
         // The zone stopped serving: drop both sockets now.
@@ -266,30 +265,85 @@ async fn serve(
     }
 }
 
-/// Copies one direction through `bucket`, counting bytes, until EOF (then half-closes) or error.
-async fn pump(
-    mut from: tokio::net::tcp::OwnedReadHalf,
-    mut to: tokio::net::tcp::OwnedWriteHalf,
-    bucket: &Bucket,
-    counter: &std::sync::atomic::AtomicU64,
-) {
+/// Copies one direction through `bucket`, counting bytes, until end of stream (then half-closes
+/// `to`) or an error. On Linux the bytes move through a pipe with `splice(2)`, never through user
+/// space; where that is not available, through a buffer.
+async fn pump(from: &TcpStream, to: &TcpStream, bucket: &Bucket, counter: &AtomicU64) {
+    #[cfg(target_os = "linux")]
+    {
+        // The pipe is made at the first byte, so idle connections hold none.
+        if from.readable().await.is_err() {
+            return;
+        }
+        if let Ok(pipe) = super::splice::Pipe::new() {
+            loop {
+                let n = match pipe.fill(from, bucket.chunk()).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                throttle(bucket, n).await;
+                if pipe.drain(to, n).await.is_err() {
+                    return;
+                }
+                counter.fetch_add(n as u64, Ordering::Relaxed);
+            }
+            shutdown_write(to);
+            return;
+        }
+    }
     let mut buf = vec![0u8; super::throttle::MAX_CHUNK];
     loop {
         let chunk = bucket.chunk();
-        let n = match from.read(&mut buf[..chunk]).await {
-            Ok(0) | Err(_) => {
-                let _ = to.shutdown().await;
-                return;
-            }
+        let n = match read(from, &mut buf[..chunk]).await {
+            Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        let wait = bucket.take(n);
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
-        }
-        if to.write_all(&buf[..n]).await.is_err() {
+        throttle(bucket, n).await;
+        if write_all(to, &buf[..n]).await.is_err() {
             return;
         }
         counter.fetch_add(n as u64, Ordering::Relaxed);
+    }
+    shutdown_write(to);
+}
+
+/// Charges `n` bytes to `bucket`, waiting until the rate allows them.
+async fn throttle(bucket: &Bucket, n: usize) {
+    let wait = bucket.take(n);
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
+    }
+}
+
+async fn read(s: &TcpStream, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        s.readable().await?;
+        match s.try_read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            r => return r,
+        }
+    }
+}
+
+async fn write_all(s: &TcpStream, mut buf: &[u8]) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        s.writable().await?;
+        match s.try_write(buf) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => buf = &buf[n..],
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Half-closes `s` for writing, so the peer reads end of stream while the other direction goes on.
+fn shutdown_write(s: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain shutdown(2) on a descriptor `s` keeps open; a failure (the peer is gone)
+    // is of no interest.
+    unsafe {
+        libc::shutdown(s.as_raw_fd(), libc::SHUT_WR);
     }
 }

@@ -95,8 +95,8 @@ async fn serve(
         ));
     }
     let key = state
-        .ops
-        .access_key(&claim.access_key_id)
+        .keys
+        .get(&state.ops, &claim.access_key_id)
         .await?
         .filter(|k| k.enabled)
         .ok_or_else(|| sign::unknown_key(&claim.access_key_id))?;
@@ -109,7 +109,7 @@ async fn serve(
         now.timestamp_millis(),
     )?;
     let ctx = Ctx {
-        account_id: key.account_id,
+        account_id: key.account_id.clone(),
         source: Source::Api,
         request_id: request_id.to_owned(),
         dry_run: params.bool("DryRun")?.unwrap_or(false),

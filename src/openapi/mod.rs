@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod handler;
+pub mod keys;
 pub mod nonces;
 pub mod params;
 pub mod sign;

@@ -34,6 +34,8 @@ pub struct AppState {
     pub nonces: std::sync::Arc<crate::openapi::sign::NonceCache>,
     /// Per-AccessKey flow control of the cloud API.
     pub throttle: std::sync::Arc<crate::openapi::throttle::Throttle>,
+    /// The AccessKeys signed requests used, read and opened once (kept exact; see `openapi::keys`).
+    pub keys: std::sync::Arc<crate::openapi::keys::KeyCache>,
     /// The scenario the demo resets to.
     pub scenario: Option<std::sync::Arc<crate::scenario::Scenario>>,
     /// The URL browsers use (`--public-url`); `None`: plain http on the listening address.

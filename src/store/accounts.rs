@@ -3,6 +3,21 @@
 use super::Db;
 use crate::domain::state::BusinessStatus;
 use sqlx::{FromRow, SqliteConnection};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Bumped by every function here that writes `accounts` or `access_keys` (inside its
+/// transaction, before the commit), so a cache of keys (`openapi::keys`) can tell that what it
+/// read may have changed. Process-wide: a write to any database of this process bumps it.
+static KEY_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The current generation of accounts and AccessKeys (see [`KEY_GENERATION`]).
+pub fn key_generation() -> u64 {
+    KEY_GENERATION.load(Ordering::SeqCst)
+}
+
+fn keys_changed() {
+    KEY_GENERATION.fetch_add(1, Ordering::SeqCst);
+}
 
 /// An account row, including the password hash (server-only; never serialised to the browser).
 #[derive(Debug, Clone, FromRow)]
@@ -25,6 +40,7 @@ pub struct AccessKeyRow {
 }
 
 pub async fn insert_account(c: &mut SqliteConnection, a: &AccountRow) -> sqlx::Result<()> {
+    keys_changed();
     sqlx::query::<Db>(
         "INSERT INTO accounts (id, name, password_hash, is_platform, business_status, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -45,6 +61,7 @@ pub async fn insert_access_key(
     k: &AccessKeyRow,
     now: i64,
 ) -> sqlx::Result<()> {
+    keys_changed();
     sqlx::query::<Db>("INSERT INTO access_keys (id, secret, account_id, enabled, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&k.id)
         .bind(&k.secret)
@@ -83,6 +100,7 @@ pub async fn set_business_status(
     id: &str,
     status: BusinessStatus,
 ) -> sqlx::Result<u64> {
+    keys_changed();
     Ok(
         sqlx::query::<Db>("UPDATE accounts SET business_status = $1 WHERE id = $2")
             .bind(status)
@@ -131,6 +149,7 @@ pub const TABLES: &[&str] = &[
 
 /// Deletes every row of every table (scenario reset), leaving the schema in place.
 pub async fn wipe(c: &mut SqliteConnection) -> sqlx::Result<()> {
+    keys_changed();
     for table in TABLES {
         sqlx::query::<Db>(&format!("DELETE FROM {table}"))
             .execute(&mut *c)
@@ -173,10 +192,36 @@ pub async fn secrets(c: &mut SqliteConnection) -> sqlx::Result<Vec<(String, Stri
 
 /// Replaces an AccessKey's stored secret.
 pub async fn set_secret(c: &mut SqliteConnection, id: &str, secret: &str) -> sqlx::Result<()> {
+    keys_changed();
     sqlx::query::<Db>("UPDATE access_keys SET secret = $2 WHERE id = $1")
         .bind(id)
         .bind(secret)
         .execute(c)
         .await?;
     Ok(())
+}
+
+/// Enables or disables an AccessKey; returns whether it exists.
+pub async fn set_access_key_enabled(
+    c: &mut SqliteConnection,
+    id: &str,
+    enabled: bool,
+) -> sqlx::Result<bool> {
+    keys_changed();
+    let done = sqlx::query::<Db>("UPDATE access_keys SET enabled = $2 WHERE id = $1")
+        .bind(id)
+        .bind(enabled)
+        .execute(c)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Deletes an AccessKey; returns whether it existed.
+pub async fn delete_access_key(c: &mut SqliteConnection, id: &str) -> sqlx::Result<bool> {
+    keys_changed();
+    let done = sqlx::query::<Db>("DELETE FROM access_keys WHERE id = $1")
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }

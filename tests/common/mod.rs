@@ -89,6 +89,7 @@ pub async fn app_with(o: AppOptions) -> TestApp {
         demo_mode: o.demo_mode,
         nonces: Default::default(),
         throttle: Default::default(),
+        keys: Default::default(),
         scenario: Some(std::sync::Arc::new(s)),
         public_url: o
             .public_url
@@ -115,6 +116,7 @@ pub async fn app_router(ops: &Ops, customize: impl FnOnce(&mut AppState)) -> Rou
         demo_mode: true,
         nonces: Default::default(),
         throttle: Default::default(),
+        keys: Default::default(),
         scenario: Some(std::sync::Arc::new(s)),
         public_url: None,
     };

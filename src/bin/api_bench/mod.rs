@@ -1,0 +1,386 @@
+//! `linkyard-bench --api SECONDS`: signed cloud API reads over real HTTP, next to a ceiling.
+//!
+//! One load generator for both servers: each client is a task with one keep-alive HTTP/1.1
+//! connection that sends V3-signed `POST /?…` requests (a fresh nonce and signature each, like the
+//! SDKs) and reads the whole answer before the next. The servers run in this process, each on its
+//! own two-worker tokio runtime (what `#[tokio::main]` gives `linkyard serve` on this machine):
+//! - the ceiling: a bare axum (hyper) handler answering fixed JSON, no signature check;
+//! - Linkyard: the whole application router (`server::router`) over a SQLite file with the demo
+//!   scenario, flow control off (its default, 1 000 requests/s per AccessKey, would cap the rows);
+//!   twice, with the AccessKey cache (`openapi::keys`) off (every request reads and opens its key,
+//!   as before the cache) and on.
+//!
+//! Rows: ListVpcEndpointServices (the provider, one service) and GetVpcEndpointAttribute (the
+//! consumer, one endpoint), at 1 and 32 clients, `SECONDS` each.
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use linkyard::events::Bus;
+use linkyard::openapi::keys::KeyCache;
+use linkyard::openapi::sign;
+use linkyard::ops::Ops;
+use linkyard::server::{AppState, router};
+use linkyard::{scenario, store};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const PROVIDER: (&str, &str) = ("LTAI5tNorthwindDemo01", "northwind-secret-0001");
+const CONSUMER: (&str, &str) = ("LTAI5tContosoDemo0001", "contoso-secret-00001");
+const REGION: &str = "cn-hangzhou";
+
+/// Runs `serve` on a fresh two-worker runtime on its own threads; returns where it listens.
+fn spawn_server<F, Fut>(serve: F) -> SocketAddr
+where
+    F: FnOnce(TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        rt.block_on(async move {
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            tx.send(listener.local_addr().expect("addr")).expect("send");
+            serve(listener).await;
+        });
+    });
+    rx.recv().expect("server address")
+}
+
+async fn serve_app(listener: TcpListener, app: axum::Router) {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app).await.expect("serve");
+}
+
+/// The ceiling: fixed JSON for every request.
+fn ceiling() -> SocketAddr {
+    spawn_server(|listener| async move {
+        let app = axum::Router::new().fallback(|| async {
+            (
+                [("content-type", "application/json;charset=utf-8")],
+                r#"{"RequestId":"5DE4A4F8-0B8C-4E27-9E47-0E3C4F8A1B2C","Services":[],"MaxResults":50,"NextToken":""}"#,
+            )
+        });
+        serve_app(listener, app).await;
+    })
+}
+
+/// Linkyard's router over the demo scenario in a temporary SQLite file, with its AccessKey
+/// cache on or off.
+fn linkyard(key_cache: bool) -> SocketAddr {
+    spawn_server(move |listener| async move {
+        let dir = std::env::temp_dir().join(format!(
+            "linkyard-apibench-{}-{key_cache}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let url = format!("sqlite://{}", dir.join("api.db").display());
+        let pool = store::connect(&url).await.expect("db");
+        store::migrate(&pool).await.expect("migrate");
+        let ops = Ops::new(pool, Bus::new(), 0);
+        let demo = scenario::parse(include_str!("../../../scenarios/demo.toml")).expect("demo");
+        scenario::load(&ops, &demo, false).await.expect("load");
+        ops.spawn_reconciler();
+        let state = AppState {
+            leptos_options: leptos::prelude::LeptosOptions::builder()
+                .output_name("linkyard")
+                .build(),
+            ops,
+            demo_mode: true,
+            nonces: Default::default(),
+            throttle: std::sync::Arc::new(linkyard::openapi::throttle::Throttle::new(
+                linkyard::openapi::throttle::ThrottleConfig {
+                    per_second: 0,
+                    burst: 0,
+                },
+            )),
+            keys: std::sync::Arc::new(if key_cache {
+                KeyCache::default()
+            } else {
+                KeyCache::off()
+            }),
+            scenario: None,
+            public_url: None,
+        };
+        let app = router(state).await.expect("router");
+        serve_app(listener, app).await;
+    })
+}
+
+/// A V3-signed `POST /?<params>` with an empty body, as raw HTTP/1.1.
+fn request(
+    host: &str,
+    (key, secret): (&str, &str),
+    action: &str,
+    params: &[(String, String)],
+) -> Vec<u8> {
+    let date = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let mut headers = HeaderMap::new();
+    for (name, value) in [
+        ("host", host),
+        ("x-acs-action", action),
+        ("x-acs-version", "2020-04-15"),
+        ("x-acs-date", &date),
+        ("x-acs-signature-nonce", &nonce),
+    ] {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_str(value).expect("header"),
+        );
+    }
+    sign::sign_v3("POST", "/", params, &mut headers, b"", key, secret);
+    let mut out = format!("POST /?{} HTTP/1.1\r\n", sign::encode_query(params));
+    for (k, v) in &headers {
+        out.push_str(k.as_str());
+        out.push_str(": ");
+        out.push_str(v.to_str().expect("ascii"));
+        out.push_str("\r\n");
+    }
+    out.push_str("content-length: 0\r\n\r\n");
+    out.into_bytes()
+}
+
+/// One keep-alive connection that reads whole answers (`content-length` or chunked).
+struct Conn {
+    s: TcpStream,
+    buf: Vec<u8>,
+}
+
+impl Conn {
+    async fn open(to: SocketAddr) -> Self {
+        let s = TcpStream::connect(to).await.expect("connect");
+        s.set_nodelay(true).expect("nodelay");
+        Self {
+            s,
+            buf: Vec::with_capacity(16 * 1024),
+        }
+    }
+
+    async fn more(&mut self) {
+        let mut chunk = [0u8; 16 * 1024];
+        let n = self.s.read(&mut chunk).await.expect("read");
+        assert!(n > 0, "the server closed the connection");
+        self.buf.extend_from_slice(&chunk[..n]);
+    }
+
+    /// Sends `req`; returns the status and the body.
+    async fn call(&mut self, req: &[u8]) -> (u16, Vec<u8>) {
+        self.s.write_all(req).await.expect("write");
+        let head_end = loop {
+            if let Some(i) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            self.more().await;
+        };
+        let head = String::from_utf8_lossy(&self.buf[..head_end]).to_ascii_lowercase();
+        let status: u16 = head[9..12].parse().expect("status");
+        let length = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map(|v| v.trim().parse::<usize>().expect("length"));
+        let body = match length {
+            Some(n) => {
+                while self.buf.len() < head_end + n {
+                    self.more().await;
+                }
+                let body = self.buf[head_end..head_end + n].to_vec();
+                self.buf.drain(..head_end + n);
+                body
+            }
+            None => {
+                // Chunked: read until the last chunk.
+                let mut body = Vec::new();
+                let mut at = head_end;
+                loop {
+                    let line_end = loop {
+                        if let Some(i) = self.buf[at..].windows(2).position(|w| w == b"\r\n") {
+                            break at + i;
+                        }
+                        self.more().await;
+                    };
+                    let size = usize::from_str_radix(
+                        String::from_utf8_lossy(&self.buf[at..line_end]).trim(),
+                        16,
+                    )
+                    .expect("chunk size");
+                    while self.buf.len() < line_end + 2 + size + 2 {
+                        self.more().await;
+                    }
+                    body.extend_from_slice(&self.buf[line_end + 2..line_end + 2 + size]);
+                    at = line_end + 2 + size + 2;
+                    if size == 0 {
+                        break;
+                    }
+                }
+                self.buf.drain(..at);
+                body
+            }
+        };
+        (status, body)
+    }
+}
+
+/// A call the clients repeat.
+#[derive(Clone)]
+struct Call {
+    who: (&'static str, &'static str),
+    action: &'static str,
+    params: Vec<(String, String)>,
+}
+
+struct Row {
+    rps: f64,
+    p50: f64,
+    p99: f64,
+    failed: usize,
+}
+
+/// `clients` clients repeat `call` against `to` for `secs`.
+async fn load(to: SocketAddr, call: &Call, clients: usize, secs: f64) -> Row {
+    let host = to.to_string();
+    // Warm up: one connection, a few calls (the first fills caches and pools).
+    let mut warm = Conn::open(to).await;
+    for _ in 0..20 {
+        warm.call(&request(&host, call.who, call.action, &call.params))
+            .await;
+    }
+    let start = Instant::now();
+    let until = start + Duration::from_secs_f64(secs);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (call, host) = (call.clone(), host.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut c = Conn::open(to).await;
+            let mut took = Vec::new();
+            let mut failed = 0;
+            while Instant::now() < until {
+                let req = request(&host, call.who, call.action, &call.params);
+                let t = Instant::now();
+                let (status, _) = c.call(&req).await;
+                took.push(t.elapsed());
+                failed += usize::from(status != 200);
+            }
+            (took, failed)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut failed = 0;
+    for t in tasks {
+        let (took, f) = t.await.expect("client");
+        all.extend(took);
+        failed += f;
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    all.sort();
+    let pct =
+        |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)].as_secs_f64() * 1e3;
+    Row {
+        rps: all.len() as f64 / elapsed,
+        p50: pct(0.5),
+        p99: pct(0.99),
+        failed,
+    }
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Runs the API figures, `secs` seconds per row.
+pub async fn run(secs: f64) {
+    println!(
+        "\nCloud API over HTTP (signed V3, keep-alive, one connection per client; {secs} s per row)"
+    );
+    let ceiling = ceiling();
+    let servers = [("key cache off", linkyard(false)), ("", linkyard(true))];
+    let mut calls = Vec::new();
+    for (_, server) in &servers {
+        calls.push(calls_for(*server).await);
+    }
+    println!(
+        "  {:<48} {:>7} {:>10} {:>8} {:>8} {:>9}",
+        "server / call", "clients", "req/s", "p50 ms", "p99 ms", "% ceiling"
+    );
+    for clients in [1, 32] {
+        let top = load(ceiling, &calls[0][0], clients, secs).await;
+        println!(
+            "  {:<48} {:>7} {:>10.0} {:>8.2} {:>8.2} {:>9}",
+            "ceiling (fixed JSON)", clients, top.rps, top.p50, top.p99, "100 %"
+        );
+        for ((variant, server), calls) in servers.iter().zip(&calls) {
+            for call in calls {
+                let r = load(*server, call, clients, secs).await;
+                let label = if variant.is_empty() {
+                    format!("Linkyard {}", call.action)
+                } else {
+                    format!("Linkyard {} ({variant})", call.action)
+                };
+                println!(
+                    "  {:<48} {:>7} {:>10.0} {:>8.2} {:>8.2} {:>7.0} %{}",
+                    label,
+                    clients,
+                    r.rps,
+                    r.p50,
+                    r.p99,
+                    r.rps / top.rps * 100.0,
+                    if r.failed > 0 {
+                        format!("  ({} answered other than 200)", r.failed)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
+    }
+}
+
+/// The two calls measured against `server` (creating the endpoint the second one reads).
+async fn calls_for(server: SocketAddr) -> [Call; 2] {
+    let host = server.to_string();
+    let mut c = Conn::open(server).await;
+    let (status, body) = c
+        .call(&request(
+            &host,
+            CONSUMER,
+            "CreateVpcEndpoint",
+            &pairs(&[
+                ("RegionId", REGION),
+                ("ServiceId", "epsrv-bp1northwindorders01"),
+                ("VpcId", "vpc-bp1contoso0000000001"),
+                ("SecurityGroupId.1", "sg-bp1contoso00000000001"),
+                ("Zone.1.ZoneId", "cn-hangzhou-h"),
+                ("Zone.1.VSwitchId", "vsw-bp1contoso000000000h"),
+                ("EndpointName", "bench"),
+            ]),
+        ))
+        .await;
+    let created: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(status, 200, "CreateVpcEndpoint: {created}");
+    let endpoint = created["EndpointId"]
+        .as_str()
+        .expect("EndpointId")
+        .to_owned();
+    [
+        Call {
+            who: PROVIDER,
+            action: "ListVpcEndpointServices",
+            params: pairs(&[("RegionId", REGION)]),
+        },
+        Call {
+            who: CONSUMER,
+            action: "GetVpcEndpointAttribute",
+            params: pairs(&[("RegionId", REGION), ("EndpointId", &endpoint)]),
+        },
+    ]
+}
