@@ -425,8 +425,14 @@ pub async fn reset(
     ops: &Ops,
     ctx: &Ctx,
     access: &crate::ops::faults::DemoAccess,
-    scenario: &Scenario,
+    scenario: Option<&Scenario>,
 ) -> Result<(), ApiError> {
+    ops.require_demo_tools()?;
+    let Some(scenario) = scenario else {
+        return Err(ApiError::demo_tools_forbidden(
+            "The server was started without a scenario to reset to.",
+        ));
+    };
     ops.authorize_demo_global_tool(access)?;
     replace(ops, scenario, ctx).await.map_err(|e| {
         tracing::error!(error = %e, scenario = %scenario.name, "demo reset failed");

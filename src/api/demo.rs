@@ -147,18 +147,8 @@ pub async fn reset_demo() -> Result<(), ApiError> {
     use super::context::*;
     let state = state()?;
     let (ops, ctx) = caller().await?;
-    ops.require_demo_tools().map_err(fail)?;
-    let Some(s) = state.scenario.clone() else {
-        return Err(fail(
-            ApiError::new(
-                "Forbidden.DemoTools",
-                "The server was started without a scenario to reset to.",
-            )
-            .status(403),
-        ));
-    };
     let access = demo_access().await?;
-    crate::scenario::reset(&ops, &ctx, &access, &s)
+    crate::scenario::reset(&ops, &ctx, &access, state.scenario.as_deref())
         .await
         .map_err(fail)
 }

@@ -19,6 +19,7 @@ pub mod endpoint_zones;
 pub mod endpoints;
 pub mod faults;
 pub mod gateway;
+pub mod group_commit;
 pub mod idempotency;
 pub mod ids;
 pub mod inventory;
@@ -196,8 +197,8 @@ pub struct Ops {
     /// One connection for write transactions: writers queue for it in order instead of polling
     /// SQLite's lock (see [`Ops::write_tx`]).
     pub write_pool: DbPool,
-    /// Group commit of the changes that run on the writer (see [`change`]).
-    pub group: Arc<change::GroupCommit>,
+    /// Group commit of the changes that run on the writer (see [`group_commit`]).
+    pub group: Arc<group_commit::GroupCommit>,
     pub bus: Bus,
     pub ids: IdGen,
     pub clock: Clock,
