@@ -123,6 +123,10 @@ impl GroupCommit {
             return;
         }
         let Some(b) = slot.take() else { return };
+        if b.changes == 0 {
+            // Only refused or dry-run changes ran in it: nothing to commit, nobody waits.
+            return;
+        }
         let result = b.tx.commit().await.map_err(ApiError::from);
         if result.is_ok() {
             self.commits.fetch_add(1, Ordering::Relaxed);
