@@ -88,5 +88,14 @@ if [[ $want_test == 1 ]]; then
     .venv/bin/python -c "$sdk_check" || die "the SDKs installed into .venv do not import"
     ok "installed into .venv"
   fi
+
+  step "PostgreSQL server (Debian package) for the second-store tests"
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && command -v psql >/dev/null; then
+    ok "$(ls -d /usr/lib/postgresql/*/bin | head -1) and $(psql --version)"
+  else
+    SUDO=""; [[ $(id -u) != 0 ]] && SUDO="sudo"
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq postgresql postgresql-client \
+      || die "could not install Debian's postgresql (apt-get install postgresql)"
+  fi
 fi
 step "setup complete"

@@ -25,8 +25,22 @@ export LEPTOS_OUTPUT_NAME=linkyard LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_
   LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
 step "Lints (cargo clippy -D warnings)"
 cargo clippy --features ssr --all-targets -- -D warnings
-step "Rust unit and integration tests"
+step "Rust unit and integration tests (SQLite)"
 cargo test --features ssr
+
+step "Rust integration tests on PostgreSQL (a throwaway server: initdb into a temporary directory)"
+pg=$(mktemp -d)
+stop_pg() { scripts/pg.sh stop "$pg"; }
+trap stop_pg EXIT
+pg_admin=$(scripts/pg.sh start "$pg")
+# Every suite that runs on the store the tests choose (tests/common/db.rs); the SQLite-only ones
+# (crash recovery of the file, secure delete, the CLI's file handling) ran above.
+pg_suites=()
+for f in tests/*.rs; do
+  name=$(basename "$f" .rs)
+  case $name in crash|secrets|cli|static_assets|api_key_cache) ;; *) pg_suites+=(--test "$name") ;; esac
+done
+LINKYARD_TEST_POSTGRES="$pg_admin" cargo test --features ssr "${pg_suites[@]}"
 
 step "Browser tests (Playwright, headless Chromium)"
 work=$(mktemp -d)
@@ -43,6 +57,7 @@ cleanup() {
   kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
   if [[ -n "$sdk_server" ]]; then kill "$sdk_server" 2>/dev/null || true; wait "$sdk_server" 2>/dev/null || true; fi
   rm -rf "$work"
+  stop_pg
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do
@@ -87,5 +102,24 @@ curl -fsS "http://127.0.0.1:$sdk_port/healthz" >/dev/null 2>&1 \
   || { cat "$work/sdk-server.log"; echo "the SDK test server did not answer /healthz" >&2; exit 1; }
 LINKYARD_API="127.0.0.1:$sdk_port" .venv/bin/python -m unittest -v tests/sdk/test_sdk.py || {
   echo "--- SDK test server log ---"; tail -50 "$work/sdk-server.log"; exit 1;
+}
+kill "$sdk_server" 2>/dev/null || true; wait "$sdk_server" 2>/dev/null || true
+
+step "SDK compatibility tests on PostgreSQL"
+sdk_db="ly_sdk_$$"
+psql "$pg_admin" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $sdk_db" >/dev/null
+sdk_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+LINKYARD_SEAL_KEY=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
+target/debug/linkyard --database-url "${pg_admin%/*}/$sdk_db" --log-level warn serve \
+  --addr "127.0.0.1:$sdk_port" --scenario scenarios/demo.toml --transition-delay-ms 0 --site-root target/site \
+  >"$work/sdk-pg-server.log" 2>&1 &
+sdk_server=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$sdk_port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$sdk_server" 2>/dev/null || { cat "$work/sdk-pg-server.log"; echo "the PostgreSQL SDK test server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+LINKYARD_API="127.0.0.1:$sdk_port" .venv/bin/python -m unittest -v tests/sdk/test_sdk.py || {
+  echo "--- SDK test server (PostgreSQL) log ---"; tail -50 "$work/sdk-pg-server.log"; exit 1;
 }
 step "All tests passed. Screenshots: end2end/artifacts/"

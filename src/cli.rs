@@ -246,6 +246,9 @@ pub async fn serve_sealed(
         format!("cannot listen on {}: {e} (is another server running? choose another port with --addr)", args.addr)
     })?;
     let pool = open(database_url).await?;
+    let backend = store::backend(&pool);
+    // Replicas starting together take turns from here to the first scenario load.
+    let startup = store::locks::StartupLock::take(&pool).await?;
     let demo_mode = args.demo.unwrap_or(scenario.is_some());
     let mut ops = Ops::new(pool, Bus::new(), args.transition_delay_ms as i64);
     ops.demo_tools = demo_mode;
@@ -277,6 +280,17 @@ pub async fn serve_sealed(
             tracing::info!(scenario = %s.name, "store not empty; keeping its data (use --reset to reload the scenario)");
         }
     }
+    drop(startup);
+    if backend == store::Backend::Postgres {
+        // Other replicas may share this database: relay live events through it.
+        let wake = ops.clone();
+        crate::events::postgres::spawn(
+            &ops.bus,
+            ops.pool.clone(),
+            database_url.to_string(),
+            std::sync::Arc::new(move || wake.wake()),
+        );
+    }
     let leptos_options = LeptosOptions::builder()
         .output_name("linkyard")
         .site_root(args.site_root.as_str())
@@ -295,6 +309,10 @@ pub async fn serve_sealed(
         .await
         .map_err(|e| format!("cannot read the signature nonces: {e}"))?;
     tracing::debug!(restored, "signature nonces restored");
+    if backend == store::Backend::Postgres {
+        // A nonce one replica accepted is refused by all the others too.
+        nonces.share_through(ops.pool.clone());
+    }
     nonces.spawn_flusher(ops.write_pool.clone(), ops.clock.clone());
     let throttle = std::sync::Arc::new(crate::openapi::throttle::Throttle::new(
         crate::openapi::throttle::ThrottleConfig {
@@ -302,6 +320,11 @@ pub async fn serve_sealed(
             burst: args.api_burst,
         },
     ));
+    if backend == store::Backend::Postgres {
+        // One limit for all replicas together, not one per replica.
+        throttle.share_through(ops.pool.clone());
+        ops.sign_ins.share_through(&ops.pool);
+    }
     throttle.spawn_housekeeping();
     let state = AppState {
         leptos_options,

@@ -443,38 +443,15 @@ pub async fn reset(
 }
 
 /// Replaces the store's contents with `scenario` atomically: the scenario is first loaded into a
-/// staging database (a temporary file), then, in one transaction on the single writer
-/// connection, the store is emptied, the staging rows are copied in and the reset is audited
-/// (`ResetDemo` by `ctx`, a row that survives the reset). Readers see the old store until the
-/// commit and the new one after it, never a half-loaded one.
+/// staging database (a temporary SQLite file, or a temporary schema of the PostgreSQL database),
+/// then, in one write transaction, the store is emptied, the staging rows are copied in and the
+/// reset is audited (`ResetDemo` by `ctx`, a row that survives the reset). Readers see the old
+/// store until the commit and the new one after it, never a half-loaded one.
 pub async fn replace(ops: &Ops, scenario: &Scenario, ctx: &Ctx) -> Result<(), String> {
-    let path = std::env::temp_dir().join(format!("linkyard-staging-{}.db", uuid::Uuid::new_v4()));
-    let _cleanup = RemoveOnDrop(path.clone());
-    let staging = store::connect(&format!("sqlite://{}", path.display())).await?;
-    store::migrate(&staging).await?;
-    let mut staging_ops = Ops::new(staging.clone(), crate::events::Bus::new(), 0);
-    staging_ops.clock = ops.clock.clone();
-    // Secrets are sealed while loading: with this server's key, since the rows are copied over.
-    staging_ops.seal = ops.seal.clone();
-    let loaded = load(&staging_ops, scenario, false).await;
-    staging.close().await;
-    loaded?;
-
-    let mut conn = ops.write_pool.acquire().await.map_err(|e| e.to_string())?;
-    sqlx::query::<store::Db>("ATTACH DATABASE $1 AS staging")
-        .bind(path.display().to_string())
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| format!("cannot open the staging database: {e}"))?;
-    let copied = copy_from_staging(ops, &mut conn, scenario, ctx).await;
-    // Detach whatever happened (a failed transaction rolls back first).
-    if let Err(e) = sqlx::query::<store::Db>("DETACH DATABASE staging")
-        .execute(&mut *conn)
-        .await
-    {
-        tracing::warn!(error = %e, "could not detach the staging database");
-    }
-    let event = copied.map_err(|e| format!("cannot replace the store: {e}"))?;
+    let event = match store::backend(&ops.pool) {
+        store::Backend::Sqlite => replace_sqlite(ops, scenario, ctx).await?,
+        store::Backend::Postgres => replace_postgres(ops, scenario, ctx).await?,
+    };
     // The endpoints the traffic generators sent through are gone.
     ops.generators.stop_all();
     ops.publish([event]);
@@ -482,9 +459,52 @@ pub async fn replace(ops: &Ops, scenario: &Scenario, ctx: &Ctx) -> Result<(), St
     Ok(())
 }
 
-async fn copy_from_staging(
+/// Loads `scenario` into the empty, migrated store `staging` with this server's clock and seal key
+/// (secrets are sealed while loading, and the rows are copied over as they are).
+async fn load_staging(
     ops: &Ops,
-    conn: &mut sqlx::SqliteConnection,
+    staging: &store::DbPool,
+    scenario: &Scenario,
+) -> Result<(), String> {
+    store::migrate(staging).await?;
+    let mut staging_ops = Ops::new(staging.clone(), crate::events::Bus::new(), 0);
+    staging_ops.clock = ops.clock.clone();
+    staging_ops.seal = ops.seal.clone();
+    let loaded = load(&staging_ops, scenario, false).await;
+    staging.close().await;
+    loaded
+}
+
+async fn replace_sqlite(
+    ops: &Ops,
+    scenario: &Scenario,
+    ctx: &Ctx,
+) -> Result<crate::domain::event::LiveEvent, String> {
+    let path = std::env::temp_dir().join(format!("linkyard-staging-{}.db", uuid::Uuid::new_v4()));
+    let _cleanup = RemoveOnDrop(path.clone());
+    let staging = store::connect(&format!("sqlite://{}", path.display())).await?;
+    load_staging(ops, &staging, scenario).await?;
+
+    let mut conn = ops.write_pool.acquire().await.map_err(|e| e.to_string())?;
+    sqlx::query::<store::Db>("ATTACH DATABASE $1 AS staging")
+        .bind(path.display().to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| format!("cannot open the staging database: {e}"))?;
+    let copied = copy_into_sqlite(ops, &mut conn, scenario, ctx).await;
+    // Detach whatever happened (a failed transaction rolls back first).
+    if let Err(e) = sqlx::query::<store::Db>("DETACH DATABASE staging")
+        .execute(&mut *conn)
+        .await
+    {
+        tracing::warn!(error = %e, "could not detach the staging database");
+    }
+    copied.map_err(|e| format!("cannot replace the store: {e}"))
+}
+
+async fn copy_into_sqlite(
+    ops: &Ops,
+    conn: &mut store::Conn,
     scenario: &Scenario,
     ctx: &Ctx,
 ) -> Result<crate::domain::event::LiveEvent, ApiError> {
@@ -493,14 +513,61 @@ async fn copy_from_staging(
     sqlx::query::<store::Db>("PRAGMA defer_foreign_keys = ON")
         .execute(&mut *tx)
         .await?;
+    copy_from_staging(ops, tx, "main.", "staging.", scenario, ctx).await
+}
+
+async fn replace_postgres(
+    ops: &Ops,
+    scenario: &Scenario,
+    ctx: &Ctx,
+) -> Result<crate::domain::event::LiveEvent, String> {
+    let schema = format!("linkyard_staging_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query::<store::Db>(&format!("CREATE SCHEMA {schema}"))
+        .execute(&ops.pool)
+        .await
+        .map_err(|e| format!("cannot create the staging schema: {e}"))?;
+    let url = ops.pool.connect_options().database_url.to_string();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let staging_url = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    let result = async {
+        let staging = store::connect(&staging_url).await?;
+        load_staging(ops, &staging, scenario).await?;
+        let tx = store::begin_write(&ops.write_pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        copy_from_staging(ops, tx, "", &format!("{schema}."), scenario, ctx)
+            .await
+            .map_err(|e| format!("cannot replace the store: {e}"))
+    }
+    .await;
+    if let Err(e) = sqlx::query::<store::Db>(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&ops.pool)
+        .await
+    {
+        tracing::warn!(error = %e, %schema, "could not drop the staging schema");
+    }
+    result
+}
+
+/// In `tx`: empties the store, copies every table from `from` (a schema prefix such as
+/// `staging.`) into `into`, audits the reset and commits.
+async fn copy_from_staging(
+    ops: &Ops,
+    mut tx: sqlx::Transaction<'_, store::Db>,
+    into: &str,
+    from: &str,
+    scenario: &Scenario,
+    ctx: &Ctx,
+) -> Result<crate::domain::event::LiveEvent, ApiError> {
     store::accounts::wipe(&mut tx).await?;
     for table in store::accounts::TABLES.iter().rev() {
         sqlx::query::<store::Db>(&format!(
-            "INSERT INTO main.{table} SELECT * FROM staging.{table}"
+            "INSERT INTO {into}{table} SELECT * FROM {from}{table}"
         ))
         .execute(&mut *tx)
         .await?;
     }
+    store::accounts::restart_ids(&mut tx).await?;
     let event = ops
         .record(
             &mut tx,

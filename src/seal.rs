@@ -95,6 +95,14 @@ impl SealKey {
             .or_else(|| default_key_file(database_url))
         {
             Some(path) => Self::load_or_create(&path),
+            None if crate::store::Backend::of_url(database_url)
+                == Some(crate::store::Backend::Postgres) =>
+            {
+                Err(format!(
+                    "a PostgreSQL store needs a secret-sealing key that every replica shares: set {KEY_ENV} \
+                     (32 bytes in base64, for example from `openssl rand -base64 32`) or pass --seal-key-file"
+                ))
+            }
             None => Ok(Self::ephemeral()),
         }
     }

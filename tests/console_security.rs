@@ -565,7 +565,7 @@ async fn a_reset_is_one_audited_transaction_readers_never_see_half_of() {
             let mut seen = Vec::new();
             while !stop.load(Ordering::SeqCst) {
                 let (accounts, keys, vpcs): (i64, i64, i64) = sqlx::query_as(
-                    "SELECT (SELECT COUNT(*) FROM accounts WHERE is_platform = 0),
+                    "SELECT (SELECT COUNT(*) FROM accounts WHERE is_platform = FALSE),
                             (SELECT COUNT(*) FROM access_keys),
                             (SELECT COUNT(*) FROM vpcs)",
                 )

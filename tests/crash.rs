@@ -9,9 +9,9 @@
 #[path = "common/server.rs"]
 mod server;
 
+use linkyard::store::{Db, DbPool};
 use serde_json::Value;
 use server::*;
-use sqlx::Sqlite;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -179,15 +179,15 @@ fn provider(addr: String, stop: Arc<AtomicBool>, acks: Arc<AtomicUsize>) -> Outc
     out
 }
 
-async fn count(pool: &sqlx::SqlitePool, sql: &str) -> i64 {
-    sqlx::query_scalar::<Sqlite, i64>(sql)
+async fn count(pool: &DbPool, sql: &str) -> i64 {
+    sqlx::query_scalar::<Db, i64>(sql)
         .fetch_one(pool)
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Transitions still to run (rows with a due time).
-async fn pending(pool: &sqlx::SqlitePool) -> i64 {
+async fn pending(pool: &DbPool) -> i64 {
     count(
         pool,
         "SELECT (SELECT COUNT(*) FROM endpoint_services WHERE due_at IS NOT NULL)
@@ -201,7 +201,7 @@ async fn pending(pool: &sqlx::SqlitePool) -> i64 {
 
 /// No half-applied change: every endpoint is whole, every address belongs to a zone, and a
 /// ClientToken row exists exactly when the change it guards does.
-async fn check_invariants(pool: &sqlx::SqlitePool) {
+async fn check_invariants(pool: &DbPool) {
     let zero = [
         // Each endpoint has its connection, at least one zone and a security group.
         "SELECT COUNT(*) FROM endpoints e WHERE NOT EXISTS (SELECT 1 FROM connections k WHERE k.endpoint_id = e.id)",
@@ -287,7 +287,7 @@ async fn a_killed_server_loses_no_acknowledged_write_and_finishes_its_transition
     let pool = linkyard::store::connect(&url).await.unwrap();
 
     // Every acknowledged write is in the audit log and in the objects.
-    let logged: BTreeSet<String> = sqlx::query_scalar::<Sqlite, String>(
+    let logged: BTreeSet<String> = sqlx::query_scalar::<Db, String>(
         "SELECT request_id FROM audit_events WHERE source = 'api'",
     )
     .fetch_all(&pool)
@@ -320,13 +320,12 @@ async fn a_killed_server_loses_no_acknowledged_write_and_finishes_its_transition
     }
     // The service's description is the last acknowledged edit, or the one in flight after it.
     let provider = outcomes.last().unwrap();
-    let description: String = sqlx::query_scalar::<Sqlite, String>(
-        "SELECT description FROM endpoint_services WHERE id = $1",
-    )
-    .bind(ORDERS)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let description: String =
+        sqlx::query_scalar::<Db, String>("SELECT description FROM endpoint_services WHERE id = $1")
+            .bind(ORDERS)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     if let Some(last_acked) = provider.descriptions.iter().rposition(|(_, ok)| *ok) {
         let allowed: Vec<&String> = provider.descriptions[last_acked..]
             .iter()
@@ -365,7 +364,7 @@ async fn a_killed_server_loses_no_acknowledged_write_and_finishes_its_transition
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     check_invariants(&pool).await;
-    let statuses: BTreeMap<String, i64> = sqlx::query_as::<Sqlite, (String, i64)>(
+    let statuses: BTreeMap<String, i64> = sqlx::query_as::<Db, (String, i64)>(
         "SELECT 'endpoint ' || status, COUNT(*) FROM endpoints GROUP BY status
          UNION ALL SELECT 'connection ' || status, COUNT(*) FROM connections GROUP BY status
          UNION ALL SELECT 'zone ' || status, COUNT(*) FROM endpoint_zones GROUP BY status

@@ -41,7 +41,7 @@ fn two_zone_endpoint() -> NewEndpoint {
 #[tokio::test]
 async fn local_addresses_are_allocated_once_and_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("dp.db").display());
+    let url = common::db::test_db_url(dir.path(), "dp.db");
     let pool = store::connect(&url).await.unwrap();
     store::migrate(&pool).await.unwrap();
     let ops = Ops::new(pool, Bus::new(), 0);

@@ -104,27 +104,51 @@ impl World {
         let mut ops = app.ops.clone();
         ops.ids = IdGen::seeded(seed);
         ops.demo_tools = true;
-        let names = strings(
-            &ops,
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-             AND name NOT LIKE '_sqlx%' AND name NOT LIKE '%session%' ORDER BY name",
-        )
-        .await;
+        let pg = linkyard::store::backend(&ops.pool) == linkyard::store::Backend::Postgres;
+        let names = if pg {
+            strings(
+                &ops,
+                "SELECT CAST(table_name AS TEXT) FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+                   AND table_name NOT LIKE '_sqlx%' ORDER BY 1",
+            )
+            .await
+        } else {
+            strings(
+                &ops,
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                 AND name NOT LIKE '_sqlx%' AND name NOT LIKE '%session%' ORDER BY name",
+            )
+            .await
+        };
         let mut tables = Vec::new();
         for t in names {
-            let cols = strings(
-                &ops,
-                &format!("SELECT name FROM pragma_table_info('{t}') ORDER BY cid"),
-            )
-            .await;
+            let cols = if pg {
+                strings(
+                    &ops,
+                    &format!(
+                        "SELECT CAST(column_name AS TEXT) FROM information_schema.columns
+                         WHERE table_schema = current_schema() AND table_name = '{t}'
+                         ORDER BY ordinal_position"
+                    ),
+                )
+                .await
+            } else {
+                strings(
+                    &ops,
+                    &format!("SELECT name FROM pragma_table_info('{t}') ORDER BY cid"),
+                )
+                .await
+            };
+            let quote = if pg { "quote_nullable" } else { "quote" };
             let expr = cols
                 .iter()
-                .map(|c| format!("quote(\"{c}\")"))
+                .map(|c| format!("{quote}(\"{c}\")"))
                 .collect::<Vec<_>>()
                 .join("||','||");
             // The audit log only grows: its size and last id tell whether anything was recorded.
             let query = if t == "audit_events" {
-                "SELECT 'audit_events:' || COUNT(*) || ',' || IFNULL(MAX(id), 0) AS r FROM audit_events"
+                "SELECT 'audit_events:' || COUNT(*) || ',' || COALESCE(MAX(id), 0) AS r FROM audit_events"
                     .to_string()
             } else {
                 format!("SELECT '{t}:' || {expr} AS r FROM \"{t}\"")
@@ -285,7 +309,11 @@ impl World {
             .map(|(_, q)| q.as_str())
             .collect::<Vec<_>>()
             .join(" UNION ALL ");
-        let rows = strings(&self.ops, &format!("SELECT r FROM ({all}) ORDER BY 1")).await;
+        let rows = strings(
+            &self.ops,
+            &format!("SELECT r FROM ({all}) AS snapshot ORDER BY 1"),
+        )
+        .await;
         let mut h = DefaultHasher::new();
         rows.hash(&mut h);
         h.finish()

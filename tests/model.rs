@@ -824,7 +824,7 @@ async fn managed_services_take_policies_and_custom_domains() {
 #[tokio::test]
 async fn a_restart_finishes_pending_transitions() {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    let url = common::db::test_db_url(dir.path(), "r.db");
     let clock = Arc::new(AtomicI64::new(1_800_000_000_000));
     let open = |clock: Arc<AtomicI64>| {
         let url = url.clone();
@@ -903,14 +903,29 @@ async fn the_reconciler_goes_on_past_a_failing_item_and_publishes_each_step() {
         )
         .await
         .unwrap();
-    sqlx::query(&format!(
-        "CREATE TRIGGER fail_one BEFORE UPDATE ON endpoint_services WHEN OLD.id = '{}'
-         BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-        a.id
-    ))
-    .execute(&ops.pool)
-    .await
-    .unwrap();
+    let pg = linkyard::store::backend(&ops.pool) == linkyard::store::Backend::Postgres;
+    let injected = if pg {
+        vec![
+            format!(
+                "CREATE FUNCTION fail_one() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF OLD.id = '{}' THEN RAISE EXCEPTION 'injected failure'; END IF;
+                 RETURN NEW; END $$",
+                a.id
+            ),
+            "CREATE TRIGGER fail_one BEFORE UPDATE ON endpoint_services
+             FOR EACH ROW EXECUTE FUNCTION fail_one()"
+                .to_string(),
+        ]
+    } else {
+        vec![format!(
+            "CREATE TRIGGER fail_one BEFORE UPDATE ON endpoint_services WHEN OLD.id = '{}'
+             BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+            a.id
+        )]
+    };
+    for sql in injected {
+        sqlx::query(&sql).execute(&ops.pool).await.unwrap();
+    }
     let mut events = ops.bus.subscribe();
     let err = ops.advance_due().await.unwrap_err();
     assert_eq!(err.code, "InternalError");
@@ -939,10 +954,14 @@ async fn the_reconciler_goes_on_past_a_failing_item_and_publishes_each_step() {
         ("Reconcile", b.id.as_str())
     );
     // Once the cause is gone, the next round finishes the item.
-    sqlx::query("DROP TRIGGER fail_one")
-        .execute(&ops.pool)
-        .await
-        .unwrap();
+    sqlx::query(if pg {
+        "DROP TRIGGER fail_one ON endpoint_services"
+    } else {
+        "DROP TRIGGER fail_one"
+    })
+    .execute(&ops.pool)
+    .await
+    .unwrap();
     assert_eq!(ops.advance_due().await.unwrap(), 1);
     assert_eq!(status(a.id.clone()).await, "Active");
 }

@@ -42,12 +42,13 @@ fn list_ok(addr: &str, who: (&str, &str)) {
 
 async fn stored_secret(url: &str, id: &str) -> String {
     let pool = linkyard::store::connect(url).await.unwrap();
-    let s =
-        sqlx::query_scalar::<sqlx::Sqlite, String>("SELECT secret FROM access_keys WHERE id = $1")
-            .bind(id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let s = sqlx::query_scalar::<linkyard::store::Db, String>(
+        "SELECT secret FROM access_keys WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     pool.close().await;
     s
 }
@@ -198,10 +199,11 @@ async fn a_demo_reset_seals_with_the_servers_key() {
         let key = ops.access_key(id).await.unwrap().unwrap();
         assert_eq!(key.secret, secret);
     }
-    let sealed = sqlx::query_scalar::<sqlx::Sqlite, String>("SELECT secret FROM access_keys")
-        .fetch_all(&ops.pool)
-        .await
-        .unwrap();
+    let sealed =
+        sqlx::query_scalar::<linkyard::store::Db, String>("SELECT secret FROM access_keys")
+            .fetch_all(&ops.pool)
+            .await
+            .unwrap();
     assert!(
         sealed.iter().all(|s| s.starts_with("sealed:v1:")),
         "{sealed:?}"

@@ -338,7 +338,7 @@ fn orders_like(lb: &str, zone: &str) -> NewService {
 }
 
 async fn token_rows(app: &common::TestApp) -> Vec<(String, String, String)> {
-    sqlx::query_as::<sqlx::Sqlite, (String, String, String)>(
+    sqlx::query_as::<linkyard::store::Db, (String, String, String)>(
         "SELECT token, response, request_id FROM idempotency ORDER BY token",
     )
     .fetch_all(&app.ops.pool)

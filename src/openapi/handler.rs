@@ -102,12 +102,15 @@ async fn serve(
         .ok_or_else(|| sign::unknown_key(&claim.access_key_id))?;
     let now = chrono::Utc::now();
     let verified = sign::verify(&claim, &signed, &params, &key.secret, now)?;
-    state.throttle.check(&verified.access_key_id)?;
-    state.nonces.check_and_insert(
-        &verified.access_key_id,
-        &verified.nonce,
-        now.timestamp_millis(),
-    )?;
+    state.throttle.admit(&verified.access_key_id).await?;
+    state
+        .nonces
+        .check_and_claim(
+            &verified.access_key_id,
+            &verified.nonce,
+            now.timestamp_millis(),
+        )
+        .await?;
     let ctx = Ctx {
         account_id: key.account_id.clone(),
         source: Source::Api,

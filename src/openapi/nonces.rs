@@ -61,6 +61,10 @@ pub fn hash(key_id: &str, nonce: &str) -> NonceHash {
 pub struct NonceCache {
     inner: Mutex<State>,
     per_key_cap: usize,
+    /// Set when several replicas share one database (PostgreSQL): each accepted nonce is then
+    /// also claimed in `api_nonces` before the request runs, so a replay sent to another
+    /// replica is refused too.
+    shared: std::sync::OnceLock<DbPool>,
 }
 
 #[derive(Debug, Default)]
@@ -107,6 +111,7 @@ impl NonceCache {
         Self {
             inner: Mutex::new(State::default()),
             per_key_cap: per_key_cap.max(1),
+            shared: std::sync::OnceLock::new(),
         }
     }
 
@@ -154,8 +159,46 @@ impl NonceCache {
         }
         entry.set.insert(h);
         entry.order.push_back((now_ms, h));
-        state.pending.push((key_id.to_owned(), h, now_ms));
+        if self.shared.get().is_none() {
+            state.pending.push((key_id.to_owned(), h, now_ms));
+        }
         Ok(())
+    }
+
+    /// Makes every accepted nonce be claimed in `pool`'s `api_nonces` table at once (see
+    /// [`NonceCache::check_and_claim`]): for replicas sharing one PostgreSQL database.
+    pub fn share_through(&self, pool: DbPool) {
+        let _ = self.shared.set(pool);
+    }
+
+    /// [`NonceCache::check_and_insert`], then, when the database is shared by replicas, claims
+    /// the nonce there: a nonce another replica accepted first is `SignatureNonceUsed`.
+    pub async fn check_and_claim(
+        &self,
+        key_id: &str,
+        nonce: &str,
+        now_ms: i64,
+    ) -> Result<(), ApiError> {
+        self.check_and_insert(key_id, nonce, now_ms)?;
+        let Some(pool) = self.shared.get() else {
+            return Ok(());
+        };
+        if store::nonces::claim(
+            pool,
+            key_id,
+            hash(key_id, nonce),
+            now_ms,
+            now_ms - NONCE_TTL_MS,
+        )
+        .await?
+        {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                "SignatureNonceUsed",
+                "Specified signature nonce was used already.",
+            ))
+        }
     }
 
     /// Loads remembered pairs (from the database at start). Expired ones are skipped.

@@ -36,6 +36,8 @@ pub struct Throttle {
     limiter: Option<DefaultKeyedRateLimiter<String>>,
     clock: DefaultClock,
     config: ThrottleConfig,
+    /// Set when replicas share the database: the buckets live there (`store::buckets`).
+    shared: std::sync::OnceLock<crate::store::DbPool>,
 }
 
 impl std::fmt::Debug for Throttle {
@@ -65,7 +67,48 @@ impl Throttle {
             limiter,
             clock: DefaultClock::default(),
             config,
+            shared: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Keeps the buckets in `pool`'s database, shared by every replica on it, so the limit holds
+    /// for all of them together.
+    pub fn share_through(&self, pool: crate::store::DbPool) {
+        let _ = self.shared.set(pool);
+    }
+
+    /// [`Throttle::check`] against the shared buckets when there are any, else the local ones.
+    pub async fn admit(&self, access_key_id: &str) -> Result<(), ApiError> {
+        let (Some(pool), true) = (self.shared.get(), self.limiter.is_some()) else {
+            return self.check(access_key_id);
+        };
+        let now = chrono::Utc::now().timestamp_millis();
+        let c = self.config;
+        if crate::store::buckets::take(
+            pool,
+            access_key_id,
+            c.per_second as f64,
+            c.burst.max(1) as f64,
+            now,
+        )
+        .await?
+        {
+            return Ok(());
+        }
+        metrics::counter!("api_requests_throttled_total").increment(1);
+        Err(self.refusal(1000 / c.per_second.max(1) as u128))
+    }
+
+    fn refusal(&self, wait_ms: u128) -> ApiError {
+        ApiError::new(
+            "Throttling.User",
+            format!(
+                "Request was denied due to user flow control: at most {} requests per second per AccessKey (bursts of {}); retry in {} ms.",
+                self.config.per_second,
+                self.config.burst,
+                wait_ms.max(1)
+            ),
+        )
     }
 
     /// The configured limits.
@@ -85,15 +128,7 @@ impl Throttle {
             Err(not_until) => {
                 metrics::counter!("api_requests_throttled_total").increment(1);
                 let wait = not_until.wait_time_from(self.clock.now());
-                Err(ApiError::new(
-                    "Throttling.User",
-                    format!(
-                        "Request was denied due to user flow control: at most {} requests per second per AccessKey (bursts of {}); retry in {} ms.",
-                        self.config.per_second,
-                        self.config.burst,
-                        wait.as_millis().max(1)
-                    ),
-                ))
+                Err(self.refusal(wait.as_millis()))
             }
         }
     }

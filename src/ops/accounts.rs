@@ -81,6 +81,12 @@ impl Default for SignInGuard {
 }
 
 impl SignInGuard {
+    /// Keeps the failure counters in `pool`'s database, so replicas sharing it count together.
+    pub fn share_through(&self, pool: &crate::store::DbPool) {
+        self.accounts.share_through(pool.clone());
+        self.clients.share_through(pool.clone());
+    }
+
     /// Hashes a password on the blocking pool, within the argon2 concurrency bound.
     pub async fn hash(&self, password: &str) -> Result<String, ApiError> {
         let _permit = self
@@ -242,16 +248,14 @@ impl Ops {
         let now = self.clock.now();
         // Every attempt counts as a failure until it succeeds, so parallel guesses cannot all
         // slip past the limit.
-        let counted = self
-            .sign_ins
-            .accounts
-            .attempt(&account_key, now)
-            .and_then(|()| {
-                self.sign_ins
-                    .clients
-                    .attempt(&client_key, now)
-                    .inspect_err(|_| self.sign_ins.accounts.forgive(&account_key))
-            });
+        let guard = &self.sign_ins;
+        let mut counted = guard.accounts.attempt_shared(&account_key, now).await;
+        if counted.is_ok() {
+            counted = guard.clients.attempt_shared(&client_key, now).await;
+            if counted.is_err() {
+                guard.accounts.forgive_shared(&account_key).await;
+            }
+        }
         if let Err(ms) = counted {
             let secs = (ms + 999) / 1000;
             tracing::warn!(account = %account_id, %client, retry_after_s = secs, "sign-in throttled");
@@ -277,8 +281,8 @@ impl Ops {
             .map_err(refused)?;
         match row {
             Some(row) if ok => {
-                self.sign_ins.accounts.reset(&account_key);
-                self.sign_ins.clients.forgive(&client_key);
+                self.sign_ins.accounts.reset_shared(&account_key).await;
+                self.sign_ins.clients.forgive_shared(&client_key).await;
                 let ctx = Ctx::new(row.id.clone(), Source::Console);
                 self.audit_session(
                     &ctx,

@@ -326,7 +326,14 @@ impl Ops {
     pub fn spawn_reconciler(&self) -> tokio::task::JoinHandle<()> {
         let ops = self.clone();
         tokio::spawn(async move {
+            // With replicas on PostgreSQL, one of them reconciles; the others stand by and take
+            // over within about a second when it goes.
+            let mut leadership = crate::store::locks::Leadership::over(&ops.pool);
             loop {
+                if !leadership.hold().await {
+                    tokio::time::sleep(Duration::from_millis(1000)).await;
+                    continue;
+                }
                 // After a failed step, wait a while before trying it again.
                 let floor = match ops.advance_due().await {
                     Ok(_) => 0,

@@ -21,17 +21,64 @@ pub struct Policy {
     pub forget_ms: i64,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    failures: u32,
+/// One key's failure count: what the table keeps per key, in memory or, with replicas, in the
+/// database (`store::signin_failures`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub failures: u32,
     /// Unix ms until which the key is locked (0: not locked).
-    locked_until: i64,
-    last_failure: i64,
+    pub locked_until: i64,
+    pub last_failure: i64,
 }
 
 impl Entry {
     fn stale(&self, policy: &Policy, now: i64) -> bool {
         now >= self.locked_until.max(self.last_failure) + policy.forget_ms
+    }
+}
+
+impl Policy {
+    /// `e` after one more failure at `now`, and how long the key is locked now (0 while
+    /// failures are free).
+    pub fn fail(&self, e: Option<Entry>, now: i64) -> (Entry, i64) {
+        let mut e = match e {
+            Some(e) if !e.stale(self, now) => e,
+            _ => Entry {
+                failures: 0,
+                locked_until: 0,
+                last_failure: now,
+            },
+        };
+        e.failures = e.failures.saturating_add(1);
+        e.last_failure = now;
+        if e.failures < self.free {
+            return (e, 0);
+        }
+        let doublings = (e.failures - self.free).min(40);
+        let lock = self
+            .base_ms
+            .saturating_mul(1i64 << doublings)
+            .min(self.max_ms);
+        e.locked_until = now + lock;
+        (e, lock)
+    }
+
+    /// An attempt at `now`: refused with the milliseconds left while `e` is locked, otherwise
+    /// counted as a failure (until forgiven): the entry after it.
+    pub fn attempt(&self, e: Option<Entry>, now: i64) -> Result<Entry, i64> {
+        match e {
+            Some(e) if e.locked_until > now => Err(e.locked_until - now),
+            e => Ok(self.fail(e, now).0),
+        }
+    }
+
+    /// `e` with one counted failure taken back, unlocked when the rest are free again.
+    pub fn forgive(&self, mut e: Entry) -> Entry {
+        e.failures = e.failures.saturating_sub(1);
+        if e.failures < self.free {
+            e.locked_until = 0;
+        }
+        e
     }
 }
 
@@ -41,6 +88,8 @@ pub struct Throttle {
     policy: Policy,
     cap: usize,
     entries: Mutex<HashMap<String, Entry>>,
+    /// Set when replicas share the database: the counters live there.
+    shared: std::sync::OnceLock<crate::store::DbPool>,
 }
 
 impl Throttle {
@@ -49,13 +98,85 @@ impl Throttle {
             policy,
             cap: cap.max(1),
             entries: Mutex::new(HashMap::new()),
+            shared: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Keeps the counters in `pool`'s database, shared by every replica on it.
+    pub fn share_through(&self, pool: crate::store::DbPool) {
+        let _ = self.shared.set(pool);
+    }
+
+    /// Runs `f` on `key`'s entry in the shared table; `None` when not shared or the database
+    /// failed (then the caller uses the counters in memory).
+    async fn in_shared<R>(
+        &self,
+        key: &str,
+        f: impl FnOnce(Option<Entry>) -> (Option<Entry>, R),
+    ) -> Option<R> {
+        let pool = self.shared.get()?;
+        let to_row = |e: Entry| (e.failures as i64, e.locked_until, e.last_failure);
+        let done = crate::store::signin_failures::update(
+            pool,
+            key,
+            |(failures, locked_until, last_failure)| {
+                let e = (failures > 0 || locked_until > 0).then_some(Entry {
+                    failures: failures.clamp(0, u32::MAX as i64) as u32,
+                    locked_until,
+                    last_failure,
+                });
+                let (next, out) = f(e);
+                (next.map(to_row), out)
+            },
+        )
+        .await;
+        done.inspect_err(|e| tracing::warn!(error = %e, "shared sign-in counters unavailable; counting in memory"))
+            .ok()
+    }
+
+    /// [`Self::attempt`], in the shared table when replicas share the database.
+    pub async fn attempt_shared(&self, key: &str, now: i64) -> Result<(), i64> {
+        let p = self.policy;
+        let shared = self
+            .in_shared(key, |e| match p.attempt(e, now) {
+                Ok(next) => (Some(next), Ok(())),
+                Err(ms) => (e, Err(ms)),
+            })
+            .await;
+        shared.unwrap_or_else(|| self.attempt(key, now))
+    }
+
+    /// [`Self::forgive`], in the shared table when replicas share the database.
+    pub async fn forgive_shared(&self, key: &str) {
+        let p = self.policy;
+        if self
+            .in_shared(key, |e| (e.map(|e| p.forgive(e)), ()))
+            .await
+            .is_none()
+        {
+            self.forgive(key);
+        }
+    }
+
+    /// [`Self::reset`], in the shared table when replicas share the database.
+    pub async fn reset_shared(&self, key: &str) {
+        if self.in_shared(key, |_| (None, ())).await.is_none() {
+            self.reset(key);
+        }
+    }
+
+    /// The policy the counters follow.
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Milliseconds `key` stays locked, or `None` when it may try now.
     pub fn locked_for(&self, key: &str, now: i64) -> Option<i64> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
+        self.lock()
             .get(key)
             .filter(|e| e.locked_until > now)
             .map(|e| e.locked_until - now)
@@ -63,37 +184,35 @@ impl Throttle {
 
     /// Records a failure of `key`; returns how long it is now locked (0 while failures are free).
     pub fn fail(&self, key: &str, now: i64) -> i64 {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        self.fail_locked(&mut entries, key, now)
+        let mut entries = self.lock();
+        self.make_room(&mut entries, key, now);
+        let (e, lock) = self.policy.fail(entries.get(key).copied(), now);
+        entries.insert(key.to_string(), e);
+        lock
     }
 
     /// An attempt that counts as a failure until [`Self::forgive`]n or [`Self::reset`]: refused
     /// with the milliseconds left while `key` is locked, otherwise counted. Checking and counting
     /// in one step means parallel attempts cannot all slip past the limit.
     pub fn attempt(&self, key: &str, now: i64) -> Result<(), i64> {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(e) = entries.get(key)
-            && e.locked_until > now
-        {
-            return Err(e.locked_until - now);
-        }
-        self.fail_locked(&mut entries, key, now);
+        let mut entries = self.lock();
+        let e = self.policy.attempt(entries.get(key).copied(), now)?;
+        self.make_room(&mut entries, key, now);
+        entries.insert(key.to_string(), e);
         Ok(())
     }
 
     /// Takes back one counted failure of `key` (an attempt that succeeded), lifting the lock when
     /// the remaining failures are free again.
     pub fn forgive(&self, key: &str) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let mut entries = self.lock();
         if let Some(e) = entries.get_mut(key) {
-            e.failures = e.failures.saturating_sub(1);
-            if e.failures < self.policy.free {
-                e.locked_until = 0;
-            }
+            *e = self.policy.forgive(*e);
         }
     }
 
-    fn fail_locked(&self, entries: &mut HashMap<String, Entry>, key: &str, now: i64) -> i64 {
+    /// Before a new key goes in: stale keys go first, then the least recently failed one.
+    fn make_room(&self, entries: &mut HashMap<String, Entry>, key: &str, now: i64) {
         let p = self.policy;
         if !entries.contains_key(key) && entries.len() >= self.cap {
             entries.retain(|_, e| !e.stale(&p, now));
@@ -106,35 +225,11 @@ impl Throttle {
                 entries.remove(&oldest);
             }
         }
-        let e = entries.entry(key.to_string()).or_insert(Entry {
-            failures: 0,
-            locked_until: 0,
-            last_failure: now,
-        });
-        if e.stale(&p, now) {
-            *e = Entry {
-                failures: 0,
-                locked_until: 0,
-                last_failure: now,
-            };
-        }
-        e.failures = e.failures.saturating_add(1);
-        e.last_failure = now;
-        if e.failures < p.free {
-            return 0;
-        }
-        let doublings = (e.failures - p.free).min(40);
-        let lock = p.base_ms.saturating_mul(1i64 << doublings).min(p.max_ms);
-        e.locked_until = now + lock;
-        lock
     }
 
     /// Forgets the failures of `key` (after a success).
     pub fn reset(&self, key: &str) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
+        self.lock().remove(key);
     }
 
     /// How many keys are tracked.

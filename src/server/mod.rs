@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod fn_status;
 pub mod metrics;
 pub mod security;
+pub mod sessions;
 pub mod sse;
 pub mod static_files;
 
@@ -21,7 +22,6 @@ use std::sync::OnceLock;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// Everything handlers and server functions share. Server functions read it from context.
 #[derive(Clone, FromRef)]
@@ -45,11 +45,8 @@ pub struct AppState {
 /// Builds the whole application router (used by `serve` and by tests).
 pub async fn router(state: AppState) -> Result<Router, String> {
     metrics::install();
-    let store = SqliteStore::new(state.ops.pool.clone());
-    store
-        .migrate()
-        .await
-        .map_err(|e| format!("cannot prepare the session table: {e}"))?;
+    let store = sessions::Sessions::open(&state.ops.pool).await?;
+    store.spawn_cleanup();
     let sessions = SessionManagerLayer::new(store)
         .with_name(security::session_cookie_name(state.public_url.as_ref()))
         .with_secure(state.public_url.as_ref().is_some_and(|u| u.is_https()))

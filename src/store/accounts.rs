@@ -1,8 +1,9 @@
 //! Accounts and access keys.
 
+use super::Conn;
 use super::Db;
 use crate::domain::state::BusinessStatus;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bumped by every function here that writes `accounts` or `access_keys` (inside its
@@ -25,6 +26,7 @@ pub struct AccountRow {
     pub id: String,
     pub name: String,
     pub password_hash: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub is_platform: bool,
     pub business_status: BusinessStatus,
     pub created_at: i64,
@@ -36,10 +38,11 @@ pub struct AccessKeyRow {
     pub id: String,
     pub secret: String,
     pub account_id: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub enabled: bool,
 }
 
-pub async fn insert_account(c: &mut SqliteConnection, a: &AccountRow) -> sqlx::Result<()> {
+pub async fn insert_account(c: &mut Conn, a: &AccountRow) -> sqlx::Result<()> {
     keys_changed();
     sqlx::query::<Db>(
         "INSERT INTO accounts (id, name, password_hash, is_platform, business_status, created_at)
@@ -56,11 +59,7 @@ pub async fn insert_account(c: &mut SqliteConnection, a: &AccountRow) -> sqlx::R
     Ok(())
 }
 
-pub async fn insert_access_key(
-    c: &mut SqliteConnection,
-    k: &AccessKeyRow,
-    now: i64,
-) -> sqlx::Result<()> {
+pub async fn insert_access_key(c: &mut Conn, k: &AccessKeyRow, now: i64) -> sqlx::Result<()> {
     keys_changed();
     sqlx::query::<Db>("INSERT INTO access_keys (id, secret, account_id, enabled, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&k.id)
@@ -73,20 +72,20 @@ pub async fn insert_access_key(
     Ok(())
 }
 
-pub async fn account(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<AccountRow>> {
+pub async fn account(c: &mut Conn, id: &str) -> sqlx::Result<Option<AccountRow>> {
     sqlx::query_as::<Db, AccountRow>("SELECT * FROM accounts WHERE id = $1")
         .bind(id)
         .fetch_optional(c)
         .await
 }
 
-pub async fn accounts(c: &mut SqliteConnection) -> sqlx::Result<Vec<AccountRow>> {
+pub async fn accounts(c: &mut Conn) -> sqlx::Result<Vec<AccountRow>> {
     sqlx::query_as::<Db, AccountRow>("SELECT * FROM accounts ORDER BY id")
         .fetch_all(c)
         .await
 }
 
-pub async fn access_key(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<AccessKeyRow>> {
+pub async fn access_key(c: &mut Conn, id: &str) -> sqlx::Result<Option<AccessKeyRow>> {
     sqlx::query_as::<Db, AccessKeyRow>(
         "SELECT id, secret, account_id, enabled FROM access_keys WHERE id = $1",
     )
@@ -96,7 +95,7 @@ pub async fn access_key(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Opti
 }
 
 pub async fn set_business_status(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     id: &str,
     status: BusinessStatus,
 ) -> sqlx::Result<u64> {
@@ -113,8 +112,8 @@ pub async fn set_business_status(
 
 /// Number of user accounts (the platform account does not count: a store with none is "empty" for
 /// scenario loading).
-pub async fn count(c: &mut SqliteConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM accounts WHERE is_platform = 0")
+pub async fn count(c: &mut Conn) -> sqlx::Result<i64> {
+    sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM accounts WHERE is_platform = FALSE")
         .fetch_one(c)
         .await
 }
@@ -148,7 +147,7 @@ pub const TABLES: &[&str] = &[
 ];
 
 /// Deletes every row of every table (scenario reset), leaving the schema in place.
-pub async fn wipe(c: &mut SqliteConnection) -> sqlx::Result<()> {
+pub async fn wipe(c: &mut Conn) -> sqlx::Result<()> {
     keys_changed();
     for table in TABLES {
         sqlx::query::<Db>(&format!("DELETE FROM {table}"))
@@ -158,9 +157,25 @@ pub async fn wipe(c: &mut SqliteConnection) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// After rows were copied in with their ids: the next generated id of each table with one follows
+/// the largest copied (PostgreSQL's identity sequences do not see explicit ids; SQLite's do).
+pub async fn restart_ids(c: &mut Conn) -> sqlx::Result<()> {
+    if super::Backend::of(c) != super::Backend::Postgres {
+        return Ok(());
+    }
+    for table in ["audit_events", "bandwidth_requests"] {
+        sqlx::query::<Db>(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
+        ))
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}
+
 /// The regions in which `account` owns inventory (VPCs, vSwitches, security groups, load
 /// balancers), endpoint services, endpoints or gateway endpoints, in no particular order.
-pub async fn regions_in_use(c: &mut SqliteConnection, account: &str) -> sqlx::Result<Vec<String>> {
+pub async fn regions_in_use(c: &mut Conn, account: &str) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar::<Db, String>(
         "SELECT region_id FROM vpcs WHERE account_id = $1
          UNION SELECT region_id FROM vswitches WHERE account_id = $1
@@ -176,7 +191,7 @@ pub async fn regions_in_use(c: &mut SqliteConnection, account: &str) -> sqlx::Re
 }
 
 /// Every account id, sorted.
-pub async fn ids(c: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+pub async fn ids(c: &mut Conn) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar::<Db, String>("SELECT id FROM accounts ORDER BY id")
         .fetch_all(c)
         .await
@@ -184,14 +199,14 @@ pub async fn ids(c: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
 
 /// Every AccessKey's stored secret (sealed or, before the first start with a seal key, plain):
 /// (id, secret), sorted by id.
-pub async fn secrets(c: &mut SqliteConnection) -> sqlx::Result<Vec<(String, String)>> {
+pub async fn secrets(c: &mut Conn) -> sqlx::Result<Vec<(String, String)>> {
     sqlx::query_as::<Db, (String, String)>("SELECT id, secret FROM access_keys ORDER BY id")
         .fetch_all(c)
         .await
 }
 
 /// Replaces an AccessKey's stored secret.
-pub async fn set_secret(c: &mut SqliteConnection, id: &str, secret: &str) -> sqlx::Result<()> {
+pub async fn set_secret(c: &mut Conn, id: &str, secret: &str) -> sqlx::Result<()> {
     keys_changed();
     sqlx::query::<Db>("UPDATE access_keys SET secret = $2 WHERE id = $1")
         .bind(id)
@@ -202,11 +217,7 @@ pub async fn set_secret(c: &mut SqliteConnection, id: &str, secret: &str) -> sql
 }
 
 /// Enables or disables an AccessKey; returns whether it exists.
-pub async fn set_access_key_enabled(
-    c: &mut SqliteConnection,
-    id: &str,
-    enabled: bool,
-) -> sqlx::Result<bool> {
+pub async fn set_access_key_enabled(c: &mut Conn, id: &str, enabled: bool) -> sqlx::Result<bool> {
     keys_changed();
     let done = sqlx::query::<Db>("UPDATE access_keys SET enabled = $2 WHERE id = $1")
         .bind(id)
@@ -217,7 +228,7 @@ pub async fn set_access_key_enabled(
 }
 
 /// Deletes an AccessKey; returns whether it existed.
-pub async fn delete_access_key(c: &mut SqliteConnection, id: &str) -> sqlx::Result<bool> {
+pub async fn delete_access_key(c: &mut Conn, id: &str) -> sqlx::Result<bool> {
     keys_changed();
     let done = sqlx::query::<Db>("DELETE FROM access_keys WHERE id = $1")
         .bind(id)

@@ -1,7 +1,7 @@
 //! The audit log: one row per change, with the accounts that may read it.
 
 use super::Db;
-use sqlx::SqliteConnection;
+use crate::store::Conn;
 
 /// Filters of the activity log; empty fields match everything.
 #[derive(Debug, Clone, Default)]
@@ -37,7 +37,7 @@ pub struct AuditRow {
 }
 
 /// Appends an event (its `id` is ignored).
-pub async fn insert(c: &mut SqliteConnection, r: &AuditRow) -> sqlx::Result<()> {
+pub async fn insert(c: &mut Conn, r: &AuditRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO audit_events (at, actor, source, action, target, region_id, summary, before_json, after_json,
             request_id, audience) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
@@ -60,29 +60,44 @@ pub async fn insert(c: &mut SqliteConnection, r: &AuditRow) -> sqlx::Result<()> 
 
 /// The events `account` may read that match `f`, newest first (without before/after and
 /// audience, which the log does not show).
-pub async fn list(
-    c: &mut SqliteConnection,
-    account: &str,
-    f: &AuditFilter,
-) -> sqlx::Result<Vec<AuditRow>> {
+pub async fn list(c: &mut Conn, account: &str, f: &AuditFilter) -> sqlx::Result<Vec<AuditRow>> {
     let opt = |s: &Option<String>| s.clone().filter(|v| !v.is_empty());
-    let rows = sqlx::query_as::<Db, (i64, i64, String, String, String, String, String, String, String)>(
+    let sql = format!(
         "SELECT id, at, actor, source, action, target, region_id, summary, request_id FROM audit_events
          WHERE audience LIKE $1
            AND ($2 IS NULL OR actor = $2)
            AND ($3 IS NULL OR action = $3)
-           AND ($4 IS NULL OR instr(target, $4) > 0)
+           AND ($4 IS NULL OR {contains})
            AND ($5 IS NULL OR at >= $5)
            AND ($6 IS NULL OR at < $6)
          ORDER BY id DESC LIMIT $7",
-    )
+        contains = super::Backend::of(c).contains("target", "$4")
+    );
+    let rows = sqlx::query_as::<
+        Db,
+        (
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        ),
+    >(&sql)
     .bind(format!("%,{account},%"))
     .bind(opt(&f.actor))
     .bind(opt(&f.action))
     .bind(opt(&f.target))
     .bind(f.since_ms)
     .bind(f.until_ms)
-    .bind(if f.limit > 0 { f.limit.min(10_000) } else { 200 })
+    .bind(if f.limit > 0 {
+        f.limit.min(10_000)
+    } else {
+        200
+    })
     .fetch_all(c)
     .await?;
     Ok(rows
@@ -108,7 +123,7 @@ pub async fn list(
 
 /// The target of the first event `request_id` recorded for `action` (what a create made).
 pub async fn first_target(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     request_id: &str,
     action: &str,
 ) -> sqlx::Result<Option<String>> {

@@ -1,8 +1,9 @@
 //! Requests for more per-zone bandwidth than a connection's maximum, and their decisions.
 
+use super::Conn;
 use super::Db;
 use crate::domain::state::RequestStatus;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 /// A stored bandwidth request.
 #[derive(Debug, Clone, FromRow)]
@@ -18,7 +19,7 @@ pub struct RequestRow {
 }
 
 /// Whether an endpoint has a request waiting for a decision.
-pub async fn has_open(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result<bool> {
+pub async fn has_open(c: &mut Conn, endpoint: &str) -> sqlx::Result<bool> {
     let n = sqlx::query_scalar::<Db, i64>(
         "SELECT COUNT(*) FROM bandwidth_requests WHERE endpoint_id = $1 AND status = $2",
     )
@@ -30,7 +31,7 @@ pub async fn has_open(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result<
 }
 
 /// Stores a new request (its `id` is ignored); returns the id it got.
-pub async fn insert(c: &mut SqliteConnection, r: &RequestRow) -> sqlx::Result<i64> {
+pub async fn insert(c: &mut Conn, r: &RequestRow) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>(
         "INSERT INTO bandwidth_requests (endpoint_id, account_id, mbps, reason, status, created_at)
          VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
@@ -46,7 +47,7 @@ pub async fn insert(c: &mut SqliteConnection, r: &RequestRow) -> sqlx::Result<i6
 }
 
 /// One request.
-pub async fn get(c: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<RequestRow>> {
+pub async fn get(c: &mut Conn, id: i64) -> sqlx::Result<Option<RequestRow>> {
     sqlx::query_as::<Db, RequestRow>("SELECT * FROM bandwidth_requests WHERE id = $1")
         .bind(id)
         .fetch_optional(c)
@@ -54,10 +55,7 @@ pub async fn get(c: &mut SqliteConnection, id: i64) -> sqlx::Result<Option<Reque
 }
 
 /// An endpoint's requests, newest first.
-pub async fn of_endpoint(
-    c: &mut SqliteConnection,
-    endpoint: &str,
-) -> sqlx::Result<Vec<RequestRow>> {
+pub async fn of_endpoint(c: &mut Conn, endpoint: &str) -> sqlx::Result<Vec<RequestRow>> {
     sqlx::query_as::<Db, RequestRow>(
         "SELECT * FROM bandwidth_requests WHERE endpoint_id = $1 ORDER BY id DESC",
     )
@@ -67,10 +65,7 @@ pub async fn of_endpoint(
 }
 
 /// Every request in `status`, oldest first.
-pub async fn with_status(
-    c: &mut SqliteConnection,
-    status: RequestStatus,
-) -> sqlx::Result<Vec<RequestRow>> {
+pub async fn with_status(c: &mut Conn, status: RequestStatus) -> sqlx::Result<Vec<RequestRow>> {
     sqlx::query_as::<Db, RequestRow>(
         "SELECT * FROM bandwidth_requests WHERE status = $1 ORDER BY id",
     )
@@ -80,12 +75,7 @@ pub async fn with_status(
 }
 
 /// Records the decision on a request.
-pub async fn decide(
-    c: &mut SqliteConnection,
-    id: i64,
-    status: RequestStatus,
-    at: i64,
-) -> sqlx::Result<()> {
+pub async fn decide(c: &mut Conn, id: i64, status: RequestStatus, at: i64) -> sqlx::Result<()> {
     sqlx::query::<Db>("UPDATE bandwidth_requests SET status = $2, decided_at = $3 WHERE id = $1")
         .bind(id)
         .bind(status)

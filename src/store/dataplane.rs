@@ -1,9 +1,10 @@
 //! Data-plane reads and listener writes: load-balancer listeners, the zone ENIs that carry
 //! traffic to them, the rows DNS answers from, and the VPC resolver addresses.
 
+use super::Conn;
 use super::Db;
 use crate::domain::state::{ConnectionStatus, TrafficMode, ZoneStatus};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 /// A load-balancer listener row.
 #[derive(Debug, Clone, FromRow)]
@@ -16,7 +17,7 @@ pub struct ListenerRow {
 }
 
 /// The listeners of one load balancer, by port.
-pub async fn listeners(c: &mut SqliteConnection, lb_id: &str) -> sqlx::Result<Vec<ListenerRow>> {
+pub async fn listeners(c: &mut Conn, lb_id: &str) -> sqlx::Result<Vec<ListenerRow>> {
     sqlx::query_as::<Db, ListenerRow>("SELECT * FROM lb_listeners WHERE lb_id = $1 ORDER BY port")
         .bind(lb_id)
         .fetch_all(c)
@@ -24,10 +25,7 @@ pub async fn listeners(c: &mut SqliteConnection, lb_id: &str) -> sqlx::Result<Ve
 }
 
 /// The listeners of every load balancer `account` owns, by load balancer and port.
-pub async fn listeners_of_account(
-    c: &mut SqliteConnection,
-    account: &str,
-) -> sqlx::Result<Vec<ListenerRow>> {
+pub async fn listeners_of_account(c: &mut Conn, account: &str) -> sqlx::Result<Vec<ListenerRow>> {
     sqlx::query_as::<Db, ListenerRow>(
         "SELECT l.* FROM lb_listeners l JOIN load_balancers b ON b.id = l.lb_id
          WHERE b.account_id = $1 ORDER BY l.lb_id, l.port",
@@ -38,7 +36,7 @@ pub async fn listeners_of_account(
 }
 
 /// Creates or replaces the listener on `(lb_id, port)`.
-pub async fn upsert_listener(c: &mut SqliteConnection, l: &ListenerRow) -> sqlx::Result<()> {
+pub async fn upsert_listener(c: &mut Conn, l: &ListenerRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO lb_listeners (lb_id, port, protocol, backend, created_at) VALUES ($1,$2,$3,$4,$5)
          ON CONFLICT (lb_id, port) DO UPDATE SET protocol = excluded.protocol, backend = excluded.backend",
@@ -54,11 +52,7 @@ pub async fn upsert_listener(c: &mut SqliteConnection, l: &ListenerRow) -> sqlx:
 }
 
 /// Deletes the listener on `(lb_id, port)`; returns how many rows went.
-pub async fn delete_listener(
-    c: &mut SqliteConnection,
-    lb_id: &str,
-    port: i64,
-) -> sqlx::Result<u64> {
+pub async fn delete_listener(c: &mut Conn, lb_id: &str, port: i64) -> sqlx::Result<u64> {
     Ok(
         sqlx::query::<Db>("DELETE FROM lb_listeners WHERE lb_id = $1 AND port = $2")
             .bind(lb_id)
@@ -83,7 +77,9 @@ pub struct ProxyRow {
     pub traffic_control_mode: TrafficMode,
     pub zone_max_override: Option<i64>,
     pub zone_status: ZoneStatus,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub healthy: bool,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub outage: bool,
     pub resource_type: String,
     pub lb_id: String,
@@ -94,7 +90,7 @@ pub struct ProxyRow {
 /// Every (endpoint zone, listener port) pair: the zone's ENI and the listeners of the service
 /// resource that serves the zone (its `resource_id`, or else the service's resource in that zone).
 /// Driven from the listeners, so the cost follows the endpoints of services that have some.
-pub async fn proxy_plan(c: &mut SqliteConnection) -> sqlx::Result<Vec<ProxyRow>> {
+pub async fn proxy_plan(c: &mut Conn) -> sqlx::Result<Vec<ProxyRow>> {
     sqlx::query_as::<Db, ProxyRow>(
         "SELECT z.endpoint_id, z.zone_id, z.local_seq, e.endpoint_type,
                 e.created_at AS endpoint_created_at, k.status AS connection_status, k.bandwidth,
@@ -123,14 +119,16 @@ pub struct DnsZoneRow {
     pub ipv6: Option<String>,
     pub local_seq: Option<i64>,
     pub zone_status: ZoneStatus,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub healthy: bool,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub outage: bool,
     /// `None` when the endpoint has no connection.
     pub connection_status: Option<ConnectionStatus>,
 }
 
 /// The domain of endpoint `id`, if it exists.
-pub async fn endpoint_domain(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<String>> {
+pub async fn endpoint_domain(c: &mut Conn, id: &str) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar::<Db, String>("SELECT domain FROM endpoints WHERE id = $1")
         .bind(id)
         .fetch_optional(c)
@@ -138,7 +136,7 @@ pub async fn endpoint_domain(c: &mut SqliteConnection, id: &str) -> sqlx::Result
 }
 
 /// The zones of `endpoint` with their connection's status, by zone.
-pub async fn dns_zones(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result<Vec<DnsZoneRow>> {
+pub async fn dns_zones(c: &mut Conn, endpoint: &str) -> sqlx::Result<Vec<DnsZoneRow>> {
     sqlx::query_as::<Db, DnsZoneRow>(
         "SELECT z.zone_id, z.domain, z.ip, z.ipv6, z.local_seq, z.status AS zone_status, z.healthy,
                 EXISTS (SELECT 1 FROM zone_faults f WHERE f.zone_id = z.zone_id) AS outage,
@@ -154,13 +152,13 @@ pub async fn dns_zones(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result
 /// Endpoints that enabled the custom service domain `name` and are visible from `vpc` (their own
 /// VPC, or one `vpc` is linked to).
 pub async fn custom_domain_endpoints(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     name: &str,
     vpc: &str,
 ) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar::<Db, String>(
         "SELECT e.id FROM endpoints e JOIN endpoint_services s ON s.id = e.service_id
-         WHERE e.private_dns_enabled = 1 AND s.custom_domain = $1
+         WHERE e.private_dns_enabled = TRUE AND s.custom_domain = $1
            AND (e.vpc_id = $2 OR EXISTS (SELECT 1 FROM vpc_dns_links d
                                          WHERE d.vpc_id = $2 AND d.target_vpc_id = e.vpc_id))
          ORDER BY e.id",
@@ -172,10 +170,7 @@ pub async fn custom_domain_endpoints(
 }
 
 /// VPCs and their resolver address numbers, oldest first, at most `limit`.
-pub async fn vpc_resolvers(
-    c: &mut SqliteConnection,
-    limit: i64,
-) -> sqlx::Result<Vec<(String, i64)>> {
+pub async fn vpc_resolvers(c: &mut Conn, limit: i64) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as::<Db, (String, i64)>(
         "SELECT id, resolver_seq FROM vpcs WHERE resolver_seq IS NOT NULL ORDER BY resolver_seq LIMIT $1",
     )

@@ -2,22 +2,19 @@
 
 use super::Db;
 use crate::domain::state::{ConnectionStatus, ResourceStatus, SecurityGroupStatus, ZoneStatus};
-use sqlx::SqliteConnection;
-use sqlx::sqlite::SqliteRow;
+use crate::store::Conn;
+use sqlx::any::AnyRow;
 
 /// The rows `sql` lists for the time `now` (its only parameter).
-async fn listed<T>(c: &mut SqliteConnection, sql: &str, now: i64) -> sqlx::Result<Vec<T>>
+async fn listed<T>(c: &mut Conn, sql: &str, now: i64) -> sqlx::Result<Vec<T>>
 where
-    T: for<'r> sqlx::FromRow<'r, SqliteRow> + Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
 {
     sqlx::query_as::<Db, T>(sql).bind(now).fetch_all(c).await
 }
 
 /// Services due at `now`, oldest first, with the status they were due in.
-pub async fn services(
-    c: &mut SqliteConnection,
-    now: i64,
-) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
+pub async fn services(c: &mut Conn, now: i64) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
     listed::<(String, ResourceStatus)>(
         c,
         "SELECT id, status FROM endpoint_services WHERE due_at <= $1 ORDER BY due_at",
@@ -27,10 +24,7 @@ pub async fn services(
 }
 
 /// Connections due at `now` (keyed by endpoint id).
-pub async fn connections(
-    c: &mut SqliteConnection,
-    now: i64,
-) -> sqlx::Result<Vec<(String, ConnectionStatus)>> {
+pub async fn connections(c: &mut Conn, now: i64) -> sqlx::Result<Vec<(String, ConnectionStatus)>> {
     listed::<(String, ConnectionStatus)>(
         c,
         "SELECT endpoint_id, status FROM connections WHERE due_at <= $1 ORDER BY due_at",
@@ -40,18 +34,12 @@ pub async fn connections(
 }
 
 /// Endpoint zones due at `now`: (endpoint, zone, status).
-pub async fn zones(
-    c: &mut SqliteConnection,
-    now: i64,
-) -> sqlx::Result<Vec<(String, String, ZoneStatus)>> {
+pub async fn zones(c: &mut Conn, now: i64) -> sqlx::Result<Vec<(String, String, ZoneStatus)>> {
     listed::<(String, String, ZoneStatus)>(c, "SELECT endpoint_id, zone_id, status FROM endpoint_zones WHERE due_at <= $1 ORDER BY due_at", now).await
 }
 
 /// Endpoints due at `now`.
-pub async fn endpoints(
-    c: &mut SqliteConnection,
-    now: i64,
-) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
+pub async fn endpoints(c: &mut Conn, now: i64) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
     listed::<(String, ResourceStatus)>(
         c,
         "SELECT id, status FROM endpoints WHERE due_at <= $1 ORDER BY due_at",
@@ -61,10 +49,7 @@ pub async fn endpoints(
 }
 
 /// Gateway endpoints due at `now`.
-pub async fn gateways(
-    c: &mut SqliteConnection,
-    now: i64,
-) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
+pub async fn gateways(c: &mut Conn, now: i64) -> sqlx::Result<Vec<(String, ResourceStatus)>> {
     listed::<(String, ResourceStatus)>(
         c,
         "SELECT id, status FROM gateway_endpoints WHERE due_at <= $1 ORDER BY due_at",
@@ -74,7 +59,7 @@ pub async fn gateways(
 }
 
 /// Settles every due endpoint security group: Attaching → Attached, Detaching → removed.
-pub async fn settle_security_groups(c: &mut SqliteConnection, now: i64) -> sqlx::Result<()> {
+pub async fn settle_security_groups(c: &mut Conn, now: i64) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "UPDATE endpoint_security_groups SET status = $2, due_at = NULL WHERE status = $3 AND due_at <= $1",
     )
@@ -92,7 +77,7 @@ pub async fn settle_security_groups(c: &mut SqliteConnection, now: i64) -> sqlx:
 }
 
 /// When the next transition of any kind is due (unix ms), if any.
-pub async fn next(c: &mut SqliteConnection) -> sqlx::Result<Option<i64>> {
+pub async fn next(c: &mut Conn) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar::<Db, Option<i64>>(
         "SELECT MIN(d) FROM (
             SELECT MIN(due_at) AS d FROM endpoint_services UNION ALL SELECT MIN(due_at) FROM endpoints

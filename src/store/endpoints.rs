@@ -1,12 +1,13 @@
 //! Endpoints, their zones (ENIs), security groups and the connection row each endpoint has.
 
 use super::Db;
+use super::{Backend, Conn};
 use crate::domain::console::EndpointColumn;
 use crate::domain::state::{
     BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus, SecurityGroupStatus, TrafficMode,
     ZoneStatus,
 };
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct EndpointRow {
@@ -21,9 +22,12 @@ pub struct EndpointRow {
     pub service_name: String,
     pub service_region_id: String,
     pub address_ip_version: IpVersion,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub zone_affinity: bool,
     pub policy_document: Option<String>,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub protected: bool,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub private_dns_enabled: bool,
     pub cross_region_bandwidth: Option<i64>,
     pub status: ResourceStatus,
@@ -46,6 +50,7 @@ pub struct ZoneRow {
     pub domain: String,
     pub status: ZoneStatus,
     pub due_at: Option<i64>,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub healthy: bool,
     pub resource_id: Option<String>,
     pub created_at: i64,
@@ -80,7 +85,7 @@ pub struct ConnectionRow {
     pub modified_at: i64,
 }
 
-pub async fn insert(c: &mut SqliteConnection, e: &EndpointRow) -> sqlx::Result<()> {
+pub async fn insert(c: &mut Conn, e: &EndpointRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO endpoints (id, account_id, region_id, name, description, endpoint_type, vpc_id, service_id,
             service_name, service_region_id, address_ip_version, zone_affinity, policy_document, protected,
@@ -117,7 +122,7 @@ pub async fn insert(c: &mut SqliteConnection, e: &EndpointRow) -> sqlx::Result<(
 }
 
 /// Writes back every mutable attribute of an endpoint.
-pub async fn update(c: &mut SqliteConnection, e: &EndpointRow) -> sqlx::Result<()> {
+pub async fn update(c: &mut Conn, e: &EndpointRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "UPDATE endpoints SET name=$2, description=$3, address_ip_version=$4, zone_affinity=$5, policy_document=$6,
             private_dns_enabled=$7, cross_region_bandwidth=$8, status=$9, due_at=$10, business_status=$11,
@@ -141,7 +146,7 @@ pub async fn update(c: &mut SqliteConnection, e: &EndpointRow) -> sqlx::Result<(
     Ok(())
 }
 
-pub async fn get(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<EndpointRow>> {
+pub async fn get(c: &mut Conn, id: &str) -> sqlx::Result<Option<EndpointRow>> {
     sqlx::query_as::<Db, EndpointRow>("SELECT * FROM endpoints WHERE id = $1")
         .bind(id)
         .fetch_optional(c)
@@ -150,7 +155,7 @@ pub async fn get(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<Endp
 
 /// A page of `account`'s endpoints in `region` after `after` (keyset pagination by id).
 pub async fn owned_page(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     account: &str,
     region: &str,
     after: &str,
@@ -267,7 +272,7 @@ impl<'a> EndpointColumns<'a> {
 
 /// How many of `account`'s endpoints in `region` match `f` (an index range count).
 pub async fn count_owned(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     account: &str,
     region: &str,
     f: &EndpointColumns<'_>,
@@ -290,7 +295,7 @@ pub async fn count_owned(
 
 /// Up to `limit` of `account`'s endpoints in `region` matching `f`, after `after` by id.
 pub async fn owned_filtered_page(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     account: &str,
     region: &str,
     f: &EndpointColumns<'_>,
@@ -315,17 +320,16 @@ pub async fn owned_filtered_page(
 }
 
 /// The connections of the endpoints `ids`, in one query.
-pub async fn connections_of(
-    c: &mut SqliteConnection,
-    ids: &[&str],
-) -> sqlx::Result<Vec<ConnectionRow>> {
+pub async fn connections_of(c: &mut Conn, ids: &[&str]) -> sqlx::Result<Vec<ConnectionRow>> {
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    sqlx::query_as::<Db, ConnectionRow>(
-        "SELECT * FROM connections WHERE endpoint_id IN (SELECT value FROM json_each($1))",
-    )
-    .bind(list)
-    .fetch_all(c)
-    .await
+    let sql = format!(
+        "SELECT * FROM connections WHERE endpoint_id IN ({})",
+        Backend::of(c).json_values(1)
+    );
+    sqlx::query_as::<Db, ConnectionRow>(&sql)
+        .bind(list)
+        .fetch_all(c)
+        .await
 }
 
 /// Filters of a service's connection list; `None` matches everything.
@@ -378,7 +382,7 @@ impl<'a> ConnectionColumns<'a> {
 
 /// How many of a service's connections match `f`.
 pub async fn count_connections(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     service: &str,
     f: &ConnectionColumns<'_>,
 ) -> sqlx::Result<i64> {
@@ -393,7 +397,7 @@ pub async fn count_connections(
 
 /// Up to `limit` of a service's connections matching `f`, after `after` by endpoint id.
 pub async fn filtered_connections_page(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     service: &str,
     f: &ConnectionColumns<'_>,
     after: &str,
@@ -412,21 +416,21 @@ pub async fn filtered_connections_page(
     q.bind(after).bind(limit).fetch_all(c).await
 }
 
-pub async fn count_in_vpc(c: &mut SqliteConnection, vpc: &str) -> sqlx::Result<i64> {
+pub async fn count_in_vpc(c: &mut Conn, vpc: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM endpoints WHERE vpc_id = $1")
         .bind(vpc)
         .fetch_one(c)
         .await
 }
 
-pub async fn of_service(c: &mut SqliteConnection, service: &str) -> sqlx::Result<Vec<EndpointRow>> {
+pub async fn of_service(c: &mut Conn, service: &str) -> sqlx::Result<Vec<EndpointRow>> {
     sqlx::query_as::<Db, EndpointRow>("SELECT * FROM endpoints WHERE service_id = $1")
         .bind(service)
         .fetch_all(c)
         .await
 }
 
-pub async fn delete(c: &mut SqliteConnection, id: &str) -> sqlx::Result<()> {
+pub async fn delete(c: &mut Conn, id: &str) -> sqlx::Result<()> {
     sqlx::query::<Db>("DELETE FROM endpoints WHERE id = $1")
         .bind(id)
         .execute(c)
@@ -434,7 +438,7 @@ pub async fn delete(c: &mut SqliteConnection, id: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
-pub async fn zones(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result<Vec<ZoneRow>> {
+pub async fn zones(c: &mut Conn, endpoint: &str) -> sqlx::Result<Vec<ZoneRow>> {
     sqlx::query_as::<Db, ZoneRow>(
         "SELECT * FROM endpoint_zones WHERE endpoint_id = $1 ORDER BY zone_id",
     )
@@ -444,7 +448,7 @@ pub async fn zones(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result<Vec
 }
 
 /// Inserts a zone, allocating its local address number (one more than the largest in use).
-pub async fn insert_zone(c: &mut SqliteConnection, z: &ZoneRow) -> sqlx::Result<()> {
+pub async fn insert_zone(c: &mut Conn, z: &ZoneRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO endpoint_zones (endpoint_id, zone_id, vswitch_id, eni_id, ip, ipv6, domain, status, due_at, healthy,
             resource_id, created_at, local_seq) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,
@@ -468,7 +472,7 @@ pub async fn insert_zone(c: &mut SqliteConnection, z: &ZoneRow) -> sqlx::Result<
 }
 
 pub async fn set_zone_status(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     endpoint: &str,
     zone: &str,
     status: ZoneStatus,
@@ -484,7 +488,7 @@ pub async fn set_zone_status(
     Ok(())
 }
 
-pub async fn delete_zone(c: &mut SqliteConnection, endpoint: &str, zone: &str) -> sqlx::Result<()> {
+pub async fn delete_zone(c: &mut Conn, endpoint: &str, zone: &str) -> sqlx::Result<()> {
     sqlx::query::<Db>("DELETE FROM endpoint_zones WHERE endpoint_id = $1 AND zone_id = $2")
         .bind(endpoint)
         .bind(zone)
@@ -493,7 +497,7 @@ pub async fn delete_zone(c: &mut SqliteConnection, endpoint: &str, zone: &str) -
     Ok(())
 }
 
-pub async fn security_groups(c: &mut SqliteConnection, endpoint: &str) -> sqlx::Result<Vec<SgRow>> {
+pub async fn security_groups(c: &mut Conn, endpoint: &str) -> sqlx::Result<Vec<SgRow>> {
     sqlx::query_as::<Db, SgRow>(
         "SELECT * FROM endpoint_security_groups WHERE endpoint_id = $1 ORDER BY sg_id",
     )
@@ -503,7 +507,7 @@ pub async fn security_groups(c: &mut SqliteConnection, endpoint: &str) -> sqlx::
 }
 
 pub async fn set_sg(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     endpoint: &str,
     sg: &str,
     status: SecurityGroupStatus,
@@ -522,7 +526,7 @@ pub async fn set_sg(
     Ok(())
 }
 
-pub async fn delete_sg(c: &mut SqliteConnection, endpoint: &str, sg: &str) -> sqlx::Result<()> {
+pub async fn delete_sg(c: &mut Conn, endpoint: &str, sg: &str) -> sqlx::Result<()> {
     sqlx::query::<Db>("DELETE FROM endpoint_security_groups WHERE endpoint_id = $1 AND sg_id = $2")
         .bind(endpoint)
         .bind(sg)
@@ -531,17 +535,14 @@ pub async fn delete_sg(c: &mut SqliteConnection, endpoint: &str, sg: &str) -> sq
     Ok(())
 }
 
-pub async fn connection(
-    c: &mut SqliteConnection,
-    endpoint: &str,
-) -> sqlx::Result<Option<ConnectionRow>> {
+pub async fn connection(c: &mut Conn, endpoint: &str) -> sqlx::Result<Option<ConnectionRow>> {
     sqlx::query_as::<Db, ConnectionRow>("SELECT * FROM connections WHERE endpoint_id = $1")
         .bind(endpoint)
         .fetch_optional(c)
         .await
 }
 
-pub async fn insert_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> sqlx::Result<()> {
+pub async fn insert_connection(c: &mut Conn, k: &ConnectionRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO connections (endpoint_id, service_id, endpoint_owner_id, service_owner_id, status, due_at, bandwidth,
             traffic_control_mode, zone_max_override, locked_from, decided_by, reason, created_at, modified_at,
@@ -569,7 +570,7 @@ pub async fn insert_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> s
 }
 
 /// Writes back the mutable fields of a connection.
-pub async fn update_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> sqlx::Result<()> {
+pub async fn update_connection(c: &mut Conn, k: &ConnectionRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "UPDATE connections SET status=$2, due_at=$3, bandwidth=$4, traffic_control_mode=$5, zone_max_override=$6,
             locked_from=$7, decided_by=$8, reason=$9, modified_at=$10 WHERE endpoint_id=$1",
@@ -591,7 +592,7 @@ pub async fn update_connection(c: &mut SqliteConnection, k: &ConnectionRow) -> s
 
 /// Connections involving `account` on either side.
 pub async fn connections_of_account(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     account: &str,
 ) -> sqlx::Result<Vec<ConnectionRow>> {
     sqlx::query_as::<Db, ConnectionRow>(
@@ -608,7 +609,7 @@ pub async fn connections_of_account(
 const WAITING: &str = "status = $2 AND decided_by IS NULL AND locked_from IS NULL";
 
 /// How many connections wait for `provider`'s decision (across its services).
-pub async fn pending_for_provider(c: &mut SqliteConnection, provider: &str) -> sqlx::Result<i64> {
+pub async fn pending_for_provider(c: &mut Conn, provider: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>(&format!(
         "SELECT COUNT(*) FROM connections WHERE service_owner_id = $1 AND {WAITING}"
     ))
@@ -619,7 +620,7 @@ pub async fn pending_for_provider(c: &mut SqliteConnection, provider: &str) -> s
 }
 
 /// How many connections of one service wait for a decision.
-pub async fn pending_for_service(c: &mut SqliteConnection, service: &str) -> sqlx::Result<i64> {
+pub async fn pending_for_service(c: &mut Conn, service: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>(&format!(
         "SELECT COUNT(*) FROM connections WHERE service_id = $1 AND {WAITING}"
     ))
@@ -630,7 +631,7 @@ pub async fn pending_for_service(c: &mut SqliteConnection, service: &str) -> sql
 }
 
 /// Zones currently taken down by fault injection.
-pub async fn faulty_zones(c: &mut SqliteConnection) -> sqlx::Result<Vec<String>> {
+pub async fn faulty_zones(c: &mut Conn) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar::<Db, String>("SELECT zone_id FROM zone_faults ORDER BY zone_id")
         .fetch_all(c)
         .await
@@ -638,7 +639,7 @@ pub async fn faulty_zones(c: &mut SqliteConnection) -> sqlx::Result<Vec<String>>
 
 /// Sets the business status of every endpoint an account owns (overdue payment, or cleared).
 pub async fn set_business_status_of_account(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     account: &str,
     status: BusinessStatus,
 ) -> sqlx::Result<()> {
@@ -653,7 +654,7 @@ pub async fn set_business_status_of_account(
 /// A service is gone: its connections (except those being deleted with their endpoint) become
 /// ServiceDeleted, and their zones not being removed Disconnected.
 pub async fn orphan_connections_of_service(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     service: &str,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -681,7 +682,7 @@ pub async fn orphan_connections_of_service(
 
 /// Whether a zone connected (or connecting) to `service` is served by `resource`.
 pub async fn resource_carries_traffic(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     service: &str,
     resource: &str,
 ) -> sqlx::Result<bool> {
@@ -699,12 +700,7 @@ pub async fn resource_carries_traffic(
 }
 
 /// Takes a zone down (fault injection) or brings it back.
-pub async fn set_zone_fault(
-    c: &mut SqliteConnection,
-    zone: &str,
-    down: bool,
-    now: i64,
-) -> sqlx::Result<()> {
+pub async fn set_zone_fault(c: &mut Conn, zone: &str, down: bool, now: i64) -> sqlx::Result<()> {
     if down {
         sqlx::query::<Db>(
             "INSERT INTO zone_faults (zone_id, created_at) VALUES ($1, $2) ON CONFLICT (zone_id) DO NOTHING",
@@ -723,10 +719,7 @@ pub async fn set_zone_fault(
 }
 
 /// Endpoints that enabled the custom service domain `name`: (endpoint, its VPC).
-pub async fn with_custom_domain(
-    c: &mut SqliteConnection,
-    name: &str,
-) -> sqlx::Result<Vec<(String, String)>> {
+pub async fn with_custom_domain(c: &mut Conn, name: &str) -> sqlx::Result<Vec<(String, String)>> {
     sqlx::query_as::<Db, (String, String)>(
         "SELECT e.id, e.vpc_id FROM endpoints e JOIN endpoint_services s ON s.id = e.service_id
          WHERE e.private_dns_enabled = $2 AND s.custom_domain = $1",
@@ -738,10 +731,7 @@ pub async fn with_custom_domain(
 }
 
 /// Accounts with an endpoint connected to `service`, sorted.
-pub async fn owners_on_service(
-    c: &mut SqliteConnection,
-    service: &str,
-) -> sqlx::Result<Vec<String>> {
+pub async fn owners_on_service(c: &mut Conn, service: &str) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar::<Db, String>(
         "SELECT DISTINCT endpoint_owner_id FROM connections WHERE service_id = $1 ORDER BY endpoint_owner_id",
     )
@@ -751,11 +741,7 @@ pub async fn owners_on_service(
 }
 
 /// A resource left `service`: the zones of its endpoints it served have none now.
-pub async fn unassign_resource(
-    c: &mut SqliteConnection,
-    service: &str,
-    resource: &str,
-) -> sqlx::Result<()> {
+pub async fn unassign_resource(c: &mut Conn, service: &str, resource: &str) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "UPDATE endpoint_zones SET resource_id = NULL WHERE resource_id = $1
            AND endpoint_id IN (SELECT endpoint_id FROM connections WHERE service_id = $2)",
@@ -768,11 +754,7 @@ pub async fn unassign_resource(
 }
 
 /// How many zones of endpoints on `service` are served by `resource`.
-pub async fn zones_served_by(
-    c: &mut SqliteConnection,
-    service: &str,
-    resource: &str,
-) -> sqlx::Result<i64> {
+pub async fn zones_served_by(c: &mut Conn, service: &str, resource: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>(
         "SELECT COUNT(*) FROM endpoint_zones z JOIN connections c ON c.endpoint_id = z.endpoint_id
          WHERE c.service_id = $1 AND z.resource_id = $2",
@@ -785,7 +767,7 @@ pub async fn zones_served_by(
 
 /// Sets the service resource that serves one zone of an endpoint.
 pub async fn set_zone_resource(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     endpoint: &str,
     zone: &str,
     resource: &str,
@@ -833,7 +815,7 @@ pub(crate) fn like_pattern(needle: &str) -> String {
 /// many match in all.
 #[allow(clippy::too_many_arguments)]
 pub async fn console_page(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     owner: &str,
     region: &str,
     needle: &str,
@@ -843,9 +825,11 @@ pub async fn console_page(
     limit: i64,
 ) -> sqlx::Result<(Vec<EndpointRow>, i64)> {
     let pattern = like_pattern(needle);
-    let matches =
-        "e.account_id = $1 AND e.region_id = $2 AND ($3 = '%%' OR e.name LIKE $3 ESCAPE '\\'
-        OR e.id LIKE $3 ESCAPE '\\' OR e.service_name LIKE $3 ESCAPE '\\')";
+    let like = Backend::of(c).ilike();
+    let matches = format!(
+        "e.account_id = $1 AND e.region_id = $2 AND ($3 = '%%' OR e.name {like} $3 ESCAPE '\\'
+        OR e.id {like} $3 ESCAPE '\\' OR e.service_name {like} $3 ESCAPE '\\')"
+    );
     let total =
         sqlx::query_scalar::<Db, i64>(&format!("SELECT COUNT(*) FROM endpoints e WHERE {matches}"))
             .bind(owner)

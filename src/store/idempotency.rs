@@ -1,7 +1,7 @@
 //! ClientToken rows: the first answer of a request made under a token, kept for replays.
 
 use super::Db;
-use sqlx::SqliteConnection;
+use crate::store::Conn;
 
 /// Which token: the account, the action and the caller's ClientToken.
 #[derive(Debug, Clone, Copy)]
@@ -22,11 +22,7 @@ pub struct TokenRow {
 }
 
 /// The row of `key` created after `since` (older rows have expired).
-pub async fn find(
-    c: &mut SqliteConnection,
-    key: TokenKey<'_>,
-    since: i64,
-) -> sqlx::Result<Option<TokenRow>> {
+pub async fn find(c: &mut Conn, key: TokenKey<'_>, since: i64) -> sqlx::Result<Option<TokenRow>> {
     let row = sqlx::query_as::<Db, (String, String, String)>(
         "SELECT response, fingerprint, request_id FROM idempotency
          WHERE account_id = $1 AND action = $2 AND token = $3 AND created_at > $4",
@@ -46,7 +42,7 @@ pub async fn find(
 
 /// Inserts (or replaces an expired) row, first dropping the rows created at or before `expired`.
 pub async fn upsert(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     key: TokenKey<'_>,
     row: &TokenRow,
     now: i64,
@@ -77,7 +73,7 @@ pub async fn upsert(
 
 /// Sets the answer of the row `request_id` wrote; how many rows took it.
 pub async fn set_response(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     key: TokenKey<'_>,
     request_id: &str,
     response: &str,
@@ -98,7 +94,7 @@ pub async fn set_response(
 
 /// Removes the row `request_id` wrote while it still holds `response` (the placeholder).
 pub async fn delete_unanswered(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     key: TokenKey<'_>,
     request_id: &str,
     response: &str,

@@ -1,7 +1,8 @@
 //! VPCs, vSwitches, IP allocations, security groups and load balancers.
 
+use super::Conn;
 use super::Db;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct VpcRow {
@@ -50,7 +51,9 @@ pub struct LoadBalancerRow {
     pub lb_type: String,
     pub name: String,
     pub zones: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub dual_stack: bool,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub privatelink_supported: bool,
     pub address: String,
     pub created_at: i64,
@@ -68,7 +71,7 @@ impl LoadBalancerRow {
 }
 
 /// Inserts a VPC, allocating its resolver address number; returns that number.
-pub async fn insert_vpc(c: &mut SqliteConnection, v: &VpcRow) -> sqlx::Result<i64> {
+pub async fn insert_vpc(c: &mut Conn, v: &VpcRow) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>(
         "INSERT INTO vpcs (id, account_id, region_id, name, cidr, ipv6_cidr, created_at, resolver_seq)
          VALUES ($1,$2,$3,$4,$5,$6,$7,(SELECT COALESCE(MAX(resolver_seq), 0) + 1 FROM vpcs))
@@ -85,7 +88,7 @@ pub async fn insert_vpc(c: &mut SqliteConnection, v: &VpcRow) -> sqlx::Result<i6
     .await
 }
 
-pub async fn insert_vswitch(c: &mut SqliteConnection, v: &VSwitchRow) -> sqlx::Result<()> {
+pub async fn insert_vswitch(c: &mut Conn, v: &VSwitchRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO vswitches (id, account_id, region_id, vpc_id, zone_id, name, cidr, ipv6_cidr, created_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
@@ -104,10 +107,7 @@ pub async fn insert_vswitch(c: &mut SqliteConnection, v: &VSwitchRow) -> sqlx::R
     Ok(())
 }
 
-pub async fn insert_security_group(
-    c: &mut SqliteConnection,
-    s: &SecurityGroupRow,
-) -> sqlx::Result<()> {
+pub async fn insert_security_group(c: &mut Conn, s: &SecurityGroupRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO security_groups (id, account_id, region_id, vpc_id, name, sg_type, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
     )
@@ -123,10 +123,7 @@ pub async fn insert_security_group(
     Ok(())
 }
 
-pub async fn insert_load_balancer(
-    c: &mut SqliteConnection,
-    l: &LoadBalancerRow,
-) -> sqlx::Result<()> {
+pub async fn insert_load_balancer(c: &mut Conn, l: &LoadBalancerRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO load_balancers (id, account_id, region_id, vpc_id, lb_type, name, zones, dual_stack,
             privatelink_supported, address, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
@@ -147,45 +144,35 @@ pub async fn insert_load_balancer(
     Ok(())
 }
 
-pub async fn vpc(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<VpcRow>> {
+pub async fn vpc(c: &mut Conn, id: &str) -> sqlx::Result<Option<VpcRow>> {
     sqlx::query_as::<Db, VpcRow>("SELECT * FROM vpcs WHERE id = $1")
         .bind(id)
         .fetch_optional(c)
         .await
 }
 
-pub async fn vswitch(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<VSwitchRow>> {
+pub async fn vswitch(c: &mut Conn, id: &str) -> sqlx::Result<Option<VSwitchRow>> {
     sqlx::query_as::<Db, VSwitchRow>("SELECT * FROM vswitches WHERE id = $1")
         .bind(id)
         .fetch_optional(c)
         .await
 }
 
-pub async fn security_group(
-    c: &mut SqliteConnection,
-    id: &str,
-) -> sqlx::Result<Option<SecurityGroupRow>> {
+pub async fn security_group(c: &mut Conn, id: &str) -> sqlx::Result<Option<SecurityGroupRow>> {
     sqlx::query_as::<Db, SecurityGroupRow>("SELECT * FROM security_groups WHERE id = $1")
         .bind(id)
         .fetch_optional(c)
         .await
 }
 
-pub async fn load_balancer(
-    c: &mut SqliteConnection,
-    id: &str,
-) -> sqlx::Result<Option<LoadBalancerRow>> {
+pub async fn load_balancer(c: &mut Conn, id: &str) -> sqlx::Result<Option<LoadBalancerRow>> {
     sqlx::query_as::<Db, LoadBalancerRow>("SELECT * FROM load_balancers WHERE id = $1")
         .bind(id)
         .fetch_optional(c)
         .await
 }
 
-pub async fn vpcs(
-    c: &mut SqliteConnection,
-    account: &str,
-    region: &str,
-) -> sqlx::Result<Vec<VpcRow>> {
+pub async fn vpcs(c: &mut Conn, account: &str, region: &str) -> sqlx::Result<Vec<VpcRow>> {
     sqlx::query_as::<Db, VpcRow>(
         "SELECT * FROM vpcs WHERE account_id = $1 AND region_id = $2 ORDER BY created_at, id",
     )
@@ -195,11 +182,7 @@ pub async fn vpcs(
     .await
 }
 
-pub async fn vswitches(
-    c: &mut SqliteConnection,
-    account: &str,
-    region: &str,
-) -> sqlx::Result<Vec<VSwitchRow>> {
+pub async fn vswitches(c: &mut Conn, account: &str, region: &str) -> sqlx::Result<Vec<VSwitchRow>> {
     sqlx::query_as::<Db, VSwitchRow>(
         "SELECT * FROM vswitches WHERE account_id = $1 AND region_id = $2 ORDER BY vpc_id, zone_id, id",
     )
@@ -210,7 +193,7 @@ pub async fn vswitches(
 }
 
 pub async fn security_groups(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     account: &str,
     region: &str,
 ) -> sqlx::Result<Vec<SecurityGroupRow>> {
@@ -224,7 +207,7 @@ pub async fn security_groups(
 }
 
 pub async fn load_balancers(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     account: &str,
     region: &str,
 ) -> sqlx::Result<Vec<LoadBalancerRow>> {
@@ -238,7 +221,7 @@ pub async fn load_balancers(
 }
 
 /// Number of addresses already handed out from a vSwitch.
-pub async fn allocated_count(c: &mut SqliteConnection, vswitch: &str) -> sqlx::Result<i64> {
+pub async fn allocated_count(c: &mut Conn, vswitch: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM ip_allocations WHERE vswitch_id = $1")
         .bind(vswitch)
         .fetch_one(c)
@@ -246,7 +229,7 @@ pub async fn allocated_count(c: &mut SqliteConnection, vswitch: &str) -> sqlx::R
 }
 
 /// Every address handed out from a vSwitch.
-pub async fn allocated_ips(c: &mut SqliteConnection, vswitch: &str) -> sqlx::Result<Vec<String>> {
+pub async fn allocated_ips(c: &mut Conn, vswitch: &str) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar::<Db, String>("SELECT ip FROM ip_allocations WHERE vswitch_id = $1")
         .bind(vswitch)
         .fetch_all(c)
@@ -255,7 +238,7 @@ pub async fn allocated_ips(c: &mut SqliteConnection, vswitch: &str) -> sqlx::Res
 
 /// Records an allocation; fails with a unique violation if the address is taken.
 pub async fn allocate_ip(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     vswitch: &str,
     ip: &str,
     kind: &str,
@@ -274,7 +257,7 @@ pub async fn allocate_ip(
 }
 
 /// Releases every address held by `owner`.
-pub async fn release_ips(c: &mut SqliteConnection, owner: &str) -> sqlx::Result<()> {
+pub async fn release_ips(c: &mut Conn, owner: &str) -> sqlx::Result<()> {
     sqlx::query::<Db>("DELETE FROM ip_allocations WHERE owner_id = $1")
         .bind(owner)
         .execute(c)
@@ -283,7 +266,7 @@ pub async fn release_ips(c: &mut SqliteConnection, owner: &str) -> sqlx::Result<
 }
 
 /// Deletes one inventory row from `table` (one of the four inventory tables).
-pub async fn delete(c: &mut SqliteConnection, table: &str, id: &str) -> sqlx::Result<u64> {
+pub async fn delete(c: &mut Conn, table: &str, id: &str) -> sqlx::Result<u64> {
     debug_assert!(matches!(
         table,
         "vpcs" | "vswitches" | "security_groups" | "load_balancers"
@@ -298,7 +281,7 @@ pub async fn delete(c: &mut SqliteConnection, table: &str, id: &str) -> sqlx::Re
 }
 
 /// Counts rows of `sql` (a `SELECT COUNT(*) … WHERE x = $1` statement) for dependency checks.
-pub async fn count_where(c: &mut SqliteConnection, sql: &str, id: &str) -> sqlx::Result<i64> {
+pub async fn count_where(c: &mut Conn, sql: &str, id: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>(sql)
         .bind(id)
         .fetch_one(c)

@@ -2,7 +2,7 @@
 //! link it, unlink it.
 
 use super::Db;
-use sqlx::SqliteConnection;
+use crate::store::Conn;
 
 /// One pair of a link table: `table(left.0 = left.1, right.0 = right.1)`.
 #[derive(Debug, Clone, Copy)]
@@ -13,7 +13,7 @@ pub struct Link<'a> {
 }
 
 /// True when the pair is in the table.
-pub async fn exists(c: &mut SqliteConnection, l: &Link<'_>) -> sqlx::Result<bool> {
+pub async fn exists(c: &mut Conn, l: &Link<'_>) -> sqlx::Result<bool> {
     let sql = format!(
         "SELECT COUNT(*) FROM {} WHERE {} = $1 AND {} = $2",
         l.table, l.left.0, l.right.0
@@ -27,10 +27,10 @@ pub async fn exists(c: &mut SqliteConnection, l: &Link<'_>) -> sqlx::Result<bool
 }
 
 /// Adds the pair (`linked = true`, a no-op when present) or removes it.
-pub async fn set(c: &mut SqliteConnection, l: &Link<'_>, linked: bool) -> sqlx::Result<()> {
+pub async fn set(c: &mut Conn, l: &Link<'_>, linked: bool) -> sqlx::Result<()> {
     let sql = if linked {
         format!(
-            "INSERT OR IGNORE INTO {} ({}, {}) VALUES ($1, $2)",
+            "INSERT INTO {} ({}, {}) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             l.table, l.left.0, l.right.0
         )
     } else {
@@ -58,7 +58,7 @@ pub fn dns_link<'a>(vpc: &'a str, target: &'a str) -> Link<'a> {
 
 /// The VPCs linked to `target` (a VPC `account` owns), as (vpc, target) pairs sorted by VPC.
 pub async fn dns_links_to(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     target: &str,
     account: &str,
 ) -> sqlx::Result<Vec<(String, String)>> {

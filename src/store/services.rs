@@ -1,9 +1,10 @@
 //! Endpoint services, their resources, supported regions and whitelist.
 
 use super::Db;
+use super::{Backend, Conn};
 use crate::domain::console::ServiceColumn;
 use crate::domain::state::{BusinessStatus, ConnectionStatus, IpVersion, ResourceStatus};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ServiceRow {
@@ -17,7 +18,9 @@ pub struct ServiceRow {
     pub due_at: Option<i64>,
     pub business_status: BusinessStatus,
     pub resource_type: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub auto_accept: bool,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub zone_affinity: bool,
     pub address_ip_version: IpVersion,
     pub connect_bandwidth: i64,
@@ -25,6 +28,7 @@ pub struct ServiceRow {
     pub resource_group_id: String,
     pub managed_product: Option<String>,
     pub custom_domain: Option<String>,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub policy_supported: bool,
     pub created_at: i64,
     pub updated_at: i64,
@@ -36,6 +40,7 @@ pub struct ResourceRow {
     pub resource_id: String,
     pub resource_type: String,
     pub zone_id: String,
+    #[sqlx(try_from = "crate::store::Flag")]
     pub auto_allocated: bool,
     pub created_at: i64,
 }
@@ -50,7 +55,7 @@ pub struct UserRow {
     pub added_at: i64,
 }
 
-pub async fn insert(c: &mut SqliteConnection, s: &ServiceRow) -> sqlx::Result<()> {
+pub async fn insert(c: &mut Conn, s: &ServiceRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO endpoint_services (id, account_id, region_id, name, domain, description, status, due_at,
             business_status, resource_type, auto_accept, zone_affinity, address_ip_version, connect_bandwidth, payer,
@@ -84,7 +89,7 @@ pub async fn insert(c: &mut SqliteConnection, s: &ServiceRow) -> sqlx::Result<()
 }
 
 /// Writes back every mutable attribute of a service.
-pub async fn update(c: &mut SqliteConnection, s: &ServiceRow) -> sqlx::Result<()> {
+pub async fn update(c: &mut Conn, s: &ServiceRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "UPDATE endpoint_services SET description=$2, status=$3, due_at=$4, business_status=$5, auto_accept=$6,
             zone_affinity=$7, address_ip_version=$8, connect_bandwidth=$9, payer=$10, resource_group_id=$11,
@@ -107,14 +112,14 @@ pub async fn update(c: &mut SqliteConnection, s: &ServiceRow) -> sqlx::Result<()
     Ok(())
 }
 
-pub async fn get(c: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<ServiceRow>> {
+pub async fn get(c: &mut Conn, id: &str) -> sqlx::Result<Option<ServiceRow>> {
     sqlx::query_as::<Db, ServiceRow>("SELECT * FROM endpoint_services WHERE id = $1")
         .bind(id)
         .fetch_optional(c)
         .await
 }
 
-pub async fn by_name(c: &mut SqliteConnection, name: &str) -> sqlx::Result<Option<ServiceRow>> {
+pub async fn by_name(c: &mut Conn, name: &str) -> sqlx::Result<Option<ServiceRow>> {
     sqlx::query_as::<Db, ServiceRow>("SELECT * FROM endpoint_services WHERE name = $1")
         .bind(name)
         .fetch_optional(c)
@@ -123,7 +128,7 @@ pub async fn by_name(c: &mut SqliteConnection, name: &str) -> sqlx::Result<Optio
 
 /// A page of the services `account` owns in `region`, after `after` (keyset pagination by id).
 pub async fn owned_page(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     account: &str,
     region: &str,
     after: &str,
@@ -141,11 +146,7 @@ pub async fn owned_page(
 }
 
 /// Services in `region` that `account` may see: owned, whitelisted, or managed (platform) services.
-pub async fn visible(
-    c: &mut SqliteConnection,
-    account: &str,
-    region: &str,
-) -> sqlx::Result<Vec<ServiceRow>> {
+pub async fn visible(c: &mut Conn, account: &str, region: &str) -> sqlx::Result<Vec<ServiceRow>> {
     sqlx::query_as::<Db, ServiceRow>(
         "SELECT s.* FROM endpoint_services s WHERE s.region_id = $2 AND (
             s.account_id = $1 OR s.managed_product IS NOT NULL
@@ -158,14 +159,14 @@ pub async fn visible(
     .await
 }
 
-pub async fn count_owned(c: &mut SqliteConnection, account: &str) -> sqlx::Result<i64> {
+pub async fn count_owned(c: &mut Conn, account: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM endpoint_services WHERE account_id = $1")
         .bind(account)
         .fetch_one(c)
         .await
 }
 
-pub async fn delete(c: &mut SqliteConnection, id: &str) -> sqlx::Result<()> {
+pub async fn delete(c: &mut Conn, id: &str) -> sqlx::Result<()> {
     sqlx::query::<Db>("DELETE FROM endpoint_services WHERE id = $1")
         .bind(id)
         .execute(c)
@@ -173,7 +174,7 @@ pub async fn delete(c: &mut SqliteConnection, id: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
-pub async fn resources(c: &mut SqliteConnection, service: &str) -> sqlx::Result<Vec<ResourceRow>> {
+pub async fn resources(c: &mut Conn, service: &str) -> sqlx::Result<Vec<ResourceRow>> {
     sqlx::query_as::<Db, ResourceRow>(
         "SELECT * FROM service_resources WHERE service_id = $1 ORDER BY zone_id, resource_id",
     )
@@ -182,7 +183,7 @@ pub async fn resources(c: &mut SqliteConnection, service: &str) -> sqlx::Result<
     .await
 }
 
-pub async fn insert_resource(c: &mut SqliteConnection, r: &ResourceRow) -> sqlx::Result<()> {
+pub async fn insert_resource(c: &mut Conn, r: &ResourceRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO service_resources (service_id, resource_id, resource_type, zone_id, auto_allocated, created_at)
          VALUES ($1,$2,$3,$4,$5,$6)",
@@ -199,7 +200,7 @@ pub async fn insert_resource(c: &mut SqliteConnection, r: &ResourceRow) -> sqlx:
 }
 
 pub async fn delete_resource(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     service: &str,
     resource: &str,
     zone: &str,
@@ -216,10 +217,7 @@ pub async fn delete_resource(
 }
 
 /// Whether a load balancer already backs any service (in any zone).
-pub async fn resource_in_use(
-    c: &mut SqliteConnection,
-    resource: &str,
-) -> sqlx::Result<Option<String>> {
+pub async fn resource_in_use(c: &mut Conn, resource: &str) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar::<Db, String>(
         "SELECT service_id FROM service_resources WHERE resource_id = $1 LIMIT 1",
     )
@@ -228,10 +226,7 @@ pub async fn resource_in_use(
     .await
 }
 
-pub async fn supported_regions(
-    c: &mut SqliteConnection,
-    service: &str,
-) -> sqlx::Result<Vec<String>> {
+pub async fn supported_regions(c: &mut Conn, service: &str) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar::<Db, String>(
         "SELECT region_id FROM service_supported_regions WHERE service_id = $1 ORDER BY region_id",
     )
@@ -241,13 +236,13 @@ pub async fn supported_regions(
 }
 
 pub async fn set_supported_region(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     service: &str,
     region: &str,
     on: bool,
 ) -> sqlx::Result<()> {
     if on {
-        sqlx::query::<Db>("INSERT OR IGNORE INTO service_supported_regions (service_id, region_id) VALUES ($1, $2)")
+        sqlx::query::<Db>("INSERT INTO service_supported_regions (service_id, region_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(service)
             .bind(region)
             .execute(c)
@@ -264,7 +259,7 @@ pub async fn set_supported_region(
     Ok(())
 }
 
-pub async fn users(c: &mut SqliteConnection, service: &str) -> sqlx::Result<Vec<UserRow>> {
+pub async fn users(c: &mut Conn, service: &str) -> sqlx::Result<Vec<UserRow>> {
     sqlx::query_as::<Db, UserRow>(
         "SELECT * FROM service_users WHERE service_id = $1 ORDER BY added_at, user_id",
     )
@@ -273,11 +268,7 @@ pub async fn users(c: &mut SqliteConnection, service: &str) -> sqlx::Result<Vec<
     .await
 }
 
-pub async fn is_whitelisted(
-    c: &mut SqliteConnection,
-    service: &str,
-    account: &str,
-) -> sqlx::Result<bool> {
+pub async fn is_whitelisted(c: &mut Conn, service: &str, account: &str) -> sqlx::Result<bool> {
     Ok(sqlx::query_scalar::<Db, i64>(
         "SELECT COUNT(*) FROM service_users WHERE service_id = $1 AND user_id = $2",
     )
@@ -288,7 +279,7 @@ pub async fn is_whitelisted(
         > 0)
 }
 
-pub async fn insert_user(c: &mut SqliteConnection, u: &UserRow) -> sqlx::Result<()> {
+pub async fn insert_user(c: &mut Conn, u: &UserRow) -> sqlx::Result<()> {
     sqlx::query::<Db>(
         "INSERT INTO service_users (service_id, user_id, user_arn, label, added_by, added_at) VALUES ($1,$2,$3,$4,$5,$6)
          ON CONFLICT (service_id, user_id) DO UPDATE SET user_arn = excluded.user_arn, label = excluded.label",
@@ -304,7 +295,7 @@ pub async fn insert_user(c: &mut SqliteConnection, u: &UserRow) -> sqlx::Result<
     Ok(())
 }
 
-pub async fn delete_user(c: &mut SqliteConnection, service: &str, user: &str) -> sqlx::Result<u64> {
+pub async fn delete_user(c: &mut Conn, service: &str, user: &str) -> sqlx::Result<u64> {
     Ok(
         sqlx::query::<Db>("DELETE FROM service_users WHERE service_id = $1 AND user_id = $2")
             .bind(service)
@@ -317,7 +308,7 @@ pub async fn delete_user(c: &mut SqliteConnection, service: &str, user: &str) ->
 
 /// Connections of a service by status (for dependency checks and counts).
 pub async fn connection_counts(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     service: &str,
 ) -> sqlx::Result<Vec<(ConnectionStatus, i64)>> {
     sqlx::query_as::<Db, (ConnectionStatus, i64)>(
@@ -330,7 +321,7 @@ pub async fn connection_counts(
 
 /// Sets the business status of every service an account owns (overdue payment, or cleared).
 pub async fn set_business_status_of_account(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     account: &str,
     status: BusinessStatus,
 ) -> sqlx::Result<()> {
@@ -344,7 +335,7 @@ pub async fn set_business_status_of_account(
 
 /// Marks one resource of a service (in one zone) as automatically allocated, or not.
 pub async fn set_auto_allocated(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     service: &str,
     resource: &str,
     zone: &str,
@@ -366,18 +357,16 @@ pub async fn set_auto_allocated(
 /// The SQL text a services-list column sorts by: the same string as the view's
 /// `Listed::sort_key` (`s` the service; `$7` binds the Disconnected status, which the
 /// connection count leaves out).
-fn console_key(column: ServiceColumn) -> &'static str {
+fn console_key(b: Backend, column: ServiceColumn) -> String {
     match column {
-        ServiceColumn::Name => "LOWER(s.description)",
-        ServiceColumn::Type => "s.resource_type",
-        ServiceColumn::Status => "s.status",
-        ServiceColumn::Auto => "CASE WHEN s.auto_accept THEN 'true' ELSE 'false' END",
-        ServiceColumn::Connections => {
-            "printf('%010d', (SELECT COUNT(*) FROM connections k WHERE k.service_id = s.id AND k.status <> $7))"
-        }
-        ServiceColumn::Created => {
-            "strftime('%Y-%m-%dT%H:%M:%SZ', s.created_at / 1000, 'unixepoch')"
-        }
+        ServiceColumn::Name => "LOWER(s.description)".into(),
+        ServiceColumn::Type => "s.resource_type".into(),
+        ServiceColumn::Status => "s.status".into(),
+        ServiceColumn::Auto => "CASE WHEN s.auto_accept THEN 'true' ELSE 'false' END".into(),
+        ServiceColumn::Connections => b.zero_pad10(
+            "(SELECT COUNT(*) FROM connections k WHERE k.service_id = s.id AND k.status <> $7)",
+        ),
+        ServiceColumn::Created => b.iso_ms("s.created_at"),
     }
 }
 
@@ -387,7 +376,7 @@ fn console_key(column: ServiceColumn) -> &'static str {
 /// many match in all.
 #[allow(clippy::too_many_arguments)]
 pub async fn console_page(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     owner: &str,
     region: &str,
     needle: &str,
@@ -397,9 +386,12 @@ pub async fn console_page(
     limit: i64,
 ) -> sqlx::Result<(Vec<ServiceRow>, i64)> {
     let pattern = super::endpoints::like_pattern(needle);
-    let matches =
-        "s.account_id = $1 AND s.region_id = $2 AND ($3 = '%%' OR s.description LIKE $3 ESCAPE '\\'
-        OR s.id LIKE $3 ESCAPE '\\' OR s.name LIKE $3 ESCAPE '\\')";
+    let b = Backend::of(c);
+    let like = b.ilike();
+    let matches = format!(
+        "s.account_id = $1 AND s.region_id = $2 AND ($3 = '%%' OR s.description {like} $3 ESCAPE '\\'
+        OR s.id {like} $3 ESCAPE '\\' OR s.name {like} $3 ESCAPE '\\')"
+    );
     let total = sqlx::query_scalar::<Db, i64>(&format!(
         "SELECT COUNT(*) FROM endpoint_services s WHERE {matches}"
     ))
@@ -408,7 +400,7 @@ pub async fn console_page(
     .bind(&pattern)
     .fetch_one(&mut *c)
     .await?;
-    let key = console_key(column);
+    let key = console_key(b, column);
     let (cmp, dir) = if descending {
         ("<", "DESC")
     } else {

@@ -1,9 +1,9 @@
 //! Tags on endpoints and endpoint services.
 
 use super::Db;
-use sqlx::SqliteConnection;
+use crate::store::{Backend, Conn};
 
-pub async fn of(c: &mut SqliteConnection, resource: &str) -> sqlx::Result<Vec<(String, String)>> {
+pub async fn of(c: &mut Conn, resource: &str) -> sqlx::Result<Vec<(String, String)>> {
     sqlx::query_as::<Db, (String, String)>(
         "SELECT tag_key, tag_value FROM tags WHERE resource_id = $1 ORDER BY tag_key",
     )
@@ -13,22 +13,21 @@ pub async fn of(c: &mut SqliteConnection, resource: &str) -> sqlx::Result<Vec<(S
 }
 
 /// The tags of every resource in `ids`, in one query: (resource id, key, value) by id and key.
-pub async fn of_many(
-    c: &mut SqliteConnection,
-    ids: &[&str],
-) -> sqlx::Result<Vec<(String, String, String)>> {
+pub async fn of_many(c: &mut Conn, ids: &[&str]) -> sqlx::Result<Vec<(String, String, String)>> {
     let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    sqlx::query_as::<Db, (String, String, String)>(
+    let sql = format!(
         "SELECT resource_id, tag_key, tag_value FROM tags
-         WHERE resource_id IN (SELECT value FROM json_each($1)) ORDER BY resource_id, tag_key",
-    )
-    .bind(list)
-    .fetch_all(c)
-    .await
+         WHERE resource_id IN ({}) ORDER BY resource_id, tag_key",
+        Backend::of(c).json_values(1)
+    );
+    sqlx::query_as::<Db, (String, String, String)>(&sql)
+        .bind(list)
+        .fetch_all(c)
+        .await
 }
 
 pub async fn set(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     kind: &str,
     resource: &str,
     key: &str,
@@ -47,11 +46,7 @@ pub async fn set(
     Ok(())
 }
 
-pub async fn remove(
-    c: &mut SqliteConnection,
-    resource: &str,
-    key: Option<&str>,
-) -> sqlx::Result<u64> {
+pub async fn remove(c: &mut Conn, resource: &str, key: Option<&str>) -> sqlx::Result<u64> {
     let r = match key {
         Some(k) => {
             sqlx::query::<Db>("DELETE FROM tags WHERE resource_id = $1 AND tag_key = $2")
@@ -96,7 +91,7 @@ pub struct TagCursor {
 /// The tags of `kind` resources that `account` owns (in `region`, if given; among `ids`, if not
 /// empty), after `cursor`, ordered by resource and key: (resource, key, value).
 pub async fn of_owner(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     kind: Tagged,
     account: &str,
     region: Option<&str>,
@@ -106,10 +101,11 @@ pub async fn of_owner(
     let sql = format!(
         "SELECT t.resource_id, t.tag_key, t.tag_value FROM tags t JOIN {table} r ON r.id = t.resource_id
          WHERE r.account_id = $1 AND ($2 IS NULL OR r.region_id = $2)
-           AND ($3 = '[]' OR t.resource_id IN (SELECT value FROM json_each($3)))
+           AND ($3 = '[]' OR t.resource_id IN ({values}))
            AND (t.resource_id, t.tag_key) > ($4, $5)
          ORDER BY t.resource_id, t.tag_key",
-        table = kind.table()
+        table = kind.table(),
+        values = Backend::of(c).json_values(3)
     );
     sqlx::query_as::<Db, (String, String, String)>(&sql)
         .bind(account)
@@ -122,11 +118,7 @@ pub async fn of_owner(
 }
 
 /// The resource group of one resource.
-pub async fn resource_group(
-    c: &mut SqliteConnection,
-    kind: Tagged,
-    id: &str,
-) -> sqlx::Result<String> {
+pub async fn resource_group(c: &mut Conn, kind: Tagged, id: &str) -> sqlx::Result<String> {
     sqlx::query_scalar::<Db, String>(&format!(
         "SELECT resource_group_id FROM {} WHERE id = $1",
         kind.table()
@@ -138,7 +130,7 @@ pub async fn resource_group(
 
 /// Moves one resource to another resource group.
 pub async fn set_resource_group(
-    c: &mut SqliteConnection,
+    c: &mut Conn,
     kind: Tagged,
     id: &str,
     group: &str,

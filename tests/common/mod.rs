@@ -1,9 +1,10 @@
-//! Test support: a real router over a real SQLite file with the demo scenario, and a tiny HTTP client
+//! Test support: a real router over a real store (a SQLite file, or PostgreSQL: see `db`) with the demo scenario, and a tiny HTTP client
 //! that keeps the session cookie. `api` signs cloud API requests.
 #![allow(dead_code)]
 
 pub mod api;
 pub mod dataplane;
+pub mod db;
 
 use axum::Router;
 use axum::body::Body;
@@ -33,7 +34,7 @@ pub async fn demo_app() -> TestApp {
 /// [`demo_app`] with the server state adjusted by `customize` (rate limits, nonce cache …).
 pub async fn demo_app_with(customize: impl FnOnce(&mut AppState)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let url = db::test_db_url(dir.path(), "test.db");
     let pool = store::connect(&url).await.unwrap();
     store::migrate(&pool).await.unwrap();
     let ops = Ops::new(pool, Bus::new(), 0);
@@ -70,7 +71,7 @@ impl Default for AppOptions {
 /// Like [`demo_app`], with demo tools following `demo_mode` and the given options.
 pub async fn app_with(o: AppOptions) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let url = db::test_db_url(dir.path(), "test.db");
     let pool = store::connect(&url).await.unwrap();
     store::migrate(&pool).await.unwrap();
     let mut ops = Ops::new(pool, Bus::new(), 0);

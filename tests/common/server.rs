@@ -137,6 +137,17 @@ pub fn http(
     headers: &HeaderMap,
     body: &[u8],
 ) -> std::io::Result<(u16, String)> {
+    http_full(addr, method, target, headers, body).map(|(status, _, body)| (status, body))
+}
+
+/// [`http`], with the response head (status line and headers) as well.
+pub fn http_full(
+    addr: &str,
+    method: &str,
+    target: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> std::io::Result<(u16, String, String)> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut req = format!("{method} {target} HTTP/1.1\r\n");
@@ -172,7 +183,7 @@ pub fn http(
     } else {
         rest.to_string()
     };
-    Ok((status, body))
+    Ok((status, head.to_string(), body))
 }
 
 fn dechunk(mut s: &str) -> String {
@@ -191,19 +202,30 @@ fn dechunk(mut s: &str) -> String {
 /// A V3-signed cloud API call (`POST /?<params>`, like the Python SDK); the status and the JSON.
 pub fn call(
     addr: &str,
-    (key, secret): (&str, &str),
+    who: (&str, &str),
     action: &str,
     params: &[(String, String)],
 ) -> std::io::Result<(u16, Value)> {
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    call_with_nonce(addr, who, action, params, &nonce)
+}
+
+/// [`call`] with the given signature nonce (to replay one).
+pub fn call_with_nonce(
+    addr: &str,
+    (key, secret): (&str, &str),
+    action: &str,
+    params: &[(String, String)],
+    nonce: &str,
+) -> std::io::Result<(u16, Value)> {
     let mut headers = HeaderMap::new();
     let date = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let nonce = uuid::Uuid::new_v4().simple().to_string();
     for (name, value) in [
         ("host", addr),
         ("x-acs-action", action),
         ("x-acs-version", "2020-04-15"),
         ("x-acs-date", &date),
-        ("x-acs-signature-nonce", &nonce),
+        ("x-acs-signature-nonce", nonce),
     ] {
         headers.insert(
             HeaderName::from_static(name),
