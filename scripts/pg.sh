@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL for the tests: no Docker, Debian's postgresql package.
-#   scripts/pg.sh start DIR   initdb into DIR (C collation, trust auth on loopback), start it on a
-#                             free port, print its admin URL (also in DIR/url)
+#   scripts/pg.sh start DIR   initdb into DIR (C collation; password auth over TCP, with a random
+#                             password for the `postgres` user), start it on a free port, print its
+#                             admin URL (also in DIR/url)
 #   scripts/pg.sh stop DIR    stop it and delete DIR
 # As root the server runs as the `postgres` user (initdb refuses root).
 set -euo pipefail
@@ -21,12 +22,16 @@ case $cmd in
     mkdir -p "$dir"
     [[ $(id -u) == 0 ]] && chown postgres "$dir"
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --no-locale -E UTF8 >"$dir/initdb.log" 2>&1 \
+    password=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
+    echo "$password" >"$dir/pwfile"
+    [[ $(id -u) == 0 ]] && chown postgres "$dir/pwfile"
+    as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+      --pwfile="$dir/pwfile" --no-locale -E UTF8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=400 -c fsync=off -c shared_buffers=128MB" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
-    echo "postgres://postgres@127.0.0.1:$port/postgres" | tee "$dir/url"
+    echo "postgres://postgres:$password@127.0.0.1:$port/postgres" | tee "$dir/url"
     ;;
   stop)
     [[ -d $dir/data ]] && as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true

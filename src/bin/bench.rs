@@ -7,7 +7,9 @@
 //! `--dataplane SECONDS` runs only the data-plane figures (see `dataplane_bench`); `--api SECONDS`
 //! only the signed cloud API over HTTP next to a bare-handler ceiling (see `api_bench`);
 //! `--writes SECONDS` only the write throughput with and without group commit (see
-//! `writes_bench`).
+//! `writes_bench`); `--stores SECONDS` only the API on SQLite and PostgreSQL with one and two
+//! replicas (see `stores_bench`). `--database-url URL` (`LINKYARD_BENCH_DATABASE_URL`) runs parts
+//! A and B on that store instead of a new SQLite file (an empty PostgreSQL database, say).
 //!
 //! Part A times CreateVpcEndpoint, EnableVpcEndpointConnection (accept) and ListVpcEndpoints (first
 //! page of 50), N calls each, one after another from one client. Part B bulk-inserts M endpoints
@@ -19,6 +21,8 @@
 mod api_bench;
 #[path = "dataplane_bench/mod.rs"]
 mod dataplane_bench;
+#[path = "stores_bench/mod.rs"]
+mod stores_bench;
 #[path = "writes_bench/mod.rs"]
 mod writes_bench;
 
@@ -177,6 +181,11 @@ async fn main() {
         api_bench::run(api as f64).await;
         return;
     }
+    let stores = option(&args, "--stores", "LINKYARD_BENCH_STORES", 0);
+    if stores > 0 {
+        stores_bench::run(stores as f64).await;
+        return;
+    }
     let dataplane = option(&args, "--dataplane", "LINKYARD_BENCH_DATAPLANE", 0);
     if dataplane > 0 {
         dataplane_bench::run(dataplane as f64).await;
@@ -185,8 +194,14 @@ async fn main() {
 
     let dir = std::env::temp_dir().join(format!("linkyard-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create the bench directory");
-    let url = format!("sqlite://{}", dir.join("bench.db").display());
+    let url = args
+        .iter()
+        .position(|a| a == "--database-url")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| std::env::var("LINKYARD_BENCH_DATABASE_URL").ok())
+        .unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.db").display()));
     let pool = store::connect(&url).await.expect("open the database");
+    let pg = store::backend(&pool) == store::Backend::Postgres;
     store::migrate(&pool).await.expect("migrate");
     let ops = Ops::new(pool, Bus::new(), 0);
     let demo = scenario::parse(include_str!("../../scenarios/demo.toml")).expect("demo scenario");
@@ -195,7 +210,7 @@ async fn main() {
         .expect("load the demo scenario");
     println!(
         "database: {} (demo scenario loaded)",
-        dir.join("bench.db").display()
+        store::dialect::redact(&url)
     );
     println!("iterations: {iterations}, bulk endpoints: {endpoints}, list calls: {calls}");
 
@@ -357,6 +372,14 @@ async fn main() {
             .await
             .expect("service name");
     let now = linkyard::store::now_ms();
+    // `prefix` followed by the row number `i`, zero-padded to `digits`.
+    let pad = |prefix: &str, digits: usize| {
+        if pg {
+            format!("'{prefix}' || LPAD(CAST(i AS TEXT), {digits}, '0')")
+        } else {
+            format!("printf('{prefix}%0{digits}d', i)")
+        }
+    };
     let mut tx = ops.pool.begin().await.expect("begin");
     // A temporary table maps row numbers to vSwitches so one INSERT … SELECT per table does it all.
     sqlx::query::<Db>("CREATE TEMP TABLE bench_vsw (k INTEGER PRIMARY KEY, id TEXT NOT NULL)")
@@ -373,11 +396,13 @@ async fn main() {
     }
     let series = format!(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {}),
-         r AS (SELECT i, printf('ep-bp1bulk%013d', i) AS ep, printf('eni-bp1bulk%012d', i) AS eni,
+         r AS (SELECT i, {ep} AS ep, {eni} AS eni,
                       (SELECT id FROM bench_vsw WHERE k = i / {per_vswitch}) AS vsw,
                       '10.' || (i / {per_vswitch} + 1) || '.' || ((i % {per_vswitch} + 1) / 256) || '.' || ((i % {per_vswitch} + 1) % 256) AS ip
                FROM n)",
-        endpoints - 1
+        endpoints - 1,
+        ep = pad("ep-bp1bulk", 13),
+        eni = pad("eni-bp1bulk", 12),
     );
     let statements = [
         format!(
@@ -385,14 +410,14 @@ async fn main() {
                 service_id, service_name, service_region_id, address_ip_version, zone_affinity, protected,
                 private_dns_enabled, status, business_status, domain, resource_group_id, created_at, updated_at)
              SELECT ep, '{CONSUMER}', '{REGION}', 'bulk-' || i, '', 'Interface', $1, '{ORDERS}', $2, '{REGION}',
-                'IPv4', 0, 0, 0, 'Active', 'Normal', ep || '.{ORDERS}.{REGION}.privatelink.aliyuncs.com', $3, $4, $4
+                'IPv4', FALSE, FALSE, FALSE, 'Active', 'Normal', ep || '.{ORDERS}.{REGION}.privatelink.aliyuncs.com', $3, $4, $4
              FROM r"
         ),
         format!(
             "{series} INSERT INTO endpoint_zones (endpoint_id, zone_id, vswitch_id, eni_id, ip, domain, status, healthy,
                 resource_id, created_at)
              SELECT ep, '{ZONE}', vsw, eni, ip, ep || '-{ZONE}.{ORDERS}.{REGION}.privatelink.aliyuncs.com', 'Connected',
-                1, 'nlb-bp1northwind0000001', $4 FROM r"
+                TRUE, 'nlb-bp1northwind0000001', $4 FROM r"
         ),
         format!(
             "{series} INSERT INTO ip_allocations (vswitch_id, ip, owner_kind, owner_id) SELECT vsw, ip, 'eni', eni FROM r"
@@ -409,7 +434,7 @@ async fn main() {
         ),
     ];
     for sql in &statements {
-        // Unused parameters are fine: SQLite binds by position and ignores the rest.
+        // Unused parameters are fine: both stores take them (PostgreSQL as typed, unreferenced ones).
         sqlx::query::<Db>(sql)
             .bind(&bulk_vpc.id)
             .bind(&service_name)

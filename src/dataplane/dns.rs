@@ -167,14 +167,34 @@ impl RequestHandler for Handler {
     }
 }
 
+/// A UDP socket and a TCP listener on one port of `addr`. With port 0 the system picks the UDP
+/// port, and that port may be taken for TCP (by an outgoing connection, say): then another is
+/// picked, a few times.
+async fn bind_pair(
+    addr: SocketAddr,
+) -> std::io::Result<(tokio::net::UdpSocket, tokio::net::TcpListener, SocketAddr)> {
+    let mut tries = 0;
+    loop {
+        let udp = tokio::net::UdpSocket::bind(addr).await?;
+        let bound = udp.local_addr()?;
+        match tokio::net::TcpListener::bind(bound).await {
+            Ok(tcp) => return Ok((udp, tcp, bound)),
+            Err(e)
+                if addr.port() == 0 && e.kind() == std::io::ErrorKind::AddrInUse && tries < 20 =>
+            {
+                tries += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Starts one view's server on `addr` (UDP and TCP). Dropping the server stops it.
 pub async fn serve(
     addr: SocketAddr,
     handler: Handler,
 ) -> std::io::Result<(Server<Handler>, SocketAddr)> {
-    let udp = tokio::net::UdpSocket::bind(addr).await?;
-    let bound = udp.local_addr()?;
-    let tcp = tokio::net::TcpListener::bind(bound).await?;
+    let (udp, tcp, bound) = bind_pair(addr).await?;
     let mut server = Server::new(handler);
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 64 * 1024);

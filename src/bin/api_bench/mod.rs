@@ -51,7 +51,7 @@ where
     rx.recv().expect("server address")
 }
 
-async fn serve_app(listener: TcpListener, app: axum::Router) {
+pub(crate) async fn serve_app(listener: TcpListener, app: axum::Router) {
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
@@ -116,7 +116,7 @@ fn linkyard(key_cache: bool) -> SocketAddr {
 }
 
 /// A V3-signed `POST /?<params>` with an empty body, as raw HTTP/1.1.
-fn request(
+pub(crate) fn request(
     host: &str,
     (key, secret): (&str, &str),
     action: &str,
@@ -150,13 +150,13 @@ fn request(
 }
 
 /// One keep-alive connection that reads whole answers (`content-length` or chunked).
-struct Conn {
+pub(crate) struct Conn {
     s: TcpStream,
     buf: Vec<u8>,
 }
 
 impl Conn {
-    async fn open(to: SocketAddr) -> Self {
+    pub(crate) async fn open(to: SocketAddr) -> Self {
         let s = TcpStream::connect(to).await.expect("connect");
         s.set_nodelay(true).expect("nodelay");
         Self {
@@ -173,7 +173,7 @@ impl Conn {
     }
 
     /// Sends `req`; returns the status and the body.
-    async fn call(&mut self, req: &[u8]) -> (u16, Vec<u8>) {
+    pub(crate) async fn call(&mut self, req: &[u8]) -> (u16, Vec<u8>) {
         self.s.write_all(req).await.expect("write");
         let head_end = loop {
             if let Some(i) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -231,39 +231,64 @@ impl Conn {
 
 /// A call the clients repeat.
 #[derive(Clone)]
-struct Call {
-    who: (&'static str, &'static str),
-    action: &'static str,
-    params: Vec<(String, String)>,
+pub(crate) struct Call {
+    pub(crate) who: (&'static str, &'static str),
+    pub(crate) action: &'static str,
+    pub(crate) params: Vec<(String, String)>,
+    /// A parameter sent with a new value on every request (a write that really changes).
+    pub(crate) vary: Option<&'static str>,
 }
 
-struct Row {
-    rps: f64,
-    p50: f64,
-    p99: f64,
-    failed: usize,
+impl Call {
+    fn params_now(&self) -> Vec<(String, String)> {
+        let mut p = self.params.clone();
+        if let Some(name) = self.vary {
+            p.push((name.to_string(), uuid::Uuid::new_v4().simple().to_string()));
+        }
+        p
+    }
+}
+
+pub(crate) struct Row {
+    pub(crate) rps: f64,
+    pub(crate) p50: f64,
+    pub(crate) p99: f64,
+    pub(crate) failed: usize,
 }
 
 /// `clients` clients repeat `call` against `to` for `secs`.
 async fn load(to: SocketAddr, call: &Call, clients: usize, secs: f64) -> Row {
-    let host = to.to_string();
-    // Warm up: one connection, a few calls (the first fills caches and pools).
-    let mut warm = Conn::open(to).await;
-    for _ in 0..20 {
-        warm.call(&request(&host, call.who, call.action, &call.params))
-            .await;
+    load_across(&[to], call, clients, secs).await
+}
+
+/// `clients` clients repeat `call` for `secs`, client `i` against server `i % servers.len()`.
+pub(crate) async fn load_across(
+    servers: &[SocketAddr],
+    call: &Call,
+    clients: usize,
+    secs: f64,
+) -> Row {
+    // Warm up: one connection per server, a few calls (the first fills caches and pools).
+    for to in servers {
+        let host = to.to_string();
+        let mut warm = Conn::open(*to).await;
+        for _ in 0..20 {
+            warm.call(&request(&host, call.who, call.action, &call.params_now()))
+                .await;
+        }
     }
     let start = Instant::now();
     let until = start + Duration::from_secs_f64(secs);
     let mut tasks = Vec::new();
-    for _ in 0..clients {
-        let (call, host) = (call.clone(), host.clone());
+    for i in 0..clients {
+        let to = servers[i % servers.len()];
+        let (call, host) = (call.clone(), to.to_string());
         tasks.push(tokio::spawn(async move {
             let mut c = Conn::open(to).await;
             let mut took = Vec::new();
             let mut failed = 0;
             while Instant::now() < until {
-                let req = request(&host, call.who, call.action, &call.params);
+                let req = request(&host, call.who, call.action, &call.params_now());
                 let t = Instant::now();
                 let (status, _) = c.call(&req).await;
                 took.push(t.elapsed());
@@ -291,7 +316,7 @@ async fn load(to: SocketAddr, call: &Call, clients: usize, secs: f64) -> Row {
     }
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
@@ -376,11 +401,13 @@ async fn calls_for(server: SocketAddr) -> [Call; 2] {
             who: PROVIDER,
             action: "ListVpcEndpointServices",
             params: pairs(&[("RegionId", REGION)]),
+            vary: None,
         },
         Call {
             who: CONSUMER,
             action: "GetVpcEndpointAttribute",
             params: pairs(&[("RegionId", REGION), ("EndpointId", &endpoint)]),
+            vary: None,
         },
     ]
 }
