@@ -348,7 +348,7 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
         .call("service_connections", &[("query[service_id]", ORDERS)])
         .await
         .json();
-    let k = queue["connections"]["items"]
+    let k = queue["Found"]["connections"]["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -400,7 +400,7 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
         .call("service_connections", &[("query[service_id]", ORDERS)])
         .await
         .json();
-    let k = queue["connections"]["items"]
+    let k = queue["Found"]["connections"]["items"]
         .as_array()
         .unwrap()
         .iter()

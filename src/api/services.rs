@@ -70,16 +70,30 @@ pub async fn service_detail(service_id: String) -> Result<Lookup<ServiceDetailVi
     }))
 }
 
-/// One page of the connection queue of one of the active account's services.
+/// One page of the connection queue of one of the active account's services (or why there is
+/// none: like the detail, a service not ours or deleted is no HTTP error).
 #[server(prefix = "/api", endpoint = "service_connections")]
-pub async fn service_connections(query: ConnectionsQuery) -> Result<ConnectionQueuePage, ApiError> {
+pub async fn service_connections(
+    query: ConnectionsQuery,
+) -> Result<Lookup<ConnectionQueuePage>, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    let connections = ops.console_connections(&ctx, &query).await.map_err(fail)?;
-    Ok(ConnectionQueuePage {
-        connections,
-        now: ops.now_iso(),
-    })
+    let found = ops
+        .console_connections(&ctx, &query)
+        .await
+        .map(|connections| ConnectionQueuePage {
+            connections,
+            now: ops.now_iso(),
+        });
+    ops.lookup(
+        &ctx.account_id,
+        found,
+        "EndpointServiceNotFound",
+        "DeleteVpcEndpointService",
+        &query.service_id,
+    )
+    .await
+    .map_err(fail)
 }
 
 /// Publishes a service from the console's form.

@@ -6,7 +6,7 @@ use crate::api::services::*;
 use crate::domain::console::{
     BatchDecision, ConnectionBandwidth, ConnectionRejection, ConnectionsQuery, PAGE_SIZE,
 };
-use crate::domain::model::ConnectionView;
+use crate::domain::model::{ConnectionView, Lookup};
 use crate::domain::status::console_status;
 use crate::ui::format::age;
 use crate::ui::live::use_live_for;
@@ -108,20 +108,20 @@ pub fn ConnectionQueue(
     let error = Memo::new(move |_| queue.with(|r| r.as_ref().and_then(|r| r.clone().err())));
     let connections = Memo::new(move |_| {
         queue.with(|r| match r {
-            Some(Ok(q)) => q.connections.items.clone(),
+            Some(Ok(Lookup::Found(q))) => q.connections.items.clone(),
             _ => Vec::new(),
         })
     });
     let now = Memo::new(move |_| {
         queue.with(|r| match r {
-            Some(Ok(q)) => q.now.clone(),
+            Some(Ok(Lookup::Found(q))) => q.now.clone(),
             _ => String::new(),
         })
     });
     // How many connections the service has, the rows shown and the next page's token.
     let pager = Memo::new(move |_| {
         queue.with(|r| match r {
-            Some(Ok(q)) => Some((
+            Some(Ok(Lookup::Found(q))) => Some((
                 q.connections.total,
                 q.connections.items.len(),
                 q.connections.next_token.clone(),
