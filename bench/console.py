@@ -45,7 +45,7 @@ def sizes(site_root):
 
 
 def sign_in(conn):
-    body = urllib.parse.urlencode({"account_id": ACCOUNT, "password": PASSWORD})
+    body = urllib.parse.urlencode({"form[account_id]": ACCOUNT, "form[password]": PASSWORD})
     conn.request("POST", "/api/sign_in", body,
                  {"Content-Type": "application/x-www-form-urlencoded"})
     r = conn.getresponse()

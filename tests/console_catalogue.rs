@@ -19,10 +19,10 @@ async fn catalogue(c: &mut Client, search: &str, page: &str, size: &str) -> Repl
     c.call(
         "available_services",
         &[
-            ("region", "cn-hangzhou"),
-            ("search", search),
-            ("page", page),
-            ("page_size", size),
+            ("query[region]", "cn-hangzhou"),
+            ("query[search]", search),
+            ("query[page]", page),
+            ("query[page_size]", size),
         ],
     )
     .await
@@ -114,9 +114,9 @@ async fn each_account_sees_the_services_it_may_use() {
         .call(
             "add_whitelist",
             &[
-                ("service_id", ORDERS),
-                ("subject", STRANGER.0),
-                ("label", ""),
+                ("form[service_id]", ORDERS),
+                ("form[subject]", STRANGER.0),
+                ("form[label]", ""),
             ],
         )
         .await;
@@ -344,11 +344,11 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
     assert_eq!(created["awaiting_decision"], true);
     let mut provider = Client::new(&app);
     provider.sign_in(PROVIDER).await;
-    let detail = provider
-        .call("service_detail", &[("service_id", ORDERS)])
+    let queue = provider
+        .call("service_connections", &[("query[service_id]", ORDERS)])
         .await
         .json();
-    let k = detail["Found"]["connections"]
+    let k = queue["Found"]["connections"]["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -374,9 +374,9 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
         .call(
             "reject_connection",
             &[
-                ("service_id", ORDERS),
-                ("endpoint_id", &eid),
-                ("reason", "not now"),
+                ("form[service_id]", ORDERS),
+                ("form[endpoint_id]", &eid),
+                ("form[reason]", "not now"),
             ],
         )
         .await;
@@ -396,11 +396,11 @@ async fn waiting_for_acceptance_reads_the_same_to_both_sides() {
         .unwrap()
         .clone();
     assert_eq!(word(&e, "connection_status"), "Disconnected");
-    let detail = provider
-        .call("service_detail", &[("service_id", ORDERS)])
+    let queue = provider
+        .call("service_connections", &[("query[service_id]", ORDERS)])
         .await
         .json();
-    let k = detail["Found"]["connections"]
+    let k = queue["Found"]["connections"]["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -1,6 +1,6 @@
 //! The console's typed forms and server-side list pages over HTTP: forms send structured choices
 //! (zones with their vSwitch, load balancers with their zone, ARN or account id), and the lists
-//! are filtered, sorted and cut into keyset pages on the server.
+//! (endpoints, services, a service's connection queue) are cut into keyset pages on the server.
 #![cfg(feature = "ssr")]
 
 mod common;
@@ -8,7 +8,8 @@ mod common;
 use axum::http::StatusCode;
 use common::*;
 use linkyard::domain::console::{
-    EndpointColumn, ListPage, ListQuery, NewServiceForm, ResourceChoice, ServiceColumn, page_of,
+    EndpointColumn, ListPage, ListQuery, NewEndpointForm, NewServiceForm, ResourceChoice,
+    ServiceColumn, ZoneChoice, page_of,
 };
 use linkyard::domain::inventory::LbType;
 use linkyard::domain::model::{EndpointView, ServiceView};
@@ -230,9 +231,9 @@ async fn the_publish_form_sends_each_load_balancer_with_its_zone() {
         .call(
             "add_whitelist",
             &[
-                ("service_id", service_id),
-                ("subject", " acs:ram:*:1000000000000003:* "),
-                ("label", "by ARN"),
+                ("form[service_id]", service_id),
+                ("form[subject]", " acs:ram:*:1000000000000003:* "),
+                ("form[label]", "by ARN"),
             ],
         )
         .await;
@@ -241,9 +242,9 @@ async fn the_publish_form_sends_each_load_balancer_with_its_zone() {
         .call(
             "add_whitelist",
             &[
-                ("service_id", service_id),
-                ("subject", CONSUMER.0),
-                ("label", "by id"),
+                ("form[service_id]", service_id),
+                ("form[subject]", CONSUMER.0),
+                ("form[label]", "by id"),
             ],
         )
         .await;
@@ -428,4 +429,131 @@ async fn sql_pages_follow_the_reference_order_for_every_column_and_direction() {
             }
         }
     }
+}
+
+/// One page of the orders service's connection queue (`size` rows, 0: the default).
+async fn queue_page(c: &mut Client, size: &str, token: &str) -> Reply {
+    let mut form = vec![
+        ("query[service_id]", "epsrv-bp1northwindorders01"),
+        ("query[max_results]", size),
+    ];
+    if !token.is_empty() {
+        form.push(("query[next_token]", token));
+    }
+    c.call("service_connections", &form).await
+}
+
+#[tokio::test]
+async fn the_connection_queue_is_paged_on_the_server_newest_first() {
+    // A manual clock a second further for each endpoint, so "newest" is exact.
+    let clock = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(1_780_000_000_000));
+    let app = app_with(AppOptions {
+        clock: Some(clock.clone()),
+        ..Default::default()
+    })
+    .await;
+    let cctx = Ctx::new(CONSUMER.0, Source::Console);
+    let mut created = Vec::new();
+    for i in 0..23 {
+        clock.fetch_add(1000, std::sync::atomic::Ordering::SeqCst);
+        let form = NewEndpointForm {
+            region: "cn-hangzhou".into(),
+            service: ORDERS_NAME.into(),
+            vpc_id: "vpc-bp1contoso0000000001".into(),
+            security_group_ids: vec!["sg-bp1contoso00000000001".into()],
+            zones: vec![ZoneChoice {
+                zone_id: "cn-hangzhou-h".into(),
+                vswitch_id: "vsw-bp1contoso000000000h".into(),
+                ip: None,
+            }],
+            name: format!("queued-{i:02}"),
+            endpoint_type: "Interface".into(),
+        };
+        created.push(
+            app.ops
+                .console_create_endpoint(&cctx, form)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let everything = app
+        .ops
+        .list_connections(
+            &Ctx::new(PROVIDER.0, Source::Console),
+            "epsrv-bp1northwindorders01",
+            &Default::default(),
+            None,
+            1000,
+        )
+        .await
+        .unwrap();
+    assert!(everything.items.len() > 20, "{}", everything.items.len());
+
+    // Pages of the default size (20), each after the last one's token; the total counts every
+    // connection of the service on every page.
+    let mut p = Client::new(&app);
+    p.sign_in(PROVIDER).await;
+    let mut seen: Vec<String> = Vec::new();
+    let mut created_at: Vec<String> = Vec::new();
+    let mut token = String::new();
+    let mut pages = 0;
+    loop {
+        let r = queue_page(&mut p, "0", &token).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let page = r.json()["Found"].clone();
+        assert_eq!(page["connections"]["total"], everything.total, "{page}");
+        assert!(!page["now"].as_str().unwrap().is_empty());
+        let items = page["connections"]["items"].as_array().unwrap();
+        assert!(items.len() <= 20, "{}", items.len());
+        for k in items {
+            seen.push(k["endpoint_id"].as_str().unwrap().to_string());
+            created_at.push(k["created_at"].as_str().unwrap().to_string());
+        }
+        pages += 1;
+        match page["connections"]["next_token"].as_str() {
+            Some(t) => {
+                assert_eq!(items.len(), 20, "only the last page is short");
+                token = t.to_string();
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, everything.items.len().div_ceil(20));
+    // Every connection once; the newest first, so the first page holds the last 20 created.
+    let mut sorted = seen.clone();
+    sorted.sort();
+    let mut all: Vec<String> = everything
+        .items
+        .iter()
+        .map(|k| k.endpoint_id.clone())
+        .collect();
+    all.sort();
+    assert_eq!(sorted, all, "every connection once");
+    let newest: Vec<String> = created.iter().rev().take(20).cloned().collect();
+    assert_eq!(seen[..20], newest[..]);
+    assert!(
+        created_at.windows(2).all(|w| w[0] >= w[1]),
+        "{created_at:?}"
+    );
+
+    // A smaller page size is kept, a larger one bounded, and a token the server never gave out
+    // starts from the top.
+    let small = queue_page(&mut p, "7", "").await.json()["Found"].clone();
+    assert_eq!(small["connections"]["items"].as_array().unwrap().len(), 7);
+    let big = queue_page(&mut p, "5000", "").await.json()["Found"].clone();
+    assert_eq!(
+        big["connections"]["items"].as_array().unwrap().len(),
+        everything.items.len().min(100)
+    );
+    let junk = queue_page(&mut p, "1", "junk").await.json()["Found"].clone();
+    assert_eq!(junk["connections"]["items"][0]["endpoint_id"], seen[0]);
+
+    // Nobody but the service's owner reads its queue: for another account it is not found (an
+    // answer the page explains, not an HTTP error, as for the detail).
+    let mut c = Client::new(&app);
+    c.sign_in(CONSUMER).await;
+    let r = queue_page(&mut c, "0", "").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json(), serde_json::json!("NotFound"));
 }

@@ -248,9 +248,9 @@ async fn next_only_leads_to_paths_of_this_site() {
             .call(
                 "sign_in",
                 &[
-                    ("account_id", PROVIDER.0),
-                    ("password", PROVIDER.1),
-                    ("next", next),
+                    ("form[account_id]", PROVIDER.0),
+                    ("form[password]", PROVIDER.1),
+                    ("form[next]", next),
                 ],
             )
             .await;
@@ -395,7 +395,10 @@ async fn demo_tools_act_only_on_accounts_of_this_session() {
     let other = c
         .call(
             "overdue_payment",
-            &[("account_id", PROVIDER.0), ("overdue", "true")],
+            &[
+                ("payment[account_id]", PROVIDER.0),
+                ("payment[overdue]", "true"),
+            ],
         )
         .await;
     forbidden(&other);
@@ -406,7 +409,10 @@ async fn demo_tools_act_only_on_accounts_of_this_session() {
     let own = c
         .call(
             "overdue_payment",
-            &[("account_id", CONSUMER.0), ("overdue", "true")],
+            &[
+                ("payment[account_id]", CONSUMER.0),
+                ("payment[overdue]", "true"),
+            ],
         )
         .await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.body);
@@ -420,7 +426,10 @@ async fn demo_tools_act_only_on_accounts_of_this_session() {
     forbidden(
         &c.call(
             "zone_outage",
-            &[("zone_id", "cn-hangzhou-i"), ("down", "true")],
+            &[
+                ("outage[zone_id]", "cn-hangzhou-i"),
+                ("outage[down]", "true"),
+            ],
         )
         .await,
     );
@@ -447,7 +456,10 @@ async fn demo_tools_act_only_on_accounts_of_this_session() {
     let down = c
         .call(
             "zone_outage",
-            &[("zone_id", "cn-hangzhou-i"), ("down", "true")],
+            &[
+                ("outage[zone_id]", "cn-hangzhou-i"),
+                ("outage[down]", "true"),
+            ],
         )
         .await;
     assert_eq!(down.status, StatusCode::OK, "{}", down.body);
@@ -497,14 +509,20 @@ async fn a_scenario_operator_may_use_every_demo_tool() {
     let r = op
         .call(
             "overdue_payment",
-            &[("account_id", PROVIDER.0), ("overdue", "true")],
+            &[
+                ("payment[account_id]", PROVIDER.0),
+                ("payment[overdue]", "true"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = op
         .call(
             "zone_outage",
-            &[("zone_id", "cn-hangzhou-h"), ("down", "true")],
+            &[
+                ("outage[zone_id]", "cn-hangzhou-h"),
+                ("outage[down]", "true"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -529,14 +547,20 @@ async fn outside_demo_mode_every_demo_tool_is_forbidden() {
     forbidden(
         &c.call(
             "overdue_payment",
-            &[("account_id", CONSUMER.0), ("overdue", "true")],
+            &[
+                ("payment[account_id]", CONSUMER.0),
+                ("payment[overdue]", "true"),
+            ],
         )
         .await,
     );
     forbidden(
         &c.call(
             "zone_outage",
-            &[("zone_id", "cn-hangzhou-i"), ("down", "true")],
+            &[
+                ("outage[zone_id]", "cn-hangzhou-i"),
+                ("outage[down]", "true"),
+            ],
         )
         .await,
     );
@@ -553,7 +577,10 @@ async fn a_reset_is_one_audited_transaction_readers_never_see_half_of() {
     }
     c.call(
         "zone_outage",
-        &[("zone_id", "cn-hangzhou-i"), ("down", "true")],
+        &[
+            ("outage[zone_id]", "cn-hangzhou-i"),
+            ("outage[down]", "true"),
+        ],
     )
     .await;
 

@@ -79,7 +79,7 @@ fn sign_in(addr: &str, (id, password): (&str, &str)) -> String {
         HeaderValue::from_static("application/x-www-form-urlencoded"),
     );
     h.insert("accept", HeaderValue::from_static("application/json"));
-    let body = format!("account_id={id}&password={password}");
+    let body = format!("form%5Baccount_id%5D={id}&form%5Bpassword%5D={password}");
     let (status, head, text) =
         http_full(addr, "POST", "/api/sign_in", &h, body.as_bytes()).unwrap();
     assert_eq!(status, 200, "sign in on {addr}: {text}");
@@ -300,7 +300,7 @@ fn limits_hold_for_all_replicas_together() {
     let mut statuses = Vec::new();
     for i in 0..6 {
         let addr = if i % 2 == 0 { &a.addr } else { &b.addr };
-        let body = "account_id=1000000000000003&password=wrong-guess";
+        let body = "form%5Baccount_id%5D=1000000000000003&form%5Bpassword%5D=wrong-guess";
         let (status, _) = http(addr, "POST", "/api/sign_in", &h, body.as_bytes()).unwrap();
         statuses.push(status);
     }

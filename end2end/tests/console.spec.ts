@@ -126,6 +126,9 @@ test("connections: two waiting requests are accepted at once from the queue", as
     const waiting = ours.filter({ has: provider.locator("[data-select]") });
     await expect(waiting).toHaveCount(2);
     await expect(waiting.first()).toContainText(CONSUMER.id);
+    // The queue comes a page at a time, the newest connections first, with the service's total.
+    await expect(provider.locator("#service-connections [data-pager-range]")).toHaveText(/^1–\d+ of \d+$/);
+    await expect(provider.locator("#service-connections nav").getByRole("button", { name: "Previous" })).toBeDisabled();
     await expect(waiting.first()).toContainText("Allowed 100–");
     for (const id of made) await provider.locator(`#service-connections [data-select="${id}"]`).check();
     await expect(provider.locator("#selected-count")).toHaveText("2 selected");

@@ -1,19 +1,17 @@
 //! Bandwidth increase requests: the consumer asks, the operator (demo tools) decides.
 
 use crate::domain::ApiError;
-use crate::domain::bandwidth::BandwidthRequestView;
+use crate::domain::bandwidth::{BandwidthDecision, BandwidthRequestForm, BandwidthRequestView};
 use leptos::prelude::*;
 
-/// Asks for `mbps` per zone on one of the caller's endpoints.
+/// Asks for more bandwidth per zone on one of the caller's endpoints.
 #[server(prefix = "/api", endpoint = "request_bandwidth")]
 pub async fn request_bandwidth(
-    endpoint_id: String,
-    mbps: i64,
-    reason: String,
+    form: BandwidthRequestForm,
 ) -> Result<BandwidthRequestView, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.request_bandwidth(&ctx, &endpoint_id, mbps, &reason)
+    ops.request_bandwidth(&ctx, &form.endpoint_id, form.mbps, &form.reason)
         .await
         .map_err(fail)
 }
@@ -38,12 +36,12 @@ pub async fn pending_bandwidth_requests() -> Result<Vec<BandwidthRequestView>, A
     ops.pending_bandwidth_requests().await.map_err(fail)
 }
 
-/// Operator: grants or denies request `id` (demo mode).
+/// Operator: grants or denies a request (demo mode).
 #[server(prefix = "/api", endpoint = "decide_bandwidth_request")]
-pub async fn decide_bandwidth_request(id: i64, grant: bool) -> Result<(), ApiError> {
+pub async fn decide_bandwidth_request(decision: BandwidthDecision) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.decide_bandwidth_request(&ctx, id, grant)
+    ops.decide_bandwidth_request(&ctx, decision.id, decision.grant)
         .await
         .map_err(fail)
 }

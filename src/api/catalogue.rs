@@ -1,21 +1,21 @@
 //! The consumer's "Available services": the services the active account may connect to.
 
 use crate::domain::ApiError;
-use crate::domain::catalogue::CataloguePage;
+use crate::domain::catalogue::{CataloguePage, CatalogueQuery};
 use leptos::prelude::*;
 
-/// One page of the services the active account may use in `region`, matching `search` (name, id,
-/// description or provider); `page` from 1, `page_size` up to 100 (0: the default).
+/// One page of the services the active account may use in the query's region.
 #[server(prefix = "/api", endpoint = "available_services")]
-pub async fn available_services(
-    region: String,
-    #[server(default)] search: String,
-    page: u32,
-    #[server(default)] page_size: u32,
-) -> Result<CataloguePage, ApiError> {
+pub async fn available_services(query: CatalogueQuery) -> Result<CataloguePage, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.service_catalogue(&ctx, &region, &search, page, page_size)
-        .await
-        .map_err(fail)
+    ops.service_catalogue(
+        &ctx,
+        &query.region,
+        &query.search,
+        query.page,
+        query.page_size,
+    )
+    .await
+    .map_err(fail)
 }

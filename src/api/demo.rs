@@ -1,6 +1,7 @@
 //! Demo tools: reset to the scenario, fault injection, and the guided tour's progress.
 
 use crate::domain::ApiError;
+pub use crate::domain::demo::{OverdueSwitch, TrafficSwitch, ZoneOutageSwitch};
 use crate::domain::state::BusinessStatus;
 pub use crate::domain::tour::{TourAccount, TourCast, TourProgress};
 use leptos::prelude::*;
@@ -87,7 +88,7 @@ async fn demo_access() -> Result<crate::ops::faults::DemoAccess, ApiError> {
 /// owner may be gone after the first awaits of a cancelled render).
 #[cfg(feature = "ssr")]
 async fn demo_access_of(
-    state: &crate::server::AppState,
+    state: &super::context::Console,
     session: &tower_sessions::Session,
 ) -> Result<crate::ops::faults::DemoAccess, ApiError> {
     use super::context::fail;
@@ -109,22 +110,22 @@ async fn demo_access_of(
 
 /// Takes a zone down or brings it back.
 #[server(prefix = "/api", endpoint = "zone_outage")]
-pub async fn zone_outage(zone_id: String, down: bool) -> Result<(), ApiError> {
+pub async fn zone_outage(outage: ZoneOutageSwitch) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
     let access = demo_access().await?;
-    ops.demo_zone_outage(&ctx, &access, &zone_id, down)
+    ops.demo_zone_outage(&ctx, &access, &outage.zone_id, outage.down)
         .await
         .map_err(fail)
 }
 
 /// Marks an account's payment overdue, or clears it.
 #[server(prefix = "/api", endpoint = "overdue_payment")]
-pub async fn overdue_payment(account_id: String, overdue: bool) -> Result<(), ApiError> {
+pub async fn overdue_payment(payment: OverdueSwitch) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
     let access = demo_access().await?;
-    ops.demo_overdue(&ctx, &access, &account_id, overdue)
+    ops.demo_overdue(&ctx, &access, &payment.account_id, payment.overdue)
         .await
         .map_err(fail)
 }
@@ -155,11 +156,11 @@ pub async fn reset_demo() -> Result<(), ApiError> {
 
 /// Starts or stops the traffic generator of an endpoint (demo mode); returns whether it runs.
 #[server(prefix = "/api", endpoint = "demo_traffic")]
-pub async fn demo_traffic(endpoint_id: String, on: bool) -> Result<bool, ApiError> {
+pub async fn demo_traffic(switch: TrafficSwitch) -> Result<bool, ApiError> {
     use super::context::*;
     let (ops, _ctx) = caller().await?;
     let access = demo_access().await?;
-    ops.demo_traffic(&access, &endpoint_id, on)
+    ops.demo_traffic(&access, &switch.endpoint_id, switch.on)
         .await
         .map_err(fail)
 }

@@ -1,6 +1,7 @@
 //! VPC DNS links: which VPCs resolve the custom service domains of endpoints in another VPC.
 
 use crate::domain::ApiError;
+use crate::domain::console::DnsLinkChange;
 use crate::domain::model::VpcDnsLinkView;
 use leptos::prelude::*;
 
@@ -12,16 +13,12 @@ pub async fn vpc_dns_links(target_vpc_id: String) -> Result<Vec<VpcDnsLinkView>,
     ops.vpc_dns_links(&ctx, &target_vpc_id).await.map_err(fail)
 }
 
-/// Lets `vpc_id` resolve the custom domains of `target_vpc_id` (`link = true`) or stops it.
+/// Lets a VPC resolve the custom domains of the endpoints in another, or stops it.
 #[server(prefix = "/api", endpoint = "set_vpc_dns_link")]
-pub async fn set_vpc_dns_link(
-    vpc_id: String,
-    target_vpc_id: String,
-    link: bool,
-) -> Result<(), ApiError> {
+pub async fn set_vpc_dns_link(change: DnsLinkChange) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.set_vpc_dns_link(&ctx, &vpc_id, &target_vpc_id, link)
+    ops.set_vpc_dns_link(&ctx, &change.vpc_id, &change.target_vpc_id, change.link)
         .await
         .map_err(fail)
 }

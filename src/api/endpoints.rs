@@ -1,7 +1,9 @@
 //! Consumer server functions: endpoints, the services one may connect to, and DNS answers.
 
 use crate::domain::ApiError;
-use crate::domain::console::{EndpointColumn, ListPage, ListQuery, NewEndpointForm};
+use crate::domain::console::{
+    EndpointColumn, EndpointPolicyForm, ListPage, ListQuery, NewEndpointForm,
+};
 use crate::domain::model::{
     ConnectionView, DnsAnswer, EndpointSgView, EndpointView, Lookup, ZoneView,
 };
@@ -79,22 +81,12 @@ pub async fn create_endpoint(form: NewEndpointForm) -> Result<EndpointView, ApiE
     ops.console_create_endpoint(&ctx, form).await.map_err(fail)
 }
 
-/// Replaces the endpoint's policy document, or restores the default policy with `reset`.
+/// Replaces the endpoint's policy document, or restores the default policy.
 #[server(prefix = "/api", endpoint = "update_endpoint_policy")]
-pub async fn update_endpoint_policy(
-    endpoint_id: String,
-    policy_document: String,
-    reset: bool,
-) -> Result<EndpointView, ApiError> {
+pub async fn update_endpoint_policy(form: EndpointPolicyForm) -> Result<EndpointView, ApiError> {
     use super::context::*;
-    use crate::ops::endpoints::EndpointUpdate;
     let (ops, ctx) = caller().await?;
-    let u = EndpointUpdate {
-        policy_document: (!reset).then_some(policy_document),
-        reset_policy: reset,
-        ..Default::default()
-    };
-    ops.update_endpoint(&ctx, &endpoint_id, u)
+    ops.console_update_endpoint_policy(&ctx, form)
         .await
         .map_err(fail)
 }

@@ -1,7 +1,9 @@
 //! Gateway endpoint server functions (OSS only; a VPC feature beside PrivateLink).
 
 use crate::domain::ApiError;
-use crate::domain::gateway::GatewayEndpointView;
+use crate::domain::gateway::{
+    GatewayEndpointEdit, GatewayEndpointView, NewGatewayEndpointForm, RouteTableChange,
+};
 use crate::domain::model::Lookup;
 use leptos::prelude::*;
 
@@ -46,53 +48,39 @@ pub async fn gateway_route_tables(vpc_id: String) -> Result<Vec<String>, ApiErro
     ops.gateway_route_tables(&ctx, &vpc_id).await.map_err(fail)
 }
 
-/// Creates a gateway endpoint for OSS in `vpc_id`, associated with `route_tables`.
+/// Creates a gateway endpoint for OSS from the console's form.
 #[server(prefix = "/api", endpoint = "create_gateway_endpoint")]
 pub async fn create_gateway_endpoint(
-    region: String,
-    vpc_id: String,
-    name: String,
-    policy_document: String,
-    route_tables: Vec<String>,
+    form: NewGatewayEndpointForm,
 ) -> Result<GatewayEndpointView, ApiError> {
     use super::context::*;
-    use crate::ops::gateway::NewGatewayEndpoint;
     let (ops, ctx) = caller().await?;
-    let n = NewGatewayEndpoint {
-        service_name: crate::domain::gateway::oss_gateway_service(&region),
-        region_id: region,
-        vpc_id,
-        name,
-        policy_document: Some(policy_document).filter(|p| !p.trim().is_empty()),
-        route_tables,
-    };
-    ops.create_gateway_endpoint(&ctx, n).await.map_err(fail)
+    ops.console_create_gateway_endpoint(&ctx, form)
+        .await
+        .map_err(fail)
 }
 
 /// Renames a gateway endpoint and replaces its policy (empty removes it).
 #[server(prefix = "/api", endpoint = "update_gateway_endpoint")]
-pub async fn update_gateway_endpoint(
-    id: String,
-    name: String,
-    policy_document: String,
-) -> Result<(), ApiError> {
+pub async fn update_gateway_endpoint(form: GatewayEndpointEdit) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
+    let GatewayEndpointEdit {
+        id,
+        name,
+        policy_document,
+    } = form;
     ops.update_gateway_endpoint(&ctx, &id, Some(name), Some(policy_document))
         .await
         .map_err(fail)
 }
 
-/// Associates (`associate = true`) or dissociates a route table.
+/// Associates or dissociates a route table.
 #[server(prefix = "/api", endpoint = "gateway_route_table")]
-pub async fn set_gateway_route_table(
-    id: String,
-    route_table: String,
-    associate: bool,
-) -> Result<(), ApiError> {
+pub async fn set_gateway_route_table(change: RouteTableChange) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.set_gateway_route_table(&ctx, &id, &route_table, associate)
+    ops.set_gateway_route_table(&ctx, &change.id, &change.route_table, change.associate)
         .await
         .map_err(fail)
 }

@@ -50,13 +50,25 @@ pub mod context {
     use crate::auth;
     use crate::domain::ApiError;
     use crate::ops::{Ctx, Ops, Source};
-    use crate::server::AppState;
+    use crate::scenario::Scenario;
     use leptos::prelude::use_context;
+    use std::sync::Arc;
     use tower_sessions::Session;
 
-    /// The application state provided by the router.
-    pub fn state() -> Result<AppState, ApiError> {
-        use_context::<AppState>().ok_or_else(ApiError::internal)
+    /// What the server functions share, put in their context by whoever serves them (the
+    /// server's router): the operations handle, the demo mode and the scenario the demo resets to.
+    #[derive(Clone)]
+    pub struct Console {
+        pub ops: Ops,
+        /// Demo mode: several accounts may be signed in at once, and demo tools are shown.
+        pub demo_mode: bool,
+        /// The scenario the demo resets to.
+        pub scenario: Option<Arc<Scenario>>,
+    }
+
+    /// The console's shared state, from the context.
+    pub fn state() -> Result<Console, ApiError> {
+        use_context::<Console>().ok_or_else(ApiError::internal)
     }
 
     /// The caller's session.

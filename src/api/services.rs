@@ -1,18 +1,26 @@
 //! Provider server functions: endpoint services, their whitelist and connection queue.
 
 use crate::domain::ApiError;
-use crate::domain::console::{ListPage, ListQuery, NewServiceForm, ServiceColumn};
+use crate::domain::console::{
+    BatchDecision, ConnectionBandwidth, ConnectionRejection, ConnectionsQuery, ListPage, ListQuery,
+    NewServiceForm, ServiceColumn, ServiceSettings, WhitelistEntry, WhitelistRemoval,
+};
 use crate::domain::model::{ConnectionView, Lookup, ResourceView, ServiceView, WhitelistView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Everything the service detail page shows.
+/// Everything the service detail page shows but its connection queue (see [`ConnectionQueuePage`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceDetailView {
     pub service: ServiceView,
     pub resources: Vec<ResourceView>,
     pub whitelist: Vec<WhitelistView>,
-    pub connections: Vec<ConnectionView>,
+}
+
+/// One page of a service's connection queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionQueuePage {
+    pub connections: ListPage<ConnectionView>,
     /// The server's time of this answer (ISO-8601 UTC), to show how long connections have waited.
     pub now: String,
 }
@@ -29,7 +37,7 @@ pub async fn list_my_services(
     ops.console_services(&ctx, &query).await.map_err(fail)
 }
 
-/// One service with resources, whitelist and connections.
+/// One service with its resources and whitelist.
 #[server(prefix = "/api", endpoint = "service_detail")]
 pub async fn service_detail(service_id: String) -> Result<Lookup<ServiceDetailView>, ApiError> {
     use super::context::*;
@@ -55,18 +63,37 @@ pub async fn service_detail(service_id: String) -> Result<Lookup<ServiceDetailVi
         .list_whitelist(&ctx, &service_id, None)
         .await
         .map_err(fail)?;
-    let connections = ops
-        .list_connections(&ctx, &service_id, &Default::default(), None, 1000)
-        .await
-        .map_err(fail)?
-        .items;
     Ok(Lookup::Found(ServiceDetailView {
         service,
         resources,
         whitelist,
-        connections,
-        now: crate::store::iso(ops.clock.now()),
     }))
+}
+
+/// One page of the connection queue of one of the active account's services (or why there is
+/// none: like the detail, a service not ours or deleted is no HTTP error).
+#[server(prefix = "/api", endpoint = "service_connections")]
+pub async fn service_connections(
+    query: ConnectionsQuery,
+) -> Result<Lookup<ConnectionQueuePage>, ApiError> {
+    use super::context::*;
+    let (ops, ctx) = caller().await?;
+    let found = ops
+        .console_connections(&ctx, &query)
+        .await
+        .map(|connections| ConnectionQueuePage {
+            connections,
+            now: ops.now_iso(),
+        });
+    ops.lookup(
+        &ctx.account_id,
+        found,
+        "EndpointServiceNotFound",
+        "DeleteVpcEndpointService",
+        &query.service_id,
+    )
+    .await
+    .map_err(fail)
 }
 
 /// Publishes a service from the console's form.
@@ -79,22 +106,10 @@ pub async fn create_service(form: NewServiceForm) -> Result<ServiceView, ApiErro
 
 /// Edits a service's settings in place.
 #[server(prefix = "/api", endpoint = "update_service")]
-pub async fn update_service(
-    service_id: String,
-    description: String,
-    auto_accept: bool,
-    connect_bandwidth: i64,
-) -> Result<ServiceView, ApiError> {
+pub async fn update_service(form: ServiceSettings) -> Result<ServiceView, ApiError> {
     use super::context::*;
-    use crate::ops::services::ServiceUpdate;
     let (ops, ctx) = caller().await?;
-    let u = ServiceUpdate {
-        description: Some(description),
-        auto_accept: Some(auto_accept),
-        connect_bandwidth: Some(connect_bandwidth),
-        ..Default::default()
-    };
-    ops.update_service(&ctx, &service_id, u).await.map_err(fail)
+    ops.console_update_service(&ctx, form).await.map_err(fail)
 }
 
 /// Deletes a service.
@@ -107,37 +122,32 @@ pub async fn delete_service(service_id: String) -> Result<(), ApiError> {
 
 /// Adds an account id or ARN to the whitelist.
 #[server(prefix = "/api", endpoint = "add_whitelist")]
-pub async fn add_whitelist(
-    service_id: String,
-    subject: String,
-    label: String,
-) -> Result<WhitelistView, ApiError> {
+pub async fn add_whitelist(form: WhitelistEntry) -> Result<WhitelistView, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.console_add_whitelist(&ctx, &service_id, &subject, &label)
-        .await
-        .map_err(fail)
+    ops.console_add_whitelist(&ctx, form).await.map_err(fail)
 }
 
 /// Removes an account from the whitelist.
 #[server(prefix = "/api", endpoint = "remove_whitelist")]
-pub async fn remove_whitelist(service_id: String, user_id: String) -> Result<(), ApiError> {
+pub async fn remove_whitelist(form: WhitelistRemoval) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.remove_whitelist(&ctx, &service_id, Some(&user_id), None)
+    ops.remove_whitelist(&ctx, &form.service_id, Some(&form.user_id), None)
         .await
         .map_err(fail)
 }
 
 /// Accepts a waiting connection with a bandwidth (Mbit/s).
 #[server(prefix = "/api", endpoint = "accept_connection")]
-pub async fn accept_connection(
-    service_id: String,
-    endpoint_id: String,
-    bandwidth: i64,
-) -> Result<(), ApiError> {
+pub async fn accept_connection(form: ConnectionBandwidth) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
+    let ConnectionBandwidth {
+        service_id,
+        endpoint_id,
+        bandwidth,
+    } = form;
     ops.accept_connection(&ctx, &service_id, &endpoint_id, Some(bandwidth), None)
         .await
         .map_err(fail)
@@ -145,44 +155,38 @@ pub async fn accept_connection(
 
 /// Rejects a waiting connection (with a reason) or disconnects a connected one.
 #[server(prefix = "/api", endpoint = "reject_connection")]
-pub async fn reject_connection(
-    service_id: String,
-    endpoint_id: String,
-    reason: String,
-) -> Result<(), ApiError> {
+pub async fn reject_connection(form: ConnectionRejection) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.reject_connection(&ctx, &service_id, &endpoint_id, Some(&reason))
-        .await
-        .map_err(fail)
+    ops.reject_connection(
+        &ctx,
+        &form.service_id,
+        &form.endpoint_id,
+        Some(&form.reason),
+    )
+    .await
+    .map_err(fail)
 }
 
-/// Accepts (with `bandwidth`) or rejects (with `reason`) several connections, one operation per
-/// endpoint; every row reports its own outcome, so one refusal does not stop the others.
+/// Accepts or rejects several connections, one operation per endpoint; every row reports its own
+/// outcome, so one refusal does not stop the others.
 #[server(prefix = "/api", endpoint = "decide_connections")]
-pub async fn decide_connections(
-    service_id: String,
-    #[server(default)] endpoint_ids: Vec<String>,
-    accept: bool,
-    bandwidth: i64,
-    reason: String,
-) -> Result<Vec<BatchOutcome>, ApiError> {
+pub async fn decide_connections(form: BatchDecision) -> Result<Vec<BatchOutcome>, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    Ok(ops
-        .decide_connections(&ctx, &service_id, endpoint_ids, accept, bandwidth, &reason)
-        .await)
+    Ok(ops.decide_connections(&ctx, form).await)
 }
 
 /// Changes a connection's bandwidth limit.
 #[server(prefix = "/api", endpoint = "set_bandwidth")]
-pub async fn set_bandwidth(
-    service_id: String,
-    endpoint_id: String,
-    bandwidth: i64,
-) -> Result<(), ApiError> {
+pub async fn set_bandwidth(form: ConnectionBandwidth) -> Result<(), ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
+    let ConnectionBandwidth {
+        service_id,
+        endpoint_id,
+        bandwidth,
+    } = form;
     ops.set_connection_bandwidth(&ctx, &service_id, &endpoint_id, Some(bandwidth), None)
         .await
         .map_err(fail)

@@ -1,7 +1,7 @@
 //! Sign-in, sign-out, account switching and the region picker.
 
 use crate::domain::ApiError;
-use crate::domain::account::{AccountView, SessionInfo};
+use crate::domain::account::{AccountView, SessionInfo, SignInForm};
 use leptos::prelude::*;
 
 /// The signed-in accounts, the active one and its region: the last one chosen for this account
@@ -69,17 +69,13 @@ pub struct ConsoleSession {
 
 /// Signs in with an account id and password, then goes to `next` (default `/`).
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(
-    account_id: String,
-    password: String,
-    next: Option<String>,
-) -> Result<AccountView, ApiError> {
+pub async fn sign_in(form: SignInForm) -> Result<AccountView, ApiError> {
     use super::context::*;
     let state = state()?;
     let session = session().await?;
     let account = state
         .ops
-        .sign_in(&account_id, &password, &client_address())
+        .sign_in(&form.account_id, &form.password, &client_address())
         .await
         .map_err(|refused| {
             if let Some(secs) = refused.retry_after_s {
@@ -88,7 +84,8 @@ pub async fn sign_in(
             fail(refused.error)
         })?;
     crate::auth::sign_in(&session, account.clone(), state.demo_mode).await?;
-    let next = next
+    let next = form
+        .next
         .as_deref()
         .and_then(crate::domain::redirect::safe_next)
         .unwrap_or("/");

@@ -34,6 +34,15 @@ pub struct SessionInfo {
     pub demo_mode: bool,
 }
 
+/// The sign-in form: an account id and its password, and where to go after (`/` if none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInForm {
+    pub account_id: String,
+    pub password: String,
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

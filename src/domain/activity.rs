@@ -94,6 +94,21 @@ pub fn headline(action: &str, target: &str, summary: &str) -> String {
     }
 }
 
+/// The Activity page's filters (also the CSV export's query string): each one empty when not set;
+/// the days are `YYYY-MM-DD`, UTC, inclusive.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ActivityQuery {
+    /// Account id that made the change (or `system`).
+    pub actor: String,
+    /// The API action name.
+    pub action: String,
+    /// Part of the target id.
+    pub target: String,
+    pub from: String,
+    pub to: String,
+}
+
 /// Who made a change, in words: the account id, or Linkyard itself for automatic steps.
 pub fn actor_label(actor: &str) -> String {
     match actor {

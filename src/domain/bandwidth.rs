@@ -199,3 +199,19 @@ pub struct BandwidthRequestView {
     pub created_at: String,
     pub decided_at: Option<String>,
 }
+
+/// A consumer's request for `mbps` per zone on one of its endpoints, with why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BandwidthRequestForm {
+    pub endpoint_id: String,
+    pub mbps: i64,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The operator's decision on bandwidth request `id`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BandwidthDecision {
+    pub id: i64,
+    pub grant: bool,
+}

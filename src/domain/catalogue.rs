@@ -11,6 +11,18 @@ pub const DEFAULT_PAGE_SIZE: u32 = 20;
 /// Most rows one catalogue page may hold.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
+/// Which page of the catalogue to fetch: the services of `region` matching `search` (name, id,
+/// description or provider); `page` from 1, `page_size` up to [`MAX_PAGE_SIZE`] (0: the default).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueQuery {
+    pub region: String,
+    #[serde(default)]
+    pub search: String,
+    pub page: u32,
+    #[serde(default)]
+    pub page_size: u32,
+}
+
 /// A service as a consumer may see it: no connection counts or other provider-side figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct CatalogueEntry {

@@ -56,6 +56,124 @@ pub struct NewServiceForm {
     pub auto_accept: bool,
 }
 
+/// A service's settings as the console edits them in place.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceSettings {
+    pub service_id: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub auto_accept: bool,
+    /// Mbit/s a newly accepted connection gets.
+    pub connect_bandwidth: i64,
+}
+
+/// Who to add to a service's whitelist: an account id or an ARN, as typed (see [`Principal`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhitelistEntry {
+    pub service_id: String,
+    pub subject: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+/// An account to take off a service's whitelist.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhitelistRemoval {
+    pub service_id: String,
+    pub user_id: String,
+}
+
+/// One endpoint's connection to a service with a bandwidth (Mbit/s): to accept it with, or to
+/// hold it to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionBandwidth {
+    pub service_id: String,
+    pub endpoint_id: String,
+    pub bandwidth: i64,
+}
+
+/// Rejects a waiting connection, or disconnects a connected one, with an optional reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionRejection {
+    pub service_id: String,
+    pub endpoint_id: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Accepts (with `bandwidth`) or rejects (with `reason`) several connections of one service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchDecision {
+    pub service_id: String,
+    #[serde(default)]
+    pub endpoint_ids: Vec<String>,
+    pub accept: bool,
+    #[serde(default)]
+    pub bandwidth: i64,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Which page of a service's connection queue to fetch: the connections after the one
+/// `next_token` names, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionsQuery {
+    pub service_id: String,
+    /// The token of the previous page's answer; none for the first page.
+    #[serde(default)]
+    pub next_token: Option<String>,
+    /// Rows per page, 1 to [`MAX_PAGE_SIZE`]; 0 means [`PAGE_SIZE`].
+    #[serde(default)]
+    pub max_results: u32,
+}
+
+impl ConnectionsQuery {
+    /// The page size asked for, within bounds.
+    pub fn page_size(&self) -> usize {
+        page_size(self.max_results)
+    }
+}
+
+/// An endpoint's new policy document, or back to the default policy with `reset`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointPolicyForm {
+    pub endpoint_id: String,
+    #[serde(default)]
+    pub policy_document: String,
+    #[serde(default)]
+    pub reset: bool,
+}
+
+/// One tag to set on one of the caller's services (`resource_type` `VpcEndpointService`) or
+/// endpoints (`VpcEndpoint`); it overwrites the value a tag of that key had.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagEntry {
+    pub resource_type: String,
+    pub resource_id: String,
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+}
+
+/// One tag to remove, by its key (the resource as in [`TagEntry`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagRemoval {
+    pub resource_type: String,
+    pub resource_id: String,
+    pub key: String,
+}
+
+/// Lets `vpc_id` resolve the custom service domains of the endpoints in `target_vpc_id`
+/// (`link`), or stops it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsLinkChange {
+    pub vpc_id: String,
+    pub target_vpc_id: String,
+    #[serde(default)]
+    pub link: bool,
+}
+
 /// How one connection of a batch decision ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchOutcome {
@@ -123,10 +241,16 @@ pub struct ListQuery<C> {
 impl<C> ListQuery<C> {
     /// The page size asked for, within bounds.
     pub fn page_size(&self) -> usize {
-        match self.max_results {
-            0 => PAGE_SIZE as usize,
-            n => n.min(MAX_PAGE_SIZE) as usize,
-        }
+        page_size(self.max_results)
+    }
+}
+
+/// Rows per page for a `max_results` of a console query: 0 means [`PAGE_SIZE`], and no more
+/// than [`MAX_PAGE_SIZE`].
+fn page_size(max_results: u32) -> usize {
+    match max_results {
+        0 => PAGE_SIZE as usize,
+        n => n.min(MAX_PAGE_SIZE) as usize,
     }
 }
 
@@ -242,7 +366,12 @@ fn position<T: Listed>(row: &T, column: &T::Column) -> (String, String) {
 
 /// The token naming a row's position (what the next page starts after).
 fn token_of(pos: &(String, String)) -> String {
-    format!("{}\u{1f}{}", pos.0, pos.1)
+    position_token(&pos.0, &pos.1)
+}
+
+/// The token of the position (sort key, id) of a row; [`position_of`] reads it back.
+pub fn position_token(key: &str, id: &str) -> String {
+    format!("{key}\u{1f}{id}")
 }
 
 /// The token of the page that starts after `row` in a list sorted by `column`.

@@ -51,6 +51,39 @@ pub struct GatewayEndpointView {
     pub created_at: String,
 }
 
+/// The console's "Create a gateway endpoint" form (for OSS in `region`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewGatewayEndpointForm {
+    pub region: String,
+    pub vpc_id: String,
+    #[serde(default)]
+    pub name: String,
+    /// Empty for the default policy.
+    #[serde(default)]
+    pub policy_document: String,
+    #[serde(default)]
+    pub route_tables: Vec<String>,
+}
+
+/// A gateway endpoint's new name and policy (an empty policy removes it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayEndpointEdit {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub policy_document: String,
+}
+
+/// Associates (`associate`) a route table with a gateway endpoint, or dissociates it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteTableChange {
+    pub id: String,
+    pub route_table: String,
+    #[serde(default)]
+    pub associate: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

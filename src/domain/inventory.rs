@@ -141,6 +141,64 @@ pub struct InventoryView {
     pub load_balancers: Vec<LoadBalancerView>,
 }
 
+/// The console's "Create a VPC" form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewVpcForm {
+    pub region: String,
+    #[serde(default)]
+    pub name: String,
+    pub cidr: String,
+    /// Empty for IPv4 only.
+    #[serde(default)]
+    pub ipv6_cidr: String,
+}
+
+/// The console's "Create a vSwitch" form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewVSwitchForm {
+    pub vpc_id: String,
+    pub zone_id: String,
+    #[serde(default)]
+    pub name: String,
+    pub cidr: String,
+}
+
+/// The console's "Create a security group" form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSecurityGroupForm {
+    pub vpc_id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// The console's "Create a load balancer" form: its type and the zones it serves in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLoadBalancerForm {
+    pub vpc_id: String,
+    pub lb_type: LbType,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub zones: Vec<String>,
+    #[serde(default)]
+    pub dual_stack: bool,
+}
+
+/// A TCP listener as typed in the console: the port (as typed) and the backend it forwards to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListenerForm {
+    pub lb_id: String,
+    pub port: String,
+    pub backend: String,
+}
+
+/// One listener of a load balancer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListenerRef {
+    pub lb_id: String,
+    pub port: u16,
+}
+
 /// Parses an IPv4 CIDR (`10.0.0.0/16`) into its network address and prefix length.
 pub fn parse_cidr(cidr: &str) -> Option<(u32, u8)> {
     let (addr, len) = cidr.split_once('/')?;

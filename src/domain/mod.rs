@@ -7,6 +7,7 @@ pub mod bandwidth;
 pub mod catalogue;
 pub mod console;
 pub mod dataplane;
+pub mod demo;
 pub mod error;
 pub mod errors;
 pub mod event;

@@ -2,6 +2,7 @@
 
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
+use crate::domain::activity::ActivityQuery;
 use crate::domain::event::{AuditView, LiveEvent};
 use crate::domain::model::Lookup;
 use crate::store::audit::{self as aq, AuditRow};
@@ -118,6 +119,25 @@ impl Ops {
         }
     }
 
+    /// The audit events `account` may see that match the Activity page's filters (an empty one
+    /// matches everything; a day that is no `YYYY-MM-DD` bounds nothing), newest first.
+    pub async fn activity(
+        &self,
+        account: &str,
+        q: &ActivityQuery,
+        limit: i64,
+    ) -> Result<Vec<AuditView>, ApiError> {
+        let f = AuditFilter {
+            actor: Some(q.actor.clone()),
+            action: Some(q.action.clone()),
+            target: Some(q.target.clone()),
+            since_ms: day_ms(&q.from, 0),
+            until_ms: day_ms(&q.to, 1),
+            limit,
+        };
+        self.audit_log(account, &f).await
+    }
+
     /// The audit events `account` may see that match `f`, newest first.
     pub async fn audit_log(
         &self,
@@ -139,5 +159,24 @@ impl Ops {
                 request_id: r.request_id,
             })
             .collect())
+    }
+}
+
+/// A `YYYY-MM-DD` day as unix milliseconds at its start (`plus_days` later).
+fn day_ms(day: &str, plus_days: i64) -> Option<i64> {
+    let d = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
+    Some(d.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis() + plus_days * 86_400_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::day_ms;
+
+    #[test]
+    fn a_day_starts_at_its_midnight_utc() {
+        assert_eq!(day_ms("1970-01-02", 0), Some(86_400_000));
+        assert_eq!(day_ms("1970-01-01", 1), Some(86_400_000));
+        assert_eq!(day_ms("yesterday", 0), None);
+        assert_eq!(day_ms("", 0), None);
     }
 }

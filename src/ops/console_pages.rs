@@ -1,18 +1,16 @@
 //! The console's use cases that are not one cloud API action: its list pages (filter, sort and
-//! keyset pages over what the caller may list), its forms (typed choices instead of the API's
-//! flat parameters) and the guided tour's progress.
+//! keyset pages over what the caller may list), batch decisions and the guided tour's progress.
+//! Its forms are in [`super::console_forms`].
 
-use super::endpoints::{EndpointFilter, NewEndpoint, NewZone};
-use super::services::{NewResource, NewService};
+use super::endpoints::EndpointFilter;
 use super::{Ctx, Ops, Page, Source};
 use crate::domain::ApiError;
 use crate::domain::bandwidth::BandwidthRequestView;
 use crate::domain::console::{
-    BatchOutcome, EndpointColumn, ListPage, ListQuery, Listed, NewEndpointForm, NewServiceForm,
-    Principal, ServiceColumn, ServiceRef, position_of, token_after,
+    BatchDecision, BatchOutcome, ConnectionsQuery, EndpointColumn, ListPage, ListQuery, Listed,
+    ServiceColumn, position_of, position_token, token_after,
 };
-use crate::domain::dataplane::ListenerView;
-use crate::domain::model::{EndpointView, ServiceView, WhitelistView};
+use crate::domain::model::{ConnectionView, EndpointView, ServiceView};
 use crate::domain::state::ConnectionStatus;
 use crate::domain::tour::TourProgress;
 use crate::store;
@@ -112,83 +110,48 @@ impl Ops {
         Ok(page(items, more, total, &q.sort))
     }
 
-    /// Creates an endpoint from the console's form (the service named by id or by name).
-    pub async fn console_create_endpoint(
+    /// One page of the connection queue of a service the caller owns, newest first (the new
+    /// requests on top), with how many connections the service has in all.
+    pub async fn console_connections(
         &self,
         ctx: &Ctx,
-        form: NewEndpointForm,
-    ) -> Result<EndpointView, ApiError> {
-        let (service_id, service_name) = match ServiceRef::parse(&form.service) {
-            ServiceRef::Id(id) => (Some(id), None),
-            ServiceRef::Name(name) => (None, Some(name)),
+        q: &ConnectionsQuery,
+    ) -> Result<ListPage<ConnectionView>, ApiError> {
+        let mut c = self.pool.acquire().await?;
+        let s = self.owned_service(&mut c, ctx, &q.service_id).await?;
+        let total = store::endpoints::count_connections(&mut c, &s.id, &Default::default()).await?;
+        let size = q.page_size();
+        // A token this list never gave out starts from the top, as the other lists do.
+        let after = q
+            .next_token
+            .as_deref()
+            .and_then(position_of)
+            .and_then(|(created, id)| Some((created.parse::<i64>().ok()?, id)));
+        let mut rows = store::endpoints::connections_newest_first(
+            &mut c,
+            &s.id,
+            after.as_ref().map(|(at, id)| (*at, id.as_str())),
+            size as i64 + 1,
+        )
+        .await?;
+        let more = rows.len() > size;
+        rows.truncate(size);
+        let next_token = match rows.last() {
+            Some(last) if more => Some(position_token(
+                &last.created_at.to_string(),
+                &last.endpoint_id,
+            )),
+            _ => None,
         };
-        let zones = form
-            .zones
-            .into_iter()
-            .map(|z| NewZone {
-                zone_id: z.zone_id,
-                vswitch_id: z.vswitch_id,
-                ip: z.ip.filter(|ip| !ip.trim().is_empty()),
-            })
-            .collect();
-        let n = NewEndpoint {
-            region_id: form.region,
-            vpc_id: form.vpc_id,
-            service_id,
-            service_name,
-            security_group_ids: form.security_group_ids,
-            zones,
-            name: form.name,
-            endpoint_type: Some(form.endpoint_type),
-            ..Default::default()
-        };
-        self.create_endpoint(ctx, n).await
-    }
-
-    /// Publishes a service from the console's form (each load balancer with its zone).
-    pub async fn console_create_service(
-        &self,
-        ctx: &Ctx,
-        form: NewServiceForm,
-    ) -> Result<ServiceView, ApiError> {
-        let resources = form
-            .resources
-            .into_iter()
-            .map(|r| NewResource {
-                resource_id: r.resource_id,
-                resource_type: None,
-                zone_id: Some(r.zone_id),
-            })
-            .collect();
-        let n = NewService {
-            region_id: form.region,
-            resource_type: Some(form.resource_type),
-            resources,
-            description: form.description,
-            auto_accept: form.auto_accept,
-            ..Default::default()
-        };
-        self.create_service(ctx, n).await
-    }
-
-    /// Adds the account id or ARN a person typed to a service's whitelist.
-    pub async fn console_add_whitelist(
-        &self,
-        ctx: &Ctx,
-        service_id: &str,
-        subject: &str,
-        label: &str,
-    ) -> Result<WhitelistView, ApiError> {
-        match Principal::parse(subject) {
-            Principal::Arn(arn) => {
-                self.add_whitelist(ctx, service_id, None, Some(&arn), label)
-                    .await
-            }
-            Principal::Account(id) => {
-                self.add_whitelist(ctx, service_id, Some(&id), None, label)
-                    .await
-            }
+        let mut items = Vec::with_capacity(rows.len());
+        for k in rows {
+            items.push(self.connection_view(&mut c, &s, k).await?);
         }
+        Ok(ListPage {
+            items,
+            next_token,
+            total: total.max(0) as u64,
+        })
     }
 
     /// How far `accounts` (those signed in to one browser) got in the guided tour: the steps each
@@ -230,24 +193,16 @@ impl Ops {
         Ok(TourProgress::new(&done, connected))
     }
 
-    /// Accepts (with `bandwidth`) or rejects (with `reason`) each of `endpoint_ids`, one
+    /// Accepts (with its bandwidth) or rejects (with its reason) each connection of `d`, one
     /// operation per connection; each reports its own outcome, so one refusal stops no other.
-    pub async fn decide_connections(
-        &self,
-        ctx: &Ctx,
-        service_id: &str,
-        endpoint_ids: Vec<String>,
-        accept: bool,
-        bandwidth: i64,
-        reason: &str,
-    ) -> Vec<BatchOutcome> {
-        let mut outcomes = Vec::with_capacity(endpoint_ids.len());
-        for endpoint_id in endpoint_ids {
-            let result = if accept {
-                self.accept_connection(ctx, service_id, &endpoint_id, Some(bandwidth), None)
+    pub async fn decide_connections(&self, ctx: &Ctx, d: BatchDecision) -> Vec<BatchOutcome> {
+        let mut outcomes = Vec::with_capacity(d.endpoint_ids.len());
+        for endpoint_id in d.endpoint_ids {
+            let result = if d.accept {
+                self.accept_connection(ctx, &d.service_id, &endpoint_id, Some(d.bandwidth), None)
                     .await
             } else {
-                self.reject_connection(ctx, service_id, &endpoint_id, Some(reason))
+                self.reject_connection(ctx, &d.service_id, &endpoint_id, Some(&d.reason))
                     .await
             };
             outcomes.push(BatchOutcome {
@@ -269,20 +224,5 @@ impl Ops {
             Err(e) if e.code == "EndpointNotFound" => Ok(Vec::new()),
             other => other,
         }
-    }
-
-    /// Creates or re-points a TCP listener, the port as typed in the form.
-    pub async fn console_set_listener(
-        &self,
-        ctx: &Ctx,
-        lb_id: &str,
-        port: &str,
-        backend: &str,
-    ) -> Result<ListenerView, ApiError> {
-        let port: i64 = port
-            .trim()
-            .parse()
-            .map_err(|_| ApiError::illegal("ListenerPort", "the port must be a number"))?;
-        self.set_listener(ctx, lb_id, port, "TCP", backend).await
     }
 }

@@ -9,6 +9,7 @@ pub mod bandwidth_requests;
 pub mod catalogue;
 pub mod change;
 pub mod connections;
+pub mod console_forms;
 pub mod console_pages;
 pub mod discovery;
 pub mod dns;
@@ -268,6 +269,11 @@ impl Ops {
     /// Tells the reconciler to look for due transitions now.
     pub fn wake(&self) {
         self.waker.notify_one();
+    }
+
+    /// The time now (ISO-8601 UTC), as the views write their times.
+    pub fn now_iso(&self) -> String {
+        crate::store::iso(self.clock.now())
     }
 
     /// When a transition started now should complete.

@@ -23,7 +23,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
-/// Everything handlers and server functions share. Server functions read it from context.
+/// Everything the handlers share. The server functions get their part of it from the context
+/// (`api::context::Console`).
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
@@ -71,8 +72,12 @@ pub async fn router(state: AppState) -> Result<Router, String> {
             &state,
             routes,
             {
-                let state = state.clone();
-                move || leptos::prelude::provide_context(state.clone())
+                let console = crate::api::context::Console {
+                    ops: state.ops.clone(),
+                    demo_mode: state.demo_mode,
+                    scenario: state.scenario.clone(),
+                };
+                move || leptos::prelude::provide_context(console.clone())
             },
             move || shell(leptos_options.clone()),
         )

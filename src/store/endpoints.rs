@@ -416,6 +416,27 @@ pub async fn filtered_connections_page(
     q.bind(after).bind(limit).fetch_all(c).await
 }
 
+/// Up to `limit` of a service's connections, newest first (ties by endpoint id, descending),
+/// after the one `after` names by its creation time and endpoint id: the console's queue.
+pub async fn connections_newest_first(
+    c: &mut Conn,
+    service: &str,
+    after: Option<(i64, &str)>,
+    limit: i64,
+) -> sqlx::Result<Vec<ConnectionRow>> {
+    sqlx::query_as::<Db, ConnectionRow>(
+        "SELECT * FROM connections WHERE service_id = $1
+           AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND endpoint_id < $3))
+         ORDER BY created_at DESC, endpoint_id DESC LIMIT $4",
+    )
+    .bind(service)
+    .bind(after.map(|a| a.0))
+    .bind(after.map(|a| a.1))
+    .bind(limit)
+    .fetch_all(c)
+    .await
+}
+
 pub async fn count_in_vpc(c: &mut Conn, vpc: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar::<Db, i64>("SELECT COUNT(*) FROM endpoints WHERE vpc_id = $1")
         .bind(vpc)

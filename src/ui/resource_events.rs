@@ -1,6 +1,7 @@
 //! The Events tab of the detail pages: the audit entries about one service or endpoint. Live.
 
 use crate::api::activity::activity;
+use crate::domain::activity::ActivityQuery;
 use crate::ui::live::use_live_any;
 use crate::ui::style::{TH, TR};
 use crate::ui::widgets::{EmptyState, ErrorBanner};
@@ -12,14 +13,11 @@ pub fn ResourceEvents(#[prop(into)] target: Signal<String>) -> impl IntoView {
     let live = use_live_any();
     let events = Resource::new(
         move || (target.get(), live.get()),
-        |(t, _)| {
-            activity(
-                String::new(),
-                String::new(),
-                t,
-                String::new(),
-                String::new(),
-            )
+        |(target, _)| {
+            activity(ActivityQuery {
+                target,
+                ..Default::default()
+            })
         },
     );
     view! {

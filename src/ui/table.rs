@@ -1,6 +1,6 @@
 //! Filter, sort and pages for the list tables. The server filters, sorts and cuts the page
-//! (`domain::console::ListQuery`); the browser keeps what the user chose and the tokens of the
-//! pages it went through (for "Previous").
+//! (`domain::console::ListQuery`, `ConnectionsQuery`); the browser keeps what the user chose and
+//! the tokens of the pages it went through (for "Previous").
 
 use crate::domain::console::{EndpointColumn, ListQuery, PAGE_SIZE, ServiceColumn};
 use crate::ui::style::{BUTTON_QUIET, INPUT, TH};
@@ -37,13 +37,55 @@ impl Column for ServiceColumn {
     }
 }
 
-/// What the user chose for one table: filter text, sort column and direction, and the tokens of
-/// the pages opened so far (the last one is the page shown; `None` is the first page).
+/// The tokens of the pages of a list opened so far, for "Previous": the last one is the page
+/// shown, `None` the first page.
+#[derive(Clone, Copy)]
+pub struct PageTrail(RwSignal<Vec<Option<String>>>);
+
+impl Default for PageTrail {
+    fn default() -> Self {
+        Self(RwSignal::new(vec![None]))
+    }
+}
+
+impl PageTrail {
+    /// The token of the page shown (tracked, so a resource refetches when it changes).
+    pub fn token(&self) -> Option<String> {
+        self.0.with(|p| p.last().cloned().flatten())
+    }
+
+    /// Back to the first page.
+    pub fn first_page(&self) {
+        self.0.set(vec![None]);
+    }
+
+    /// Zero-based index of the first row of the page shown.
+    pub fn first_row(&self) -> usize {
+        self.0.with(|p| p.len().saturating_sub(1)) * PAGE_SIZE as usize
+    }
+
+    /// Opens the page before the one shown.
+    pub fn previous(&self) {
+        self.0.update(|p| {
+            if p.len() > 1 {
+                p.pop();
+            }
+        });
+    }
+
+    /// Opens the page that `token` names (the shown page's next).
+    pub fn next(&self, token: String) {
+        self.0.update(|p| p.push(Some(token)));
+    }
+}
+
+/// What the user chose for one table: filter text, sort column and direction, and the pages
+/// opened so far.
 pub struct ListView<C: Column> {
     pub filter: RwSignal<String>,
     /// Column and ascending?
     pub sort: RwSignal<(C, bool)>,
-    pub pages: RwSignal<Vec<Option<String>>>,
+    pub pages: PageTrail,
 }
 
 impl<C: Column> Clone for ListView<C> {
@@ -60,7 +102,7 @@ impl<C: Column> ListView<C> {
         Self {
             filter: RwSignal::new(String::new()),
             sort: RwSignal::new((column, true)),
-            pages: RwSignal::new(vec![None]),
+            pages: PageTrail::default(),
         }
     }
 
@@ -72,19 +114,14 @@ impl<C: Column> ListView<C> {
             filter: self.filter.get().trim().to_string(),
             sort,
             descending: !ascending,
-            next_token: self.pages.with(|p| p.last().cloned().flatten()),
+            next_token: self.pages.token(),
             max_results: PAGE_SIZE,
         }
     }
 
     /// Back to the first page (after the filter or the order changed).
     pub fn first_page(&self) {
-        self.pages.set(vec![None]);
-    }
-
-    /// Zero-based index of the first row of the page shown.
-    pub fn first_row(&self) -> usize {
-        self.pages.with(|p| p.len().saturating_sub(1)) * PAGE_SIZE as usize
+        self.pages.first_page();
     }
 }
 
@@ -145,13 +182,13 @@ pub fn SortHeader<C: Column>(list: ListView<C>, column: C, label: &'static str) 
 
 /// "21–40 of 57" with previous and next buttons; `next_token` is the shown page's.
 #[component]
-pub fn Pager<C: Column>(
-    list: ListView<C>,
+pub fn Pager(
+    pages: PageTrail,
     matching: u64,
     shown: usize,
     next_token: Option<String>,
 ) -> impl IntoView {
-    let first = list.first_row();
+    let first = pages.first_row();
     let range = if matching == 0 {
         "No matches".to_string()
     } else {
@@ -162,12 +199,11 @@ pub fn Pager<C: Column>(
         <nav class="mt-2 flex items-center gap-2 text-sm text-slate-500" aria-label="Pages">
             <span data-pager-range="">{range}</span>
             <button type="button" class=BUTTON_QUIET disabled=first == 0
-                on:click=move |_| list.pages.update(|p| { if p.len() > 1 { p.pop(); } })>"Previous"</button>
+                on:click=move |_| pages.previous()>"Previous"</button>
             <button type="button" class=BUTTON_QUIET disabled=!has_next
                 on:click=move |_| {
-                    let token = next_token.clone();
-                    if token.is_some() {
-                        list.pages.update(|p| p.push(token));
+                    if let Some(token) = next_token.clone() {
+                        pages.next(token);
                     }
                 }>"Next"</button>
         </nav>

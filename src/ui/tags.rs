@@ -2,6 +2,7 @@
 //! add one.
 
 use crate::api::tags::{TagResource, UntagResource};
+use crate::domain::console::{TagEntry, TagRemoval};
 use crate::ui::style::{CARD, HINT, INPUT};
 use crate::ui::toast::notify;
 use crate::ui::widgets::ActionButton;
@@ -48,10 +49,12 @@ pub fn TagsEditor(
 ) -> impl IntoView {
     let add = move |_| {
         form.add.dispatch(TagResource {
-            resource_type: resource_type.to_string(),
-            resource_id: resource_id.get(),
-            key: form.key.get().trim().to_string(),
-            value: form.value.get().trim().to_string(),
+            tag: TagEntry {
+                resource_type: resource_type.to_string(),
+                resource_id: resource_id.get(),
+                key: form.key.get().trim().to_string(),
+                value: form.value.get().trim().to_string(),
+            },
         });
     };
     view! {
@@ -73,9 +76,11 @@ pub fn TagsEditor(
                                         disabled=move || form.remove.pending().get()
                                         on:click=move |_| {
                                             form.remove.dispatch(UntagResource {
-                                                resource_type: resource_type.to_string(),
-                                                resource_id: resource_id.get(),
-                                                key: key.clone(),
+                                                tag: TagRemoval {
+                                                    resource_type: resource_type.to_string(),
+                                                    resource_id: resource_id.get(),
+                                                    key: key.clone(),
+                                                },
                                             });
                                         }>"✕"</button>
                                 </li>

@@ -289,7 +289,10 @@ impl Client {
     }
 
     pub async fn sign_in(&mut self, (id, password): (&str, &str)) -> Reply {
-        self.call("sign_in", &[("account_id", id), ("password", password)])
-            .await
+        self.call(
+            "sign_in",
+            &[("form[account_id]", id), ("form[password]", password)],
+        )
+        .await
     }
 }

@@ -1,6 +1,7 @@
 //! Activity: the audit log with filters (account, action, resource, time) and CSV export. Live.
 
 use crate::api::activity::activity;
+use crate::domain::activity::ActivityQuery;
 use crate::ui::live::use_live_any;
 use crate::ui::style::*;
 use crate::ui::widgets::{CopyButton, EmptyState, ErrorBanner};
@@ -14,27 +15,22 @@ pub fn ActivityPage() -> impl IntoView {
     let target = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let filters = move || {
-        (
-            actor.get(),
-            action.get(),
-            target.get(),
-            from.get(),
-            to.get(),
-        )
+    let filters = move || ActivityQuery {
+        actor: actor.get(),
+        action: action.get(),
+        target: target.get(),
+        from: from.get(),
+        to: to.get(),
     };
-    let rows = Resource::new(
-        move || (filters(), live.get()),
-        |((a, b, c, d, e), _)| activity(a, b, c, d, e),
-    );
+    let rows = Resource::new(move || (filters(), live.get()), |(q, _)| activity(q));
     let csv_href = move || {
-        let (a, b, c, d, e) = filters();
+        let q = filters();
         let q: String = [
-            ("actor", a),
-            ("action", b),
-            ("target", c),
-            ("from", d),
-            ("to", e),
+            ("actor", q.actor),
+            ("action", q.action),
+            ("target", q.target),
+            ("from", q.from),
+            ("to", q.to),
         ]
         .into_iter()
         .filter(|(_, v)| !v.is_empty())

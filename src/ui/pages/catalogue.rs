@@ -3,7 +3,7 @@
 //! opens the create form with the service chosen. Also the create form's service picker.
 
 use crate::api::catalogue::available_services;
-use crate::domain::catalogue::{CatalogueEntry, CataloguePage};
+use crate::domain::catalogue::{CatalogueEntry, CataloguePage, CatalogueQuery};
 use crate::domain::region::region;
 use crate::domain::state::ResourceStatus;
 use crate::ui::app::{SessionCtx, use_region};
@@ -38,7 +38,14 @@ pub fn AvailableServicesPage() -> impl IntoView {
     let page = RwSignal::new(1u32);
     let services = Resource::new(
         move || (region(), search.get(), page.get(), live.get()),
-        |(r, q, p, _)| available_services(r, q, p, PAGE_SIZE),
+        |(region, search, page, _)| {
+            available_services(CatalogueQuery {
+                region,
+                search,
+                page,
+                page_size: PAGE_SIZE,
+            })
+        },
     );
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
@@ -187,7 +194,14 @@ pub fn ServicePicker(service: RwSignal<String>, endpoint_type: RwSignal<String>)
     let region = use_region();
     let options = Resource::new(
         move || (region(), service.get(), live.get()),
-        |(r, q, _)| available_services(r, q.trim().to_string(), 1, PICKER_SIZE),
+        |(region, search, _)| {
+            available_services(CatalogueQuery {
+                region,
+                search: search.trim().to_string(),
+                page: 1,
+                page_size: PICKER_SIZE,
+            })
+        },
     );
     view! {
         <label class="flex flex-col gap-1">"Or pick an available service"

@@ -1,14 +1,17 @@
-//! The provider's connection queue (service detail, Connections tab): accept with a bandwidth,
-//! reject with a reason, accept or reject selected rows at once, disconnect after typing the
-//! endpoint id, and the bandwidth editor with its allowed range.
+//! The provider's connection queue (service detail, Connections tab), a page at a time: accept
+//! with a bandwidth, reject with a reason, accept or reject the selected rows of the page at
+//! once, disconnect after typing the endpoint id, and the bandwidth editor with its allowed range.
 
 use crate::api::services::*;
+use crate::domain::console::{
+    BatchDecision, ConnectionBandwidth, ConnectionRejection, ConnectionsQuery, PAGE_SIZE,
+};
 use crate::domain::model::{ConnectionView, Lookup};
 use crate::domain::status::console_status;
 use crate::ui::format::age;
-use crate::ui::pages::service_detail::ServiceDetail;
+use crate::ui::live::use_live_for;
 use crate::ui::style::*;
-use crate::ui::table::RowDrafts;
+use crate::ui::table::{PageTrail, Pager, RowDrafts};
 use crate::ui::toast::{ToastBody, notify, use_toasts};
 use crate::ui::traffic::TrafficChart;
 use crate::ui::widgets::{ActionButton, ConfirmButton, ConnectionBadge, EmptyState, ErrorBanner};
@@ -55,9 +58,25 @@ where
     })
 }
 
-/// The accept/reject queue of one service.
+/// The accept/reject queue of one service, a page at a time; `default_bandwidth` is what the
+/// service gives a connection it accepts (the batch bar's placeholder).
 #[component]
-pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> impl IntoView {
+pub fn ConnectionQueue(
+    service_id: Signal<String>,
+    default_bandwidth: Signal<i64>,
+) -> impl IntoView {
+    let live = use_live_for(&["endpoint", "connection", "service", "demo"]);
+    let pages = PageTrail::default();
+    let queue = Resource::new(
+        move || (service_id.get(), pages.token(), live.get()),
+        |(service_id, next_token, _)| {
+            service_connections(ConnectionsQuery {
+                service_id,
+                next_token,
+                max_results: PAGE_SIZE,
+            })
+        },
+    );
     let actions = RowActions {
         accept: ServerAction::new(),
         reject: ServerAction::new(),
@@ -86,23 +105,28 @@ pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> imp
     }
     // The latest answer, read by the rows: a live refresh updates rows in place (keyed by
     // endpoint id) instead of replacing the table, so a click never lands on a row being replaced.
-    let found = Memo::new(move |_| detail.with(|r| matches!(r, Some(Ok(Lookup::Found(_))))));
+    let error = Memo::new(move |_| queue.with(|r| r.as_ref().and_then(|r| r.clone().err())));
     let connections = Memo::new(move |_| {
-        detail.with(|r| match r {
-            Some(Ok(Lookup::Found(d))) => d.connections.clone(),
+        queue.with(|r| match r {
+            Some(Ok(Lookup::Found(q))) => q.connections.items.clone(),
             _ => Vec::new(),
         })
     });
     let now = Memo::new(move |_| {
-        detail.with(|r| match r {
-            Some(Ok(Lookup::Found(d))) => d.now.clone(),
+        queue.with(|r| match r {
+            Some(Ok(Lookup::Found(q))) => q.now.clone(),
             _ => String::new(),
         })
     });
-    let default_bandwidth = Signal::derive(move || {
-        detail.with(|r| match r {
-            Some(Ok(Lookup::Found(d))) => d.service.connect_bandwidth,
-            _ => 0,
+    // How many connections the service has, the rows shown and the next page's token.
+    let pager = Memo::new(move |_| {
+        queue.with(|r| match r {
+            Some(Ok(Lookup::Found(q))) => Some((
+                q.connections.total,
+                q.connections.items.len(),
+                q.connections.next_token.clone(),
+            )),
+            _ => None,
         })
     });
     let waiting = Memo::new(move |_| {
@@ -113,19 +137,19 @@ pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> imp
                 .collect::<Vec<_>>()
         })
     });
-    let empty = Memo::new(move |_| connections.with(Vec::is_empty));
     view! {
         <section id="service-connections">
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     // Waits for the first answer only (untracked): later answers reach the rows
                     // through the memos above without rebuilding this view.
-                    let _ = leptos::reactive::computed::ScopedFuture::new_untracked(detail.into_future()).await;
+                    let _ = leptos::reactive::computed::ScopedFuture::new_untracked(queue.into_future()).await;
                     view! {
-                        {move || match (found.get(), empty.get()) {
-                            (false, _) => ().into_any(),
-                            (true, true) => view! { <EmptyState name="connections" title="No endpoint connections yet" hint="Accounts on the whitelist connect by creating an endpoint with this service's name (Overview)." action="Manage the whitelist" href="?tab=whitelist"/> }.into_any(),
-                            (true, false) => view! {
+                        {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+                        {move || match pager.get().map(|(total, _, _)| total == 0) {
+                            None => ().into_any(),
+                            Some(true) => view! { <EmptyState name="connections" title="No endpoint connections yet" hint="Accounts on the whitelist connect by creating an endpoint with this service's name (Overview)." action="Manage the whitelist" href="?tab=whitelist"/> }.into_any(),
+                            Some(false) => view! {
                                 <BatchBar service_id=service_id waiting=waiting default_bandwidth=default_bandwidth batch=batch state=state/>
                                 <div class="mt-3 overflow-x-auto"><table class="w-full text-sm">
                                     <thead class="text-left text-slate-500"><tr>
@@ -145,6 +169,9 @@ pub fn ConnectionQueue(detail: ServiceDetail, service_id: Signal<String>) -> imp
                                         }/>
                                     </tbody>
                                 </table></div>
+                                {move || pager.get().map(|(total, shown, next_token)| view! {
+                                    <Pager pages=pages matching=total shown=shown next_token=next_token/>
+                                })}
                             }.into_any(),
                         }}
                     }.into_any()
@@ -217,16 +244,18 @@ fn BatchBar(
     let decide = move |accept: bool| {
         state.failures.set(Vec::new());
         batch.dispatch(DecideConnections {
-            service_id: service_id.get(),
-            endpoint_ids: chosen.get(),
-            accept,
-            bandwidth: state
-                .batch_bandwidth
-                .get()
-                .trim()
-                .parse()
-                .unwrap_or_else(|_| default_bandwidth.get()),
-            reason: state.batch_reason.get(),
+            form: BatchDecision {
+                service_id: service_id.get(),
+                endpoint_ids: chosen.get(),
+                accept,
+                bandwidth: state
+                    .batch_bandwidth
+                    .get()
+                    .trim()
+                    .parse()
+                    .unwrap_or_else(|_| default_bandwidth.get()),
+                reason: state.batch_reason.get(),
+            },
         });
     };
     let nothing = Signal::derive(move || chosen.with(|c| c.is_empty()));
@@ -393,20 +422,22 @@ fn BandwidthEditor(
         move || state.bandwidths.get(&ep, &current)
     };
     let zone_max = k.zone_max.clone();
-    let pending = running_for(actions.bandwidth, ep.clone(), |i| &i.endpoint_id);
+    let pending = running_for(actions.bandwidth, ep.clone(), |i| &i.form.endpoint_id);
     let set_limit = {
         let (ep, current) = (ep.clone(), current.clone());
         move |_| {
             state.last_bandwidth_row.set(ep.clone());
             actions.bandwidth.dispatch(SetBandwidth {
-                service_id: service_id.get(),
-                endpoint_id: ep.clone(),
-                bandwidth: state
-                    .bandwidths
-                    .get(&ep, &current)
-                    .trim()
-                    .parse()
-                    .unwrap_or(0),
+                form: ConnectionBandwidth {
+                    service_id: service_id.get(),
+                    endpoint_id: ep.clone(),
+                    bandwidth: state
+                        .bandwidths
+                        .get(&ep, &current)
+                        .trim()
+                        .parse()
+                        .unwrap_or(0),
+                },
             });
         }
     };
@@ -442,22 +473,24 @@ fn DecisionControls(
     state: QueueState,
 ) -> impl IntoView {
     let ep = endpoint_id;
-    let accepting = running_for(actions.accept, ep.clone(), |i| &i.endpoint_id);
-    let rejecting = running_for(actions.reject, ep.clone(), |i| &i.endpoint_id);
-    let disconnecting = running_for(actions.disconnect, ep.clone(), |i| &i.endpoint_id);
+    let accepting = running_for(actions.accept, ep.clone(), |i| &i.form.endpoint_id);
+    let rejecting = running_for(actions.reject, ep.clone(), |i| &i.form.endpoint_id);
+    let disconnecting = running_for(actions.disconnect, ep.clone(), |i| &i.form.endpoint_id);
     let accept = {
         let ep = ep.clone();
         move |_| {
             state.last_bandwidth_row.set(ep.clone());
             actions.accept.dispatch(AcceptConnection {
-                service_id: service_id.get(),
-                endpoint_id: ep.clone(),
-                bandwidth: state
-                    .bandwidths
-                    .get(&ep, &current_bandwidth)
-                    .trim()
-                    .parse()
-                    .unwrap_or(0),
+                form: ConnectionBandwidth {
+                    service_id: service_id.get(),
+                    endpoint_id: ep.clone(),
+                    bandwidth: state
+                        .bandwidths
+                        .get(&ep, &current_bandwidth)
+                        .trim()
+                        .parse()
+                        .unwrap_or(0),
+                },
             });
         }
     };
@@ -465,9 +498,11 @@ fn DecisionControls(
         let ep = ep.clone();
         move |_| {
             actions.reject.dispatch(RejectConnection {
-                service_id: service_id.get(),
-                endpoint_id: ep.clone(),
-                reason: state.reasons.get(&ep, ""),
+                form: ConnectionRejection {
+                    service_id: service_id.get(),
+                    endpoint_id: ep.clone(),
+                    reason: state.reasons.get(&ep, ""),
+                },
             });
         }
     };
@@ -475,9 +510,11 @@ fn DecisionControls(
         let ep = ep.clone();
         move |_| {
             actions.disconnect.dispatch(RejectConnection {
-                service_id: service_id.get(),
-                endpoint_id: ep.clone(),
-                reason: state.reasons.get(&ep, ""),
+                form: ConnectionRejection {
+                    service_id: service_id.get(),
+                    endpoint_id: ep.clone(),
+                    reason: state.reasons.get(&ep, ""),
+                },
             });
         }
     };

@@ -3,6 +3,7 @@
 
 use crate::api::bandwidth::{DecideBandwidthRequest, pending_bandwidth_requests};
 use crate::api::demo::*;
+use crate::domain::bandwidth::BandwidthDecision;
 use crate::domain::state::BusinessStatus;
 use crate::domain::tour::STEP_ACTIONS;
 use crate::ui::app::use_region;
@@ -148,10 +149,10 @@ pub fn DemoPage() -> impl IntoView {
                                 let z = zone.clone();
                                 let label = if down { format!("{zone} is DOWN — recover") } else { format!("Take {zone} down") };
                                 let busy = zone.clone();
-                                let pending = Signal::derive(move || outage.pending().get() && outage.input().with(|i| i.as_ref().is_some_and(|i| i.zone_id == busy)));
+                                let pending = Signal::derive(move || outage.pending().get() && outage.input().with(|i| i.as_ref().is_some_and(|i| i.outage.zone_id == busy)));
                                 view! {
                                     <ActionButton attr:data-zone=zone.clone() attr:data-down=down.to_string() quiet=!down label=label pending=pending
-                                        on_click=move |_| { outage.dispatch(ZoneOutage { zone_id: z.clone(), down: !down }); }/>
+                                        on_click=move |_| { outage.dispatch(ZoneOutage { outage: ZoneOutageSwitch { zone_id: z.clone(), down: !down } }); }/>
                                 }
                             }).collect_view()}
                         </div>
@@ -161,13 +162,13 @@ pub fn DemoPage() -> impl IntoView {
                                 let locked = status != BusinessStatus::Normal;
                                 let a = id.clone();
                                 let busy = id.clone();
-                                let pending = Signal::derive(move || overdue.pending().get() && overdue.input().with(|i| i.as_ref().is_some_and(|i| i.account_id == busy)));
+                                let pending = Signal::derive(move || overdue.pending().get() && overdue.input().with(|i| i.as_ref().is_some_and(|i| i.payment.account_id == busy)));
                                 view! {
                                     <tr data-account=id.clone()>
                                         <td class="py-1 pr-4">{format!("{name} ({id})")}</td>
                                         <td class="pr-4"><StatusBadge status=status/></td>
                                         <td><ActionButton quiet=true label=if locked { "Pay the bill" } else { "Make payment overdue" } pending=pending
-                                            on_click=move |_| { overdue.dispatch(OverduePayment { account_id: a.clone(), overdue: !locked }); }/></td>
+                                            on_click=move |_| { overdue.dispatch(OverduePayment { payment: OverdueSwitch { account_id: a.clone(), overdue: !locked } }); }/></td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -185,7 +186,7 @@ pub fn DemoPage() -> impl IntoView {
                                         <ActionButton attr:id="traffic-toggle" quiet=running
                                             label=if running { "Stop traffic" } else { "Start traffic" }
                                             pending=traffic.pending()
-                                            on_click=move |_| { traffic.dispatch(DemoTraffic { endpoint_id: id.clone(), on: !running }); }/>
+                                            on_click=move |_| { traffic.dispatch(DemoTraffic { switch: TrafficSwitch { endpoint_id: id.clone(), on: !running } }); }/>
                                         <a class="font-mono text-xs underline" href=format!("/endpoints/{ep}")>{ep.clone()}</a>
                                     </div>
                                     <p class=HINT>"The endpoint's page charts the traffic of each zone live, with the limit."</p>
@@ -245,14 +246,14 @@ fn OperatorBandwidthDesk() -> impl IntoView {
                             </tr></thead>
                             <tbody>{list.into_iter().map(|r| {
                                 let id = r.id;
-                                let busy = Signal::derive(move || decide.pending().get() && decide.input().with(|i| i.as_ref().is_some_and(|i| i.id == id)));
+                                let busy = Signal::derive(move || decide.pending().get() && decide.input().with(|i| i.as_ref().is_some_and(|i| i.decision.id == id)));
                                 view! {
                                     <tr class=TR data-request=id>
                                         <td class="py-1 pr-4 font-mono text-xs">{r.endpoint_id}</td><td class="pr-4 font-mono text-xs">{r.account_id}</td>
                                         <td class="pr-4">{r.mbps}</td><td class="pr-4">{r.reason}</td><td class="pr-4"><RequestStatusBadge status=r.status/></td>
                                         <td class="py-1 flex gap-2">
-                                            <ActionButton attr:data-action="grant" label="Grant" pending=busy on_click=move |_| { decide.dispatch(DecideBandwidthRequest { id, grant: true }); }/>
-                                            <ActionButton attr:data-action="deny" label="Deny" quiet=true pending=busy on_click=move |_| { decide.dispatch(DecideBandwidthRequest { id, grant: false }); }/>
+                                            <ActionButton attr:data-action="grant" label="Grant" pending=busy on_click=move |_| { decide.dispatch(DecideBandwidthRequest { decision: BandwidthDecision { id, grant: true } }); }/>
+                                            <ActionButton attr:data-action="deny" label="Deny" quiet=true pending=busy on_click=move |_| { decide.dispatch(DecideBandwidthRequest { decision: BandwidthDecision { id, grant: false } }); }/>
                                         </td>
                                     </tr>
                                 }

@@ -7,6 +7,8 @@ use crate::api::dns_links::{SetVpcDnsLink, vpc_dns_links};
 use crate::api::endpoints::*;
 use crate::api::inventory::get_inventory;
 use crate::domain::ApiError;
+use crate::domain::bandwidth::BandwidthRequestForm;
+use crate::domain::console::{DnsLinkChange, EndpointPolicyForm};
 use crate::domain::model::{EndpointView, Lookup};
 use crate::ui::live::use_live_for;
 use crate::ui::resource_events::ResourceEvents;
@@ -220,9 +222,11 @@ fn PolicyEditor(detail: EndpointDetail, endpoint_id: Signal<String>) -> impl Int
     });
     let dispatch = move |reset: bool| {
         save.dispatch(UpdateEndpointPolicy {
-            endpoint_id: endpoint_id.get(),
-            policy_document: draft.get().unwrap_or_default(),
-            reset,
+            form: EndpointPolicyForm {
+                endpoint_id: endpoint_id.get(),
+                policy_document: draft.get().unwrap_or_default(),
+                reset,
+            },
         });
     };
     view! {
@@ -272,9 +276,11 @@ fn BandwidthRequests(detail: EndpointDetail, endpoint_id: Signal<String>) -> imp
     );
     let submit = move |_| {
         ask.dispatch(RequestBandwidth {
-            endpoint_id: endpoint_id.get(),
-            mbps: mbps.get().trim().parse().unwrap_or(0),
-            reason: reason.get(),
+            form: BandwidthRequestForm {
+                endpoint_id: endpoint_id.get(),
+                mbps: mbps.get().trim().parse().unwrap_or(0),
+                reason: reason.get(),
+            },
         });
     };
     view! {
@@ -359,7 +365,7 @@ fn CustomDomainResolvers(endpoint_id: Signal<String>) -> impl IntoView {
                                 view! {
                                     <li class="flex items-center gap-3" data-dns-link=l.vpc_id.clone()><span class="font-mono text-xs">{l.vpc_id.clone()}</span>
                                         <ConfirmButton label="Remove" question=format!("Stop {} resolving the custom domain?", l.vpc_id) pending=link.pending()
-                                            on_confirm=move |_| { link.dispatch(SetVpcDnsLink { vpc_id: vpc.clone(), target_vpc_id: target.clone(), link: false }); }/></li>
+                                            on_confirm=move |_| { link.dispatch(SetVpcDnsLink { change: DnsLinkChange { vpc_id: vpc.clone(), target_vpc_id: target.clone(), link: false } }); }/></li>
                                 }
                             }).collect_view()}
                         </ul>
@@ -369,7 +375,7 @@ fn CustomDomainResolvers(endpoint_id: Signal<String>) -> impl IntoView {
                                 {candidates.into_iter().map(|v| view! { <option value=v.id.clone()>{format!("{} ({})", v.name, v.id)}</option> }).collect_view()}
                             </select>
                             <ActionButton attr:id="dns-link-add" label="Let it resolve" quiet=true pending=link.pending()
-                                on_click=move |_| { link.dispatch(SetVpcDnsLink { vpc_id: chosen.get(), target_vpc_id: target_add.clone(), link: true }); }/>
+                                on_click=move |_| { link.dispatch(SetVpcDnsLink { change: DnsLinkChange { vpc_id: chosen.get(), target_vpc_id: target_add.clone(), link: true } }); }/>
                         </div>
                     </section>
                 }.into_any()

@@ -70,7 +70,7 @@ fn EndpointsTable(page: ListPage<EndpointView>, list: ListView<EndpointColumn>) 
             </tr></thead>
             <tbody>{page.items.into_iter().map(|e| view! { <EndpointRow endpoint=e/> }).collect_view()}</tbody>
         </table>
-        <Pager list=list matching=page.total shown=shown next_token=page.next_token/>
+        <Pager pages=list.pages matching=page.total shown=shown next_token=page.next_token/>
     }
 }
 

@@ -4,7 +4,10 @@
 use crate::api::gateway::*;
 use crate::api::inventory::get_inventory;
 use crate::domain::ApiError;
-use crate::domain::gateway::{GatewayEndpointView, oss_gateway_service};
+use crate::domain::gateway::{
+    GatewayEndpointEdit, GatewayEndpointView, NewGatewayEndpointForm, RouteTableChange,
+    oss_gateway_service,
+};
 use crate::domain::model::Lookup;
 use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
@@ -98,11 +101,13 @@ fn CreateGatewayForm(create: ServerAction<CreateGatewayEndpoint>) -> impl IntoVi
     );
     let submit = move |_| {
         create.dispatch(CreateGatewayEndpoint {
-            region: region(),
-            vpc_id: vpc.get(),
-            name: name.get(),
-            policy_document: policy.get(),
-            route_tables: chosen.get(),
+            form: NewGatewayEndpointForm {
+                region: region(),
+                vpc_id: vpc.get(),
+                name: name.get(),
+                policy_document: policy.get(),
+                route_tables: chosen.get(),
+            },
         });
     };
     view! {
@@ -246,13 +251,13 @@ fn GatewayRouteTables(gateway_id: Signal<String>) -> impl IntoView {
                             let associated = associated_tables.contains(&t);
                             let table = t.clone();
                             let busy = t.clone();
-                            let pending = Signal::derive(move || change.pending().get() && change.input().with(|i| i.as_ref().is_some_and(|i| i.route_table == busy)));
+                            let pending = Signal::derive(move || change.pending().get() && change.input().with(|i| i.as_ref().is_some_and(|i| i.change.route_table == busy)));
                             view! {
                                 <tr class=TR data-route-table=t.clone()>
                                     <td class="py-1 pr-4 font-mono text-xs">{t.clone()}</td>
                                     <td class="pr-4">{if associated { "Yes" } else { "No" }}</td>
                                     <td class="py-1"><ActionButton quiet=true label=if associated { "Dissociate" } else { "Associate" } pending=pending
-                                        on_click=move |_| { change.dispatch(SetGatewayRouteTable { id: gateway_id.get(), route_table: table.clone(), associate: !associated }); }/></td>
+                                        on_click=move |_| { change.dispatch(SetGatewayRouteTable { change: RouteTableChange { id: gateway_id.get(), route_table: table.clone(), associate: !associated } }); }/></td>
                                 </tr>
                             }
                         }).collect_view()}</tbody></table>
@@ -286,11 +291,11 @@ fn GatewaySettings(detail: GatewayDetail, gateway_id: Signal<String>) -> impl In
                     let submit = {
                         let (saved_name, saved_policy) = (saved_name.clone(), saved_policy.clone());
                         move |_| {
-                            save.dispatch(UpdateGatewayEndpoint {
+                            save.dispatch(UpdateGatewayEndpoint { form: GatewayEndpointEdit {
                                 id: gateway_id.get(),
                                 name: name.get().unwrap_or_else(|| saved_name.clone()),
                                 policy_document: policy.get().unwrap_or_else(|| saved_policy.clone()),
-                            });
+                            } });
                         }
                     };
                     view! {

@@ -5,7 +5,10 @@
 use crate::api::inventory::*;
 use crate::domain::ApiError;
 use crate::domain::dataplane::ListenerView;
-use crate::domain::inventory::{InventoryView, LbType, VpcView};
+use crate::domain::inventory::{
+    InventoryView, LbType, ListenerForm, ListenerRef, NewLoadBalancerForm, NewSecurityGroupForm,
+    NewVSwitchForm, NewVpcForm, VpcView,
+};
 use crate::domain::region::region as region_info;
 use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
@@ -169,10 +172,12 @@ fn VpcSection(
     let region = use_region();
     let create = move |_| {
         actions.create_vpc.dispatch(CreateVpc {
-            region: region(),
-            name: drafts.vpc_name.get(),
-            cidr: drafts.vpc_cidr.get(),
-            ipv6_cidr: drafts.vpc_ipv6.get(),
+            form: NewVpcForm {
+                region: region(),
+                name: drafts.vpc_name.get(),
+                cidr: drafts.vpc_cidr.get(),
+                ipv6_cidr: drafts.vpc_ipv6.get(),
+            },
         });
     };
     view! {
@@ -219,10 +224,12 @@ fn VSwitchSection(
 ) -> impl IntoView {
     let create = move |_| {
         actions.create_vswitch.dispatch(CreateVswitch {
-            vpc_id: drafts.vsw_vpc.get(),
-            zone_id: drafts.vsw_zone.get(),
-            name: drafts.vsw_name.get(),
-            cidr: drafts.vsw_cidr.get(),
+            form: NewVSwitchForm {
+                vpc_id: drafts.vsw_vpc.get(),
+                zone_id: drafts.vsw_zone.get(),
+                name: drafts.vsw_name.get(),
+                cidr: drafts.vsw_cidr.get(),
+            },
         });
     };
     view! {
@@ -273,8 +280,10 @@ fn SecurityGroupSection(
 ) -> impl IntoView {
     let create = move |_| {
         actions.create_security_group.dispatch(CreateSecurityGroup {
-            vpc_id: drafts.sg_vpc.get(),
-            name: drafts.sg_name.get(),
+            form: NewSecurityGroupForm {
+                vpc_id: drafts.sg_vpc.get(),
+                name: drafts.sg_name.get(),
+            },
         });
     };
     view! {
@@ -316,12 +325,14 @@ fn LoadBalancerSection(
 ) -> impl IntoView {
     let create = move |_| {
         actions.create_load_balancer.dispatch(CreateLoadBalancer {
-            vpc_id: drafts.lb_vpc.get(),
-            // The select offers only `LbType::ALL`, so its value always parses.
-            lb_type: drafts.lb_type.get().parse().unwrap_or(LbType::Nlb),
-            name: drafts.lb_name.get(),
-            zones: drafts.lb_zones.get(),
-            dual_stack: drafts.lb_dual_stack.get(),
+            form: NewLoadBalancerForm {
+                vpc_id: drafts.lb_vpc.get(),
+                // The select offers only `LbType::ALL`, so its value always parses.
+                lb_type: drafts.lb_type.get().parse().unwrap_or(LbType::Nlb),
+                name: drafts.lb_name.get(),
+                zones: drafts.lb_zones.get(),
+                dual_stack: drafts.lb_dual_stack.get(),
+            },
         });
     };
     view! {
@@ -393,9 +404,11 @@ fn Listeners(lb_id: String, actions: InventoryActions) -> impl IntoView {
     let add_for = lb_id.clone();
     let add = move |_| {
         actions.set_listener.dispatch(SetListener {
-            lb_id: add_for.clone(),
-            port: port.get(),
-            backend: backend.get(),
+            form: ListenerForm {
+                lb_id: add_for.clone(),
+                port: port.get(),
+                backend: backend.get(),
+            },
         });
     };
     view! {
@@ -411,7 +424,7 @@ fn Listeners(lb_id: String, actions: InventoryActions) -> impl IntoView {
                                 <span class="font-mono">{format!("{} → {}", l.port, l.backend)}</span>
                                 <button type="button" class="text-red-700 underline dark:text-red-300"
                                     aria-label=format!("Remove listener {p}")
-                                    on:click=move |_| { actions.delete_listener.dispatch(DeleteListener { lb_id: lb.clone(), port: p }); }>
+                                    on:click=move |_| { actions.delete_listener.dispatch(DeleteListener { listener: ListenerRef { lb_id: lb.clone(), port: p } }); }>
                                     "Remove"</button>
                             </div>
                         }

@@ -4,6 +4,7 @@
 use crate::api::services::*;
 use crate::domain::ApiError;
 use crate::domain::bandwidth::{CONNECT_BANDWIDTH_MAX, CONNECT_BANDWIDTH_MIN};
+use crate::domain::console::{ServiceSettings, WhitelistEntry, WhitelistRemoval};
 use crate::domain::model::{Lookup, ServiceView, WhitelistView};
 use crate::domain::state::BusinessStatus;
 use crate::ui::live::use_live_for;
@@ -22,7 +23,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 /// The service detail's data, refetched on every live change.
-pub type ServiceDetail = Resource<Result<Lookup<ServiceDetailView>, ApiError>>;
+type ServiceDetail = Resource<Result<Lookup<ServiceDetailView>, ApiError>>;
 
 const SERVICE_TABS: &[TabSpec] = &[
     ("overview", "Overview"),
@@ -41,6 +42,12 @@ pub fn ServiceDetailPage() -> impl IntoView {
     let detail: ServiceDetail =
         Resource::new(move || (id.get(), live.get()), |(id, _)| service_detail(id));
     let tab = use_tab("overview");
+    let default_bandwidth = Signal::derive(move || {
+        detail.with(|r| match r {
+            Some(Ok(Lookup::Found(d))) => d.service.connect_bandwidth,
+            _ => 0,
+        })
+    });
     view! {
         <A href="/services" attr:class="text-sm text-slate-500 hover:underline">"← Endpoint services"</A>
         <Transition fallback=|| view! { <p class="mt-4 text-slate-500">"Loading…"</p> }>
@@ -58,7 +65,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
             <TabPanel name="overview" active=tab><ServiceOverview detail=detail service_id=id/></TabPanel>
             <TabPanel name="resources" active=tab><ResourcesByZone detail=detail/></TabPanel>
             <TabPanel name="whitelist" active=tab><WhitelistPanel detail=detail service_id=id/></TabPanel>
-            <TabPanel name="connections" active=tab><ConnectionQueue detail=detail service_id=id/></TabPanel>
+            <TabPanel name="connections" active=tab><ConnectionQueue service_id=id default_bandwidth=default_bandwidth/></TabPanel>
             <TabPanel name="events" active=tab><ResourceEvents target=id/></TabPanel>
         </div>
     }
@@ -101,10 +108,12 @@ fn ServiceOverview(detail: ServiceDetail, service_id: Signal<String>) -> impl In
     });
     let save = move |_| {
         update.dispatch(UpdateService {
-            service_id: service_id.get(),
-            description: draft.description.get(),
-            auto_accept: draft.auto_accept.get(),
-            connect_bandwidth: draft.bandwidth.get().trim().parse().unwrap_or(0),
+            form: ServiceSettings {
+                service_id: service_id.get(),
+                description: draft.description.get(),
+                auto_accept: draft.auto_accept.get(),
+                connect_bandwidth: draft.bandwidth.get().trim().parse().unwrap_or(0),
+            },
         });
     };
     view! {
@@ -201,9 +210,11 @@ fn WhitelistPanel(detail: ServiceDetail, service_id: Signal<String>) -> impl Int
     });
     let submit = move |_| {
         add.dispatch(AddWhitelist {
-            service_id: service_id.get(),
-            subject: subject.get(),
-            label: label.get(),
+            form: WhitelistEntry {
+                service_id: service_id.get(),
+                subject: subject.get(),
+                label: label.get(),
+            },
         });
     };
     view! {
@@ -245,7 +256,7 @@ fn WhitelistRow(
         remove.pending().get()
             && remove
                 .input()
-                .with(|i| i.as_ref().is_some_and(|i| i.user_id == pending_user))
+                .with(|i| i.as_ref().is_some_and(|i| i.form.user_id == pending_user))
     });
     let question = format!("Remove {user} from the whitelist? Existing connections stay.");
     view! {
@@ -253,7 +264,7 @@ fn WhitelistRow(
             <td class="py-1 pr-4 font-mono text-xs">{entry.user_id.clone()}</td><td class="pr-4">{entry.label}</td>
             <td class="pr-4 font-mono text-xs">{entry.added_by}</td><td class="pr-4 font-mono text-xs">{entry.added_at}</td>
             <td class="py-1"><ConfirmButton label="Remove" question=question pending=pending on_confirm=move |_| {
-                remove.dispatch(RemoveWhitelist { service_id: service_id.get(), user_id: user.clone() });
+                remove.dispatch(RemoveWhitelist { form: WhitelistRemoval { service_id: service_id.get(), user_id: user.clone() } });
             }/></td>
         </tr>
     }

@@ -64,7 +64,7 @@ fn ServicesTable(page: ListPage<ServiceView>, list: ListView<ServiceColumn>) -> 
                 {page.items.into_iter().map(|s| view! { <ServiceRow service=s/> }).collect_view()}
             </tbody>
         </table>
-        <Pager list=list matching=page.total shown=shown next_token=page.next_token/>
+        <Pager pages=list.pages matching=page.total shown=shown next_token=page.next_token/>
     }
 }
 

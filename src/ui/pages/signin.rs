@@ -28,11 +28,11 @@ pub fn SignInPage() -> impl IntoView {
                     {move || if adding() { "Sign in to another account; you can switch between them from the top bar." } else { "Sign in with your account id and password." }}
                 </p>
                 <ActionForm action=action attr:class="mt-6 space-y-4">
-                    <input type="hidden" name="next" value=next/>
+                    <input type="hidden" name="form[next]" value=next/>
                     <label class="block text-sm">
                         <span class="text-slate-600 dark:text-slate-300">"Account id"</span>
                         <input
-                            name="account_id"
+                            name="form[account_id]"
                             id="account_id"
                             required
                             inputmode="numeric"
@@ -44,7 +44,7 @@ pub fn SignInPage() -> impl IntoView {
                     <label class="block text-sm">
                         <span class="text-slate-600 dark:text-slate-300">"Password"</span>
                         <input
-                            name="password"
+                            name="form[password]"
                             id="password"
                             type="password"
                             required
