@@ -15,8 +15,11 @@
 #   - with --with-dataplane, the data-plane bench (`linkyard-bench --dataplane 5`: proxied vs
 #     direct loopback throughput, added latency, 1 000 concurrent connections, DNS queries/s);
 #   - with --with-api, signed API reads over HTTP next to a bare-handler ceiling
-#     (`linkyard-bench --api 5`: one Rust load generator, 1 and 32 clients).
-# Usage: scripts/bench.sh [--quick] [--with-ops] [--with-dataplane] [--with-api]
+#     (`linkyard-bench --api 5`: one Rust load generator, 1 and 32 clients);
+#   - with --with-stores, API reads and writes on SQLite and on a throwaway PostgreSQL with one and
+#     two replicas, their cold start, and the 100 000-endpoint list on PostgreSQL
+#     (`linkyard-bench --stores 5`, `linkyard-bench --database-url postgres://… --endpoints 100000`).
+# Usage: scripts/bench.sh [--quick] [--with-ops] [--with-dataplane] [--with-api] [--with-stores]
 #   --quick     fewer requests per figure (a smoke run: a few minutes after the build)
 #   --with-ops  also build and run `linkyard-bench --iterations 500 --endpoints 100000 --calls 200`
 # The site is built into target/bench-site (not target/site, which the debug build and the
@@ -28,12 +31,14 @@ quick=0
 with_ops=0
 with_dataplane=0
 with_api=0
+with_stores=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --with-ops) with_ops=1 ;;
     --with-dataplane) with_dataplane=1 ;;
     --with-api) with_api=1 ;;
+    --with-stores) with_stores=1 ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "unknown option $arg (try --help)" >&2; exit 2 ;;
   esac
@@ -63,6 +68,7 @@ cleanup() {
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
+  [[ -n "${pg:-}" ]] && scripts/pg.sh stop "$pg"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -135,6 +141,17 @@ if [[ $with_api == 1 ]]; then
   LEPTOS_OUTPUT_NAME=linkyard cargo build --release --features ssr --bin linkyard-bench
   run_helper target/release/linkyard-bench --api 5 >"$work/api-ceiling.txt"
 fi
+if [[ $with_stores == 1 ]]; then
+  step "Stores bench (linkyard-bench --stores 5, 100 000 endpoints on PostgreSQL)"
+  LEPTOS_OUTPUT_NAME=linkyard cargo build --release --features ssr --bin linkyard-bench
+  pg=$(mktemp -d)
+  # Durable commits like SQLite's WAL with synchronous=NORMAL: fsync on, commits not waited for.
+  pg_admin=$(LINKYARD_PG_DURABLE=1 scripts/pg.sh start "$pg")
+  LINKYARD_BENCH_POSTGRES="$pg_admin" run_helper target/release/linkyard-bench --stores 5 >"$work/stores.txt"
+  psql "$pg_admin" -qAt -c "CREATE DATABASE ly_bench_list" >/dev/null
+  run_helper target/release/linkyard-bench --database-url "${pg_admin%/*}/ly_bench_list" \
+    --iterations 200 --endpoints 100000 --calls 200 >"$work/stores-list.txt"
+fi
 
 {
   echo "# Linkyard benchmark figures"
@@ -183,6 +200,16 @@ fi
     echo
     echo '```text'
     cat "$work/api-ceiling.txt"
+    echo '```'
+  fi
+  if [[ $with_stores == 1 ]]; then
+    echo
+    echo "## Stores (linkyard-bench --stores 5; 100 000 endpoints on PostgreSQL)"
+    echo
+    echo '```text'
+    cat "$work/stores.txt"
+    echo
+    cat "$work/stores-list.txt"
     echo '```'
   fi
 } >bench/results.md

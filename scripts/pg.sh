@@ -21,6 +21,10 @@ case $cmd in
   start)
     mkdir -p "$dir"
     [[ $(id -u) == 0 ]] && chown postgres "$dir"
+    # Tests need no durability; LINKYARD_PG_DURABLE=1 (benchmarks) keeps fsync on and only stops
+    # commits from waiting for it, like SQLite's WAL with synchronous=NORMAL.
+    durability="-c fsync=off"
+    [[ ${LINKYARD_PG_DURABLE:-0} == 1 ]] && durability="-c synchronous_commit=off"
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     password=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
     echo "$password" >"$dir/pwfile"
@@ -29,7 +33,7 @@ case $cmd in
       --pwfile="$dir/pwfile" --no-locale -E UTF8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=400 -c fsync=off -c shared_buffers=128MB" start >/dev/null \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=400 -c shared_buffers=128MB $durability" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://postgres:$password@127.0.0.1:$port/postgres" | tee "$dir/url"
     ;;

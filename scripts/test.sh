@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit + integration tests, then the browser tests (Playwright + Debian
-# Chromium) against a server this script starts on a fresh database, then the SDK compatibility
-# tests (the official Python SDKs from PyPI, in .venv) against a second server on another fresh
-# database. Exits non-zero on any failure.
+# Runs every test: Rust unit + integration tests on SQLite and again on a throwaway PostgreSQL
+# (scripts/pg.sh), then the browser tests (Playwright + Debian Chromium) against a server this
+# script starts on a fresh database, then the SDK compatibility tests (the official Python SDKs from
+# PyPI, in .venv) against a server on SQLite and one on PostgreSQL, then a browser test across two
+# replicas on one PostgreSQL database. Exits non-zero on any failure.
 # Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -122,4 +123,28 @@ done
 LINKYARD_API="127.0.0.1:$sdk_port" .venv/bin/python -m unittest -v tests/sdk/test_sdk.py || {
   echo "--- SDK test server (PostgreSQL) log ---"; tail -50 "$work/sdk-pg-server.log"; exit 1;
 }
+kill "$sdk_server" 2>/dev/null || true; wait "$sdk_server" 2>/dev/null || true
+
+step "Browser test across two replicas on one PostgreSQL database"
+replicas_db="ly_replicas_$$"
+psql "$pg_admin" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $replicas_db" >/dev/null
+seal=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
+port_a=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port_b=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start_replica() { # port log [extra args]
+  LINKYARD_SEAL_KEY=$seal target/debug/linkyard --database-url "${pg_admin%/*}/$replicas_db" --log-level warn serve \
+    --addr "127.0.0.1:$1" --scenario scenarios/demo.toml --transition-delay-ms 300 --site-root target/site \
+    "${@:3}" >"$work/$2" 2>&1 &
+}
+start_replica "$port_a" replica-a.log
+sdk_server=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port_a/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+start_replica "$port_b" replica-b.log --no-dns --no-proxy
+server=$!
+for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port_b/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+(cd end2end && LINKYARD_URL="http://127.0.0.1:$port_b" LINKYARD_URL_A="http://127.0.0.1:$port_a" \
+  LINKYARD_ARTIFACTS="$artifacts" npx playwright test replicas.spec.ts) || {
+  echo "--- replica A log ---"; tail -30 "$work/replica-a.log"; echo "--- replica B log ---"; tail -30 "$work/replica-b.log"; exit 1;
+}
+
 step "All tests passed. Screenshots: end2end/artifacts/"

@@ -1,7 +1,8 @@
 //! Two `linkyard serve` replicas on one PostgreSQL database behave like one server: a console
 //! session opened on one is valid on the other, a change through one shows live on the other's
 //! event stream within a second, a ClientToken retry sent to the other answers the first answer, a
-//! signature nonce used on one is refused by the other, and when the replica running the
+//! signature nonce used on one is refused by the other, a replica whose event listener was cut off
+//! ends its open streams (so browsers refetch) and hears the other again, and when the replica running the
 //! reconciler is killed with `kill -9` in the middle of transitions, the other one finishes them.
 //!
 //! Needs `LINKYARD_TEST_POSTGRES` (the admin URL of a throwaway server; `scripts/test.sh` starts
@@ -126,6 +127,21 @@ fn wait_for_line(r: &mut BufReader<TcpStream>, needle: &str, within: Duration) -
     None
 }
 
+/// Whether the stream ends (its last chunk, or the connection closes) within `within`.
+fn stream_ends(r: &mut BufReader<TcpStream>, within: Duration) -> bool {
+    let deadline = Instant::now() + within;
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        match r.read_line(&mut line) {
+            Ok(0) => return true,
+            Ok(_) if line == "0\r\n" => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 #[test]
 fn two_replicas_on_one_postgres_behave_like_one_server() {
     let dir = tempfile::tempdir().unwrap();
@@ -175,6 +191,47 @@ fn two_replicas_on_one_postgres_behave_like_one_server() {
         "the change took {took:?} to reach B"
     );
     eprintln!("a change through A reached B's event stream in {took:?}");
+
+    // The listeners lose their connections: B cannot know what it missed, so it ends its open
+    // streams (the browser reconnects and refetches), and events flow again after it re-listens.
+    let admin = db::postgres_admin().unwrap();
+    let killed = std::process::Command::new("psql")
+        .args([&admin, "-qAt", "-c"])
+        .arg("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'")
+        .output()
+        .unwrap();
+    let n = String::from_utf8_lossy(&killed.stdout).trim().to_string();
+    assert!(
+        n.parse::<u32>().unwrap_or(0) >= 2,
+        "expected both replicas' listeners, killed {n}"
+    );
+    assert!(
+        stream_ends(&mut events, Duration::from_secs(10)),
+        "B's event stream went on after its listener was cut off (events were silently missed)"
+    );
+    let mut events = open_events(&b.addr, &cookie);
+    assert!(wait_for_line(&mut events, "200 OK", Duration::from_secs(5)).is_some());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let again = format!("replicated again {}", uuid::Uuid::new_v4().simple());
+        ok(
+            &a.addr,
+            NORTHWIND,
+            "UpdateVpcEndpointServiceAttribute",
+            &pairs(&[
+                ("RegionId", "cn-hangzhou"),
+                ("ServiceId", ORDERS),
+                ("ServiceDescription", &again),
+            ]),
+        );
+        if wait_for_line(&mut events, ORDERS, Duration::from_secs(1)).is_some() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "events did not reach B again after the listeners reconnected"
+        );
+    }
 
     // A ClientToken retry sent to the other replica answers the first answer.
     let token = uuid::Uuid::new_v4().to_string();
