@@ -23,9 +23,7 @@ pub async fn get_inventory(region: String) -> Result<InventoryView, ApiError> {
 pub async fn recent_activity(limit: i64) -> Result<Vec<AuditView>, ApiError> {
     use super::context::*;
     let (ops, ctx) = caller().await?;
-    ops.recent_audit(&ctx.account_id, limit.clamp(1, 200))
-        .await
-        .map_err(fail)
+    ops.console_recent_activity(&ctx, limit).await.map_err(fail)
 }
 
 /// Creates a VPC.

@@ -275,7 +275,9 @@ async fn pump(from: &TcpStream, to: &TcpStream, bucket: &Bucket, counter: &Atomi
         if from.readable().await.is_err() {
             return;
         }
-        if let Ok(pipe) = super::splice::Pipe::new() {
+        if !copy_forced()
+            && let Ok(pipe) = super::splice::Pipe::new()
+        {
             loop {
                 let n = match pipe.fill(from, bucket.chunk()).await {
                     Ok(0) | Err(_) => break,
@@ -305,6 +307,14 @@ async fn pump(from: &TcpStream, to: &TcpStream, bucket: &Bucket, counter: &Atomi
         counter.fetch_add(n as u64, Ordering::Relaxed);
     }
     shutdown_write(to);
+}
+
+/// `LINKYARD_PROXY_COPY=1` makes the proxy copy through a user-space buffer instead of
+/// `splice(2)` (to compare the two; read once).
+#[cfg(target_os = "linux")]
+fn copy_forced() -> bool {
+    static FORCED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FORCED.get_or_init(|| std::env::var("LINKYARD_PROXY_COPY").is_ok_and(|v| v == "1"))
 }
 
 /// Charges `n` bytes to `bucket`, waiting until the rate allows them.

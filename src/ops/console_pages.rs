@@ -49,7 +49,21 @@ fn page<T: Listed>(items: Vec<T>, more: bool, total: i64, column: &T::Column) ->
     }
 }
 
+/// Most events the console's recent-activity list shows.
+pub const RECENT_ACTIVITY_MAX: i64 = 200;
+
 impl Ops {
+    /// The console's recent-activity list: the newest `limit` events the caller may see, between
+    /// 1 and [`RECENT_ACTIVITY_MAX`].
+    pub async fn console_recent_activity(
+        &self,
+        ctx: &Ctx,
+        limit: i64,
+    ) -> Result<Vec<crate::domain::event::AuditView>, ApiError> {
+        self.recent_audit(&ctx.account_id, limit.clamp(1, RECENT_ACTIVITY_MAX))
+            .await
+    }
+
     /// One page of the caller's endpoints in the query's region, for the console's list: the
     /// filter, order and keyset run in SQL; views are built for the page's rows only.
     pub async fn console_endpoints(

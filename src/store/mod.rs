@@ -1,7 +1,9 @@
-//! Persistence with sqlx. SQLite (a file in WAL mode) is the embedded default.
+//! Persistence with sqlx, on SQLite (a file in WAL mode, the embedded default) or PostgreSQL (for
+//! several replicas), chosen by the database URL at start.
 //!
-//! Queries are runtime-checked (`query_as::<_, T>` with `FromRow`) and written in portable SQL so the
-//! same statements can later run on PostgreSQL. Each aggregate has its own module.
+//! Queries are runtime-checked (`query_as::<_, T>` with `FromRow`) and written once, in the SQL both
+//! stores accept; [`dialect`] holds the few fragments they write differently. Each aggregate has its
+//! own module; [`locks`] holds the locks between replicas.
 
 pub mod accounts;
 pub mod audit;

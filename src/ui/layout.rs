@@ -1,6 +1,6 @@
 //! The console frame: top bar (brand, region picker, account switcher, theme) and side navigation.
 
-use super::app::SessionCtx;
+use super::session::SessionCtx;
 use super::toast::{ToastRegion, provide_toasts};
 use crate::api::session::{ConsoleSession, SetRegion, SignOut, SwitchAccount, get_session};
 use crate::domain::region::region_views;

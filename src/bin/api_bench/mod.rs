@@ -290,9 +290,17 @@ pub(crate) async fn load_across(
             while Instant::now() < until {
                 let req = request(&host, call.who, call.action, &call.params_now());
                 let t = Instant::now();
-                let (status, _) = c.call(&req).await;
+                let (status, body) = c.call(&req).await;
                 took.push(t.elapsed());
-                failed += usize::from(status != 200);
+                if status != 200 {
+                    if failed == 0 {
+                        eprintln!(
+                            "  first refusal: {status} {}",
+                            String::from_utf8_lossy(&body)
+                        );
+                    }
+                    failed += 1;
+                }
             }
             (took, failed)
         }));

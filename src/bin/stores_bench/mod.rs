@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 
 const CONSUMER: (&str, &str) = ("LTAI5tContosoDemo0001", "contoso-secret-00001");
 const REGION: &str = "cn-hangzhou";
+const SEAL_KEY: &str = "bGlua3lhcmQtYmVuY2gtc2VhbC1rZXktMzJieXRlcyE=";
 
 /// Starts one replica on `url` in a runtime of its own; its address and cold-start time.
 fn replica(url: String) -> (SocketAddr, Duration) {
@@ -34,7 +35,9 @@ fn replica(url: String) -> (SocketAddr, Duration) {
             store::migrate(&pool).await.expect("migrate");
             let pg = store::backend(&pool) == store::Backend::Postgres;
             let startup = store::locks::StartupLock::take(&pool).await.expect("lock");
-            let ops = Ops::new(pool, Bus::new(), 0);
+            let mut ops = Ops::new(pool, Bus::new(), 0);
+            // Replicas share the secret-sealing key (as `serve` requires on PostgreSQL).
+            ops.seal = linkyard::seal::SealKey::from_base64(SEAL_KEY, "bench").expect("key");
             let mut c = ops.pool.acquire().await.expect("conn");
             let empty = store::accounts::count(&mut c).await.expect("count") == 0;
             drop(c);

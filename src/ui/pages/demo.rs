@@ -6,8 +6,8 @@ use crate::api::demo::*;
 use crate::domain::bandwidth::BandwidthDecision;
 use crate::domain::state::BusinessStatus;
 use crate::domain::tour::STEP_ACTIONS;
-use crate::ui::app::use_region;
 use crate::ui::live::{use_live_any, use_live_for};
+use crate::ui::session::use_region;
 use crate::ui::style::*;
 use crate::ui::toast::notify;
 use crate::ui::widgets::{

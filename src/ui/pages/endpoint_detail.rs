@@ -345,7 +345,7 @@ fn CustomDomainResolvers(endpoint_id: Signal<String>) -> impl IntoView {
             Ok(Some((vpc, linked)))
         },
     );
-    let scope = crate::ui::app::use_scope();
+    let scope = crate::ui::session::use_scope();
     let inventory = Resource::new(scope, |(_, r)| get_inventory(r));
     view! {
         <Transition fallback=|| ()>

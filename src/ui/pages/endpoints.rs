@@ -7,9 +7,9 @@ use crate::domain::console::{
     EndpointColumn, ListPage, NewEndpointForm, ZoneChoice, endpoint_label,
 };
 use crate::domain::model::EndpointView;
-use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
 use crate::ui::pages::catalogue::ServicePicker;
+use crate::ui::session::use_region;
 use crate::ui::style::*;
 use crate::ui::table::{FilterBox, ListView, Pager, SortHeader};
 use crate::ui::toast::notify;
@@ -96,7 +96,7 @@ fn EndpointRow(endpoint: EndpointView) -> impl IntoView {
 #[component]
 fn CreateForm(create: ServerAction<CreateEndpoint>) -> impl IntoView {
     let region = use_region();
-    let scope = crate::ui::app::use_scope();
+    let scope = crate::ui::session::use_scope();
     let inventory = Resource::new(scope, |(_, r)| get_inventory(r));
     let service = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());

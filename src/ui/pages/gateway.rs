@@ -9,9 +9,9 @@ use crate::domain::gateway::{
     oss_gateway_service,
 };
 use crate::domain::model::Lookup;
-use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
 use crate::ui::resource_events::ResourceEvents;
+use crate::ui::session::use_region;
 use crate::ui::style::*;
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
@@ -83,7 +83,7 @@ fn GatewayRow(gateway: GatewayEndpointView) -> impl IntoView {
 #[component]
 fn CreateGatewayForm(create: ServerAction<CreateGatewayEndpoint>) -> impl IntoView {
     let region = use_region();
-    let scope = crate::ui::app::use_scope();
+    let scope = crate::ui::session::use_scope();
     let inventory = Resource::new(scope, |(_, r)| get_inventory(r));
     let vpc = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());

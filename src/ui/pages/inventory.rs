@@ -10,8 +10,8 @@ use crate::domain::inventory::{
     NewVSwitchForm, NewVpcForm, VpcView,
 };
 use crate::domain::region::region as region_info;
-use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
+use crate::ui::session::use_region;
 use crate::ui::style::*;
 use crate::ui::toast::notify;
 use crate::ui::widgets::{ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner};

@@ -1,8 +1,8 @@
 //! Overview: what the active account has in the current region, and recent activity. Live.
 
 use crate::api::inventory::{get_inventory, recent_activity};
-use crate::ui::app::SessionCtx;
 use crate::ui::live::{use_live_any, use_live_for};
+use crate::ui::session::SessionCtx;
 use crate::ui::widgets::{EmptyState, ErrorBanner};
 use leptos::prelude::*;
 

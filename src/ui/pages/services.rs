@@ -4,8 +4,8 @@ use crate::api::inventory::get_inventory;
 use crate::api::services::{CreateService, list_my_services};
 use crate::domain::console::{ListPage, NewServiceForm, ResourceChoice, ServiceColumn};
 use crate::domain::model::ServiceView;
-use crate::ui::app::use_region;
 use crate::ui::live::use_live_for;
+use crate::ui::session::use_region;
 use crate::ui::style::*;
 use crate::ui::table::{FilterBox, ListView, Pager, SortHeader};
 use crate::ui::toast::notify;
@@ -97,7 +97,7 @@ fn ServiceRow(service: ServiceView) -> impl IntoView {
 #[component]
 fn PublishForm(create: ServerAction<CreateService>) -> impl IntoView {
     let region = use_region();
-    let scope = crate::ui::app::use_scope();
+    let scope = crate::ui::session::use_scope();
     let inventory = Resource::new(scope, |(_, r)| get_inventory(r));
     let lb_type = RwSignal::new("nlb".to_string());
     let chosen = RwSignal::new(Vec::<ResourceChoice>::new());
