@@ -45,19 +45,6 @@ struct Outcome {
     descriptions: Vec<(String, bool)>,
 }
 
-fn create_params(name: &str, token: &str) -> Vec<(String, String)> {
-    pairs(&[
-        ("RegionId", "cn-hangzhou"),
-        ("ServiceId", ORDERS),
-        ("VpcId", "vpc-bp1contoso0000000001"),
-        ("EndpointName", name),
-        ("SecurityGroupId.1", "sg-bp1contoso00000000001"),
-        ("Zone.1.ZoneId", "cn-hangzhou-h"),
-        ("Zone.1.VSwitchId", "vsw-bp1contoso000000000h"),
-        ("ClientToken", token),
-    ])
-}
-
 /// Consumer load: endpoints with a ClientToken each, until stopped or the server is gone.
 fn consumer(addr: String, thread: usize, stop: Arc<AtomicBool>, acks: Arc<AtomicUsize>) -> Outcome {
     let mut out = Outcome::default();
@@ -66,7 +53,7 @@ fn consumer(addr: String, thread: usize, stop: Arc<AtomicBool>, acks: Arc<Atomic
             break;
         }
         let name = format!("crash-{thread}-{i}");
-        let params = create_params(&name, &format!("tok-{thread}-{i}"));
+        let params = endpoint_params(&name, &format!("tok-{thread}-{i}"));
         out.creates.push(Create {
             name,
             params: params.clone(),

@@ -40,19 +40,6 @@ fn start_pair(dir: &std::path::Path) -> Option<(Server, Server)> {
     Some((a, b))
 }
 
-fn endpoint_params(name: &str, token: &str) -> Vec<(String, String)> {
-    pairs(&[
-        ("RegionId", "cn-hangzhou"),
-        ("ServiceId", ORDERS),
-        ("VpcId", "vpc-bp1contoso0000000001"),
-        ("EndpointName", name),
-        ("SecurityGroupId.1", "sg-bp1contoso00000000001"),
-        ("Zone.1.ZoneId", "cn-hangzhou-h"),
-        ("Zone.1.VSwitchId", "vsw-bp1contoso000000000h"),
-        ("ClientToken", token),
-    ])
-}
-
 fn ok(addr: &str, who: (&str, &str), action: &str, params: &[(String, String)]) -> Value {
     let (status, body) = call(addr, who, action, params).unwrap();
     assert_eq!(status, 200, "{action} on {addr}: {body}");

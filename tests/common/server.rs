@@ -238,6 +238,21 @@ pub fn call_with_nonce(
     Ok((status, serde_json::from_str(&body).unwrap_or(Value::Null)))
 }
 
+/// The parameters of Contoso's CreateVpcEndpoint on Northwind's orders service (one zone), named
+/// `name`, with ClientToken `token`.
+pub fn endpoint_params(name: &str, token: &str) -> Vec<(String, String)> {
+    pairs(&[
+        ("RegionId", "cn-hangzhou"),
+        ("ServiceId", "epsrv-bp1northwindorders01"),
+        ("VpcId", "vpc-bp1contoso0000000001"),
+        ("EndpointName", name),
+        ("SecurityGroupId.1", "sg-bp1contoso00000000001"),
+        ("Zone.1.ZoneId", "cn-hangzhou-h"),
+        ("Zone.1.VSwitchId", "vsw-bp1contoso000000000h"),
+        ("ClientToken", token),
+    ])
+}
+
 /// `[(k, v)]` as owned pairs.
 pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()

@@ -378,8 +378,8 @@ pub async fn run(secs: f64) {
     }
 }
 
-/// The two calls measured against `server` (creating the endpoint the second one reads).
-async fn calls_for(server: SocketAddr) -> [Call; 2] {
+/// Creates Contoso's endpoint on the orders service through `server`; its id.
+pub(crate) async fn create_endpoint(server: SocketAddr) -> String {
     let host = server.to_string();
     let mut c = Conn::open(server).await;
     let (status, body) = c
@@ -400,10 +400,15 @@ async fn calls_for(server: SocketAddr) -> [Call; 2] {
         .await;
     let created: serde_json::Value = serde_json::from_slice(&body).expect("json");
     assert_eq!(status, 200, "CreateVpcEndpoint: {created}");
-    let endpoint = created["EndpointId"]
+    created["EndpointId"]
         .as_str()
         .expect("EndpointId")
-        .to_owned();
+        .to_owned()
+}
+
+/// The two calls measured against `server` (creating the endpoint the second one reads).
+async fn calls_for(server: SocketAddr) -> [Call; 2] {
+    let endpoint = create_endpoint(server).await;
     [
         Call {
             who: PROVIDER,

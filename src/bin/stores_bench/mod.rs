@@ -6,7 +6,7 @@
 //! `LINKYARD_BENCH_POSTGRES` (`scripts/bench.sh --with-stores` starts a throwaway one); without it
 //! only SQLite is measured.
 
-use crate::api_bench::{Call, Conn, load_across, pairs, request, serve_app};
+use crate::api_bench::{Call, create_endpoint, load_across, pairs, serve_app};
 use linkyard::events::Bus;
 use linkyard::ops::Ops;
 use linkyard::server::{AppState, router};
@@ -106,34 +106,6 @@ fn postgres_database(admin: &str) -> String {
     )
 }
 
-/// The endpoint the calls read and change, created through `at`.
-async fn endpoint(at: SocketAddr) -> String {
-    let host = at.to_string();
-    let mut c = Conn::open(at).await;
-    let (status, body) = c
-        .call(&request(
-            &host,
-            CONSUMER,
-            "CreateVpcEndpoint",
-            &pairs(&[
-                ("RegionId", REGION),
-                ("ServiceId", "epsrv-bp1northwindorders01"),
-                ("VpcId", "vpc-bp1contoso0000000001"),
-                ("SecurityGroupId.1", "sg-bp1contoso00000000001"),
-                ("Zone.1.ZoneId", "cn-hangzhou-h"),
-                ("Zone.1.VSwitchId", "vsw-bp1contoso000000000h"),
-                ("EndpointName", "bench"),
-            ]),
-        ))
-        .await;
-    let created: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    assert_eq!(status, 200, "CreateVpcEndpoint: {created}");
-    created["EndpointId"]
-        .as_str()
-        .expect("EndpointId")
-        .to_owned()
-}
-
 /// Runs the store figures, `secs` seconds per row.
 pub async fn run(secs: f64) {
     println!(
@@ -176,7 +148,7 @@ pub async fn run(secs: f64) {
     );
     for (name, replicas) in &setups {
         let addrs: Vec<SocketAddr> = replicas.iter().map(|(a, _)| *a).collect();
-        let id = endpoint(addrs[0]).await;
+        let id = create_endpoint(addrs[0]).await;
         let read = Call {
             who: CONSUMER,
             action: "GetVpcEndpointAttribute",
