@@ -10,6 +10,17 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 step() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# wait_healthy PORT PID LOG WHAT: waits until the server answers /healthz; fails with its log if it
+# exits or does not answer within 10 s.
+wait_healthy() {
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || { cat "$3"; echo "the $4 did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  cat "$3"; echo "the $4 did not answer /healthz" >&2; exit 1
+}
 
 step "Formatting (cargo fmt --check)"
 cargo fmt --check || { echo "run cargo fmt" >&2; exit 1; }
@@ -46,7 +57,7 @@ LINKYARD_TEST_POSTGRES="$pg_admin" cargo test --features ssr "${pg_suites[@]}"
 step "Browser tests (Playwright, headless Chromium)"
 work=$(mktemp -d)
 # A free port of our own, so another server on the machine cannot answer in its place.
-port=${LINKYARD_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+port=${LINKYARD_TEST_PORT:-$(free_port)}
 artifacts="$PWD/end2end/artifacts"
 mkdir -p "$artifacts"
 target/debug/linkyard --database-url "sqlite://$work/e2e.db" --log-level warn serve \
@@ -61,46 +72,31 @@ cleanup() {
   stop_pg
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; echo "the test server did not start" >&2; exit 1; }
-  sleep 0.1
-done
-kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; echo "the test server exited" >&2; exit 1; }
+wait_healthy "$port" "$server" "$work/server.log" "test server"
 (cd end2end && LINKYARD_URL="http://127.0.0.1:$port" LINKYARD_ARTIFACTS="$artifacts" npx playwright test) || {
   echo "--- server log ---"; tail -50 "$work/server.log"; exit 1;
 }
 kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
 
 step "Browser tests in every transitional state (a server of their own; transitions slowed to 10 min)"
-states_port=${LINKYARD_STATES_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+states_port=${LINKYARD_STATES_TEST_PORT:-$(free_port)}
 target/debug/linkyard --database-url "sqlite://$work/states.db" --log-level warn serve \
   --addr "127.0.0.1:$states_port" --scenario scenarios/demo.toml --transition-delay-ms 300 --site-root target/site \
   >"$work/states-server.log" 2>&1 &
 server=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$states_port/healthz" >/dev/null 2>&1 && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/states-server.log"; echo "the states test server did not start" >&2; exit 1; }
-  sleep 0.1
-done
+wait_healthy "$states_port" "$server" "$work/states-server.log" "states test server"
 (cd end2end && LINKYARD_URL="http://127.0.0.1:$states_port" LINKYARD_ARTIFACTS="$artifacts" npx playwright test --config playwright.states.config.ts) || {
   echo "--- server log ---"; tail -50 "$work/states-server.log"; exit 1;
 }
 kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
 
 step "SDK compatibility tests (official Python SDKs, V3 and V1 signatures)"
-sdk_port=${LINKYARD_SDK_TEST_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+sdk_port=${LINKYARD_SDK_TEST_PORT:-$(free_port)}
 target/debug/linkyard --database-url "sqlite://$work/sdk.db" --log-level warn serve \
   --addr "127.0.0.1:$sdk_port" --scenario scenarios/demo.toml --transition-delay-ms 0 --site-root target/site \
   >"$work/sdk-server.log" 2>&1 &
 sdk_server=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$sdk_port/healthz" >/dev/null 2>&1 && break
-  kill -0 "$sdk_server" 2>/dev/null || { cat "$work/sdk-server.log"; echo "the SDK test server did not start" >&2; exit 1; }
-  sleep 0.1
-done
-curl -fsS "http://127.0.0.1:$sdk_port/healthz" >/dev/null 2>&1 \
-  || { cat "$work/sdk-server.log"; echo "the SDK test server did not answer /healthz" >&2; exit 1; }
+wait_healthy "$sdk_port" "$sdk_server" "$work/sdk-server.log" "SDK test server"
 LINKYARD_API="127.0.0.1:$sdk_port" .venv/bin/python -m unittest -v tests/sdk/test_sdk.py || {
   echo "--- SDK test server log ---"; tail -50 "$work/sdk-server.log"; exit 1;
 }
@@ -109,17 +105,13 @@ kill "$sdk_server" 2>/dev/null || true; wait "$sdk_server" 2>/dev/null || true
 step "SDK compatibility tests on PostgreSQL"
 sdk_db="ly_sdk_$$"
 psql "$pg_admin" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $sdk_db" >/dev/null
-sdk_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sdk_port=$(free_port)
 LINKYARD_SEAL_KEY=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())') \
 target/debug/linkyard --database-url "${pg_admin%/*}/$sdk_db" --log-level warn serve \
   --addr "127.0.0.1:$sdk_port" --scenario scenarios/demo.toml --transition-delay-ms 0 --site-root target/site \
   >"$work/sdk-pg-server.log" 2>&1 &
 sdk_server=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$sdk_port/healthz" >/dev/null 2>&1 && break
-  kill -0 "$sdk_server" 2>/dev/null || { cat "$work/sdk-pg-server.log"; echo "the PostgreSQL SDK test server did not start" >&2; exit 1; }
-  sleep 0.1
-done
+wait_healthy "$sdk_port" "$sdk_server" "$work/sdk-pg-server.log" "PostgreSQL SDK test server"
 LINKYARD_API="127.0.0.1:$sdk_port" .venv/bin/python -m unittest -v tests/sdk/test_sdk.py || {
   echo "--- SDK test server (PostgreSQL) log ---"; tail -50 "$work/sdk-pg-server.log"; exit 1;
 }
@@ -129,8 +121,8 @@ step "Browser test across two replicas on one PostgreSQL database"
 replicas_db="ly_replicas_$$"
 psql "$pg_admin" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $replicas_db" >/dev/null
 seal=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
-port_a=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-port_b=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port_a=$(free_port)
+port_b=$(free_port)
 start_replica() { # port log [extra args]
   LINKYARD_SEAL_KEY=$seal target/debug/linkyard --database-url "${pg_admin%/*}/$replicas_db" --log-level warn serve \
     --addr "127.0.0.1:$1" --scenario scenarios/demo.toml --transition-delay-ms 300 --site-root target/site \
@@ -138,10 +130,10 @@ start_replica() { # port log [extra args]
 }
 start_replica "$port_a" replica-a.log
 sdk_server=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port_a/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_healthy "$port_a" "$sdk_server" "$work/replica-a.log" "replica A"
 start_replica "$port_b" replica-b.log --no-dns --no-proxy
 server=$!
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port_b/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_healthy "$port_b" "$server" "$work/replica-b.log" "replica B"
 (cd end2end && LINKYARD_URL="http://127.0.0.1:$port_b" LINKYARD_URL_A="http://127.0.0.1:$port_a" \
   LINKYARD_ARTIFACTS="$artifacts" npx playwright test replicas.spec.ts) || {
   echo "--- replica A log ---"; tail -30 "$work/replica-a.log"; echo "--- replica B log ---"; tail -30 "$work/replica-b.log"; exit 1;
