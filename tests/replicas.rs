@@ -46,6 +46,20 @@ fn ok(addr: &str, who: (&str, &str), action: &str, params: &[(String, String)]) 
     body
 }
 
+/// Changes the orders service's description through `addr` (a change every replica hears of).
+fn describe_orders(addr: &str, description: &str) {
+    ok(
+        addr,
+        NORTHWIND,
+        "UpdateVpcEndpointServiceAttribute",
+        &pairs(&[
+            ("RegionId", "cn-hangzhou"),
+            ("ServiceId", ORDERS),
+            ("ServiceDescription", description),
+        ]),
+    );
+}
+
 fn endpoint_status(addr: &str, id: &str) -> String {
     let body = ok(
         addr,
@@ -157,16 +171,7 @@ fn two_replicas_on_one_postgres_behave_like_one_server() {
     assert!(wait_for_line(&mut events, "200 OK", Duration::from_secs(5)).is_some());
     let description = format!("replicated {}", uuid::Uuid::new_v4().simple());
     let sent = Instant::now();
-    ok(
-        &a.addr,
-        NORTHWIND,
-        "UpdateVpcEndpointServiceAttribute",
-        &pairs(&[
-            ("RegionId", "cn-hangzhou"),
-            ("ServiceId", ORDERS),
-            ("ServiceDescription", &description),
-        ]),
-    );
+    describe_orders(&a.addr, &description);
     let line = wait_for_line(&mut events, ORDERS, Duration::from_secs(3));
     let took = sent.elapsed();
     assert!(
@@ -201,16 +206,7 @@ fn two_replicas_on_one_postgres_behave_like_one_server() {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let again = format!("replicated again {}", uuid::Uuid::new_v4().simple());
-        ok(
-            &a.addr,
-            NORTHWIND,
-            "UpdateVpcEndpointServiceAttribute",
-            &pairs(&[
-                ("RegionId", "cn-hangzhou"),
-                ("ServiceId", ORDERS),
-                ("ServiceDescription", &again),
-            ]),
-        );
+        describe_orders(&a.addr, &again);
         if wait_for_line(&mut events, ORDERS, Duration::from_secs(1)).is_some() {
             break;
         }
