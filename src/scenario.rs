@@ -448,10 +448,13 @@ pub async fn reset(
 /// reset is audited (`ResetDemo` by `ctx`, a row that survives the reset). Readers see the old
 /// store until the commit and the new one after it, never a half-loaded one.
 pub async fn replace(ops: &Ops, scenario: &Scenario, ctx: &Ctx) -> Result<(), String> {
+    // The copy bypasses `Ops::write_tx`: cached reads go stale once it ends, whatever happened.
+    let bump = ops.generation.bump_on_drop();
     let event = match store::backend(&ops.pool) {
         store::Backend::Sqlite => replace_sqlite(ops, scenario, ctx).await?,
         store::Backend::Postgres => replace_postgres(ops, scenario, ctx).await?,
     };
+    drop(bump);
     // The endpoints the traffic generators sent through are gone.
     ops.generators.stop_all();
     ops.publish([event]);

@@ -61,7 +61,7 @@ pub async fn intercept(State(state): State<AppState>, req: Request, next: Next) 
     }
     let host = host_of(&parts.headers);
     match serve(&state, &parts, &bytes, &request_id).await {
-        Ok(fields) => wire::success(&request_id, fields),
+        Ok(fields) => wire::success_json(&request_id, &fields),
         Err(e) => {
             tracing::debug!(code = %e.code, request_id, "cloud API request refused");
             wire::failure(&request_id, &host, &e)
@@ -69,13 +69,13 @@ pub async fn intercept(State(state): State<AppState>, req: Request, next: Next) 
     }
 }
 
-/// Reads, authenticates and dispatches one API request.
+/// Reads, authenticates and dispatches one API request; the answer's fields as JSON text.
 async fn serve(
     state: &AppState,
     parts: &Parts,
     body: &Bytes,
     request_id: &str,
-) -> Result<wire::Body, ApiError> {
+) -> Result<std::sync::Arc<str>, ApiError> {
     let query = parts.uri.query().unwrap_or("");
     let form = is_form(&parts.headers).then_some(&body[..]);
     let params = Params::parse(query, form);
@@ -119,8 +119,20 @@ async fn serve(
         region_id: params.string("RegionId"),
         idempotency: None,
     };
-    match params.get("ClientToken") {
-        Some(token) if actions::changes_state(&action) && !ctx.dry_run => {
+    if !actions::changes_state(&action) {
+        // A read: from the read cache while nothing was written since (see `ops::read_cache`).
+        let key = read_key(&ctx.account_id, &action, &params);
+        return state
+            .ops
+            .read_through(key, || async {
+                actions::dispatch(&state.ops, &ctx, &action, &params)
+                    .await
+                    .map(wire::serialize)
+            })
+            .await;
+    }
+    let fields = match params.get("ClientToken") {
+        Some(token) if !ctx.dry_run => {
             let replayed = state
                 .ops
                 .idempotent(&ctx, &action, token, &fingerprint(&params), |claimed| {
@@ -134,12 +146,13 @@ async fn serve(
                 })
                 .await?;
             match replayed {
-                serde_json::Value::Object(fields) => Ok(fields),
-                _ => Err(ApiError::internal()),
+                serde_json::Value::Object(fields) => fields,
+                _ => return Err(ApiError::internal()),
             }
         }
-        _ => actions::dispatch(&state.ops, &ctx, &action, &params).await,
-    }
+        _ => actions::dispatch(&state.ops, &ctx, &action, &params).await?,
+    };
+    Ok(wire::serialize(fields).into())
 }
 
 /// The action and version a request names, taken only from what its signature covers.
@@ -206,6 +219,32 @@ fn fingerprint(params: &Params) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// Parameters that differ between attempts of one read and change nothing in its answer.
+const TRANSPORT: [&str; 9] = [
+    "AccessKeyId",
+    "Format",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureType",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+
+/// What a read's answer depends on besides the store: the account, the action and every other
+/// parameter (empty ones too), each length-prefixed so no two requests share a key.
+fn read_key(account_id: &str, action: &str, params: &Params) -> String {
+    use std::fmt::Write as _;
+    let mut key = format!("{}:{account_id}{}:{action}", account_id.len(), action.len());
+    for (k, v) in params.merged() {
+        if k != "Action" && !TRANSPORT.contains(&k.as_str()) {
+            let _ = write!(key, "{}:{k}{}:{v}", k.len(), v.len());
+        }
+    }
+    key
 }
 
 /// The gateway's `MissingParameter` for a common parameter.

@@ -25,6 +25,23 @@ pub fn success(request_id: &str, mut fields: Body) -> Response {
     respond(StatusCode::OK, Value::Object(fields))
 }
 
+/// HTTP 200 with `fields`, a serialized JSON object (see [`serialize`]), plus `RequestId` first.
+pub fn success_json(request_id: &str, fields: &str) -> Response {
+    let id = Value::String(request_id.into()).to_string();
+    let rest = fields.strip_prefix('{').unwrap_or("}").trim_start();
+    let sep = if rest.starts_with('}') { "" } else { "," };
+    let body = format!("{{\"RequestId\":{id}{sep}{rest}");
+    let mut res = (StatusCode::OK, body).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+    res
+}
+
+/// The JSON text of `fields`, as [`success_json`] takes it.
+pub fn serialize(fields: Body) -> String {
+    Value::Object(fields).to_string()
+}
+
 /// The error body with the error's HTTP status. `host` is echoed as `HostId`.
 pub fn failure(request_id: &str, host: &str, e: &ApiError) -> Response {
     let status = StatusCode::from_u16(e.http_status).unwrap_or(StatusCode::BAD_REQUEST);
@@ -136,6 +153,22 @@ pub fn tags(tags: &[(String, String)]) -> Value {
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test]
+    async fn success_json_puts_the_request_id_first() {
+        async fn body(fields: &str) -> serde_json::Value {
+            let res = super::success_json("id-1", fields);
+            let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            serde_json::from_slice(&bytes).unwrap()
+        }
+        assert_eq!(body("{}").await, serde_json::json!({"RequestId": "id-1"}));
+        assert_eq!(
+            body(r#"{"A":1,"B":[]}"#).await,
+            serde_json::json!({"RequestId": "id-1", "A": 1, "B": []})
+        );
+    }
+
     use super::*;
 
     fn p(q: &str) -> Params {

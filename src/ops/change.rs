@@ -16,10 +16,11 @@
 //! Changes run by group commit on the one writer (see [`super::group_commit`]).
 
 use super::audit::Change;
+use super::generation::WriteTx;
 use super::{Ctx, Ops};
 use crate::domain::ApiError;
 use crate::domain::event::LiveEvent;
-use crate::store::{Conn, Tx};
+use crate::store::Conn;
 use std::ops::{Deref, DerefMut};
 
 /// What an operation's writes leave for the combinator to finish: the value to answer, the audit
@@ -69,10 +70,10 @@ impl<T> Done<T> {
 /// cannot yet prove that async closures over `&mut sqlx::Transaction<'static, _>` are `Send` for
 /// every borrow (rust-lang/rust#110338); for the same reason the plan `check` hands to `write`
 /// owns its data (no type with a lifetime parameter in it).
-pub struct Work(Tx);
+pub struct Work(WriteTx);
 
 impl Work {
-    pub(super) fn new(tx: Tx) -> Self {
+    pub(super) fn new(tx: WriteTx) -> Self {
         Work(tx)
     }
 

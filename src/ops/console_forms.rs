@@ -70,7 +70,8 @@ impl Ops {
             reset_policy: form.reset,
             ..Default::default()
         };
-        self.update_endpoint(ctx, &form.endpoint_id, u).await
+        self.update_endpoint(ctx, &form.endpoint_id, u).await?;
+        self.get_endpoint(ctx, &form.endpoint_id).await
     }
 
     /// Publishes a service from the console's form (each load balancer with its zone).

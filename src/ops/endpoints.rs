@@ -303,13 +303,14 @@ impl Ops {
         .await
     }
 
-    /// UpdateVpcEndpointAttribute.
+    /// UpdateVpcEndpointAttribute. The change holds the writer for four statements; whoever
+    /// wants the updated view reads it afterwards ([`Ops::get_endpoint`]), on a reader.
     pub async fn update_endpoint(
         &self,
         ctx: &Ctx,
         id: &str,
         u: EndpointUpdate,
-    ) -> Result<EndpointView, ApiError> {
+    ) -> Result<(), ApiError> {
         self.change(
             ctx,
             async |tx| {
@@ -334,8 +335,7 @@ impl Ops {
                     after: Some(endpoint_settings(&e)),
                     audience: vec![],
                 };
-                let view = self.endpoint_view(tx, e).await?;
-                Ok(Done::with(view, change))
+                Ok(Done::with((), change))
             },
         )
         .await

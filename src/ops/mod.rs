@@ -20,6 +20,7 @@ pub mod endpoint_zones;
 pub mod endpoints;
 pub mod faults;
 pub mod gateway;
+pub mod generation;
 pub mod group_commit;
 pub mod idempotency;
 pub mod ids;
@@ -27,6 +28,7 @@ pub mod inventory;
 pub mod inventory_delete;
 pub mod inventory_reads;
 pub mod listeners;
+pub mod read_cache;
 pub mod reconcile;
 pub mod service_reads;
 pub mod service_resources;
@@ -220,6 +222,10 @@ pub struct Ops {
     pub traffic: crate::dataplane::traffic::Traffic,
     /// The Demo page's traffic generators.
     pub generators: crate::dataplane::generator::Generators,
+    /// Moves on after every write transaction ends (see [`generation`]).
+    pub generation: generation::Generation,
+    /// Answers of reads, exact until the next write (see [`read_cache`]).
+    pub reads: read_cache::ReadCache,
 }
 
 impl Ops {
@@ -228,7 +234,6 @@ impl Ops {
         Self {
             write_pool: crate::store::writer_pool(&pool),
             group: Arc::default(),
-            pool,
             bus,
             ids: IdGen::random(),
             clock: Clock::System,
@@ -240,6 +245,9 @@ impl Ops {
             sign_ins: Arc::default(),
             traffic: Default::default(),
             generators: Default::default(),
+            generation: Default::default(),
+            reads: read_cache::ReadCache::for_store(&pool),
+            pool,
         }
     }
 
@@ -262,8 +270,11 @@ impl Ops {
     /// SQLite refuses the upgrade at once with `SQLITE_BUSY` ("database is locked") without
     /// waiting for `busy_timeout`, and the caller got `InternalError`. An immediate transaction
     /// waits for the lock instead.
-    pub async fn write_tx(&self) -> Result<crate::store::Tx, ApiError> {
-        Ok(crate::store::begin_write(&self.write_pool).await?)
+    ///
+    /// The transaction moves [`Ops::generation`] on when it ends, so cached reads stay exact.
+    pub async fn write_tx(&self) -> Result<generation::WriteTx, ApiError> {
+        let tx = crate::store::begin_write(&self.write_pool).await?;
+        Ok(generation::WriteTx::new(tx, &self.generation))
     }
 
     /// Tells the reconciler to look for due transitions now.

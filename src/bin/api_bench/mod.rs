@@ -1,4 +1,4 @@
-//! `linkyard-bench --api SECONDS`: signed cloud API reads over real HTTP, next to a ceiling.
+//! `linkyard-bench --api SECONDS`: signed cloud API calls over real HTTP, next to a ceiling.
 //!
 //! One load generator for both servers: each client is a task with one keep-alive HTTP/1.1
 //! connection that sends V3-signed `POST /?…` requests (a fresh nonce and signature each, like the
@@ -7,17 +7,18 @@
 //! - the ceiling: a bare axum (hyper) handler answering fixed JSON, no signature check;
 //! - Linkyard: the whole application router (`server::router`) over a SQLite file with the demo
 //!   scenario, flow control off (its default, 1 000 requests/s per AccessKey, would cap the rows);
-//!   twice, with the AccessKey cache (`openapi::keys`) off (every request reads and opens its key,
-//!   as before the cache) and on.
+//!   twice, with the read cache (`ops::read_cache`) off (every read asks SQLite) and on.
 //!
-//! Rows: ListVpcEndpointServices (the provider, one service) and GetVpcEndpointAttribute (the
-//! consumer, one endpoint), at 1 and 32 clients, `SECONDS` each.
+//! Rows: ListVpcEndpointServices (the provider, one service), GetVpcEndpointAttribute (the
+//! consumer, one endpoint) and UpdateVpcEndpointAttribute (a new description each time: a real
+//! change with its audit row), at 1 and 32 clients, `SECONDS` each.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use linkyard::events::Bus;
 use linkyard::openapi::keys::KeyCache;
 use linkyard::openapi::sign;
 use linkyard::ops::Ops;
+use linkyard::ops::read_cache::ReadCache;
 use linkyard::server::{AppState, router};
 use linkyard::{scenario, store};
 use std::net::SocketAddr;
@@ -74,10 +75,10 @@ fn ceiling() -> SocketAddr {
 
 /// Linkyard's router over the demo scenario in a temporary SQLite file, with its AccessKey
 /// cache on or off.
-fn linkyard(key_cache: bool) -> SocketAddr {
+fn linkyard(read_cache: bool) -> SocketAddr {
     spawn_server(move |listener| async move {
         let dir = std::env::temp_dir().join(format!(
-            "linkyard-apibench-{}-{key_cache}",
+            "linkyard-apibench-{}-{read_cache}",
             std::process::id()
         ));
         let _ = std::fs::remove_dir_all(&dir);
@@ -85,7 +86,10 @@ fn linkyard(key_cache: bool) -> SocketAddr {
         let url = format!("sqlite://{}", dir.join("api.db").display());
         let pool = store::connect(&url).await.expect("db");
         store::migrate(&pool).await.expect("migrate");
-        let ops = Ops::new(pool, Bus::new(), 0);
+        let mut ops = Ops::new(pool, Bus::new(), 0);
+        if !read_cache {
+            ops.reads = ReadCache::off();
+        }
         let demo = scenario::parse(include_str!("../../../scenarios/demo.toml")).expect("demo");
         scenario::load(&ops, &demo, false).await.expect("load");
         ops.spawn_reconciler();
@@ -102,11 +106,7 @@ fn linkyard(key_cache: bool) -> SocketAddr {
                     burst: 0,
                 },
             )),
-            keys: std::sync::Arc::new(if key_cache {
-                KeyCache::default()
-            } else {
-                KeyCache::off()
-            }),
+            keys: std::sync::Arc::new(KeyCache::default()),
             scenario: None,
             public_url: None,
         };
@@ -336,19 +336,19 @@ pub async fn run(secs: f64) {
         "\nCloud API over HTTP (signed V3, keep-alive, one connection per client; {secs} s per row)"
     );
     let ceiling = ceiling();
-    let servers = [("key cache off", linkyard(false)), ("", linkyard(true))];
+    let servers = [("read cache off", linkyard(false)), ("", linkyard(true))];
     let mut calls = Vec::new();
     for (_, server) in &servers {
         calls.push(calls_for(*server).await);
     }
     println!(
-        "  {:<48} {:>7} {:>10} {:>8} {:>8} {:>9}",
+        "  {:<56} {:>7} {:>10} {:>8} {:>8} {:>9}",
         "server / call", "clients", "req/s", "p50 ms", "p99 ms", "% ceiling"
     );
     for clients in [1, 32] {
         let top = load(ceiling, &calls[0][0], clients, secs).await;
         println!(
-            "  {:<48} {:>7} {:>10.0} {:>8.2} {:>8.2} {:>9}",
+            "  {:<56} {:>7} {:>10.0} {:>8.2} {:>8.2} {:>9}",
             "ceiling (fixed JSON)", clients, top.rps, top.p50, top.p99, "100 %"
         );
         for ((variant, server), calls) in servers.iter().zip(&calls) {
@@ -360,7 +360,7 @@ pub async fn run(secs: f64) {
                     format!("Linkyard {} ({variant})", call.action)
                 };
                 println!(
-                    "  {:<48} {:>7} {:>10.0} {:>8.2} {:>8.2} {:>7.0} %{}",
+                    "  {:<56} {:>7} {:>10.0} {:>8.2} {:>8.2} {:>7.0} %{}",
                     label,
                     clients,
                     r.rps,
@@ -406,8 +406,8 @@ pub(crate) async fn create_endpoint(server: SocketAddr) -> String {
         .to_owned()
 }
 
-/// The two calls measured against `server` (creating the endpoint the second one reads).
-async fn calls_for(server: SocketAddr) -> [Call; 2] {
+/// The calls measured against `server` (creating the endpoint the second and third use).
+async fn calls_for(server: SocketAddr) -> [Call; 3] {
     let endpoint = create_endpoint(server).await;
     [
         Call {
@@ -421,6 +421,12 @@ async fn calls_for(server: SocketAddr) -> [Call; 2] {
             action: "GetVpcEndpointAttribute",
             params: pairs(&[("RegionId", REGION), ("EndpointId", &endpoint)]),
             vary: None,
+        },
+        Call {
+            who: CONSUMER,
+            action: "UpdateVpcEndpointAttribute",
+            params: pairs(&[("RegionId", REGION), ("EndpointId", &endpoint)]),
+            vary: Some("EndpointDescription"),
         },
     ]
 }
