@@ -193,29 +193,18 @@ pub fn signed_action_and_version(
     Ok((action, version))
 }
 
-/// Parameters of the transport, not of the request: they differ between retries (signature,
-/// time, nonce) or between the V1 and V3 forms of one request. The rest is what a ClientToken
-/// promises to repeat.
-const PER_ATTEMPT: [&str; 11] = [
-    "AccessKeyId",
-    "Action",
-    "ClientToken",
-    "Format",
-    "Signature",
-    "SignatureMethod",
-    "SignatureNonce",
-    "SignatureType",
-    "SignatureVersion",
-    "Timestamp",
-    "Version",
-];
-
 /// The business parameters of a request, in one canonical string.
 fn fingerprint(params: &Params) -> String {
     params
         .merged()
         .iter()
-        .filter(|(k, v)| !PER_ATTEMPT.contains(&k.as_str()) && !v.is_empty())
+        .filter(|(k, v)| {
+            // Transport parameters differ between retries (signature, time, nonce) or between
+            // the V1 and V3 forms of one request; the rest is what a ClientToken promises to repeat.
+            !TRANSPORT.contains(&k.as_str())
+                && !matches!(k.as_str(), "Action" | "ClientToken")
+                && !v.is_empty()
+        })
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("&")
