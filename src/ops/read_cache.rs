@@ -6,7 +6,8 @@
 //! On by default on SQLite, where this process is the only writer. Off on PostgreSQL, where
 //! another replica may write without this process's generation moving; there every read asks the
 //! database. `LINKYARD_READ_CACHE=0` turns it off (to compare). Debug builds check every hit
-//! against a fresh read, so a write path that forgot the generation fails the tests.
+//! against a fresh read, answer with the fresh one and log an error when the two differ (a write
+//! path that forgot the generation).
 
 use super::Ops;
 use crate::domain::ApiError;
