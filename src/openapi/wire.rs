@@ -19,12 +19,6 @@ pub const CONTENT_TYPE: &str = "application/json;charset=utf-8";
 /// A JSON object of response fields, without `RequestId`.
 pub type Body = Map<String, Value>;
 
-/// HTTP 200 with `fields` plus `RequestId`.
-pub fn success(request_id: &str, mut fields: Body) -> Response {
-    fields.insert("RequestId".into(), Value::String(request_id.into()));
-    respond(StatusCode::OK, Value::Object(fields))
-}
-
 /// HTTP 200 with `fields`, a serialized JSON object (see [`serialize`]), plus `RequestId` first.
 pub fn success_json(request_id: &str, fields: &str) -> Response {
     let id = Value::String(request_id.into()).to_string();
