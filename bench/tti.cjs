@@ -1,5 +1,5 @@
 // Time to interactive of the console in headless Chromium: from the start of a navigation until
-// the page hydrated (the WASM ran and App set body[data-hydrated]; the console then answers
+// the page hydrated (the WASM ran and the page set body[data-hydrated] after its own view hydrated; the console then answers
 // clicks). Measured for the sign-in page (what a new user opens first) and, signed in, the
 // Overview page, each with an empty cache (a fresh browser context) and with a warm one (the
 // same context again). The page records the moment itself (performance.now(), which starts at

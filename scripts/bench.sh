@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures Linkyard and prints the figures as one markdown report, also written to
 # bench/results.md:
-#   - the release build (`cargo leptos build --release`, as scripts/run.sh) time and the
+#   - the release build (`cargo leptos build --release --split`, as scripts/run.sh) time and the
 #     server binary size;
 #   - the release WASM / JS / CSS sizes, every chunk of a --split build included (raw, gzip -9, brotli
 #     q11), and the server-side render
@@ -92,9 +92,9 @@ tree_state() {
 commit=$(tree_state)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
-step "Release build (cargo leptos build --release)"
+step "Release build (cargo leptos build --release --split)"
 start=$EPOCHREALTIME
-cargo leptos build --release
+cargo leptos build --release --split
 node scripts/precompress.mjs "$LEPTOS_SITE_ROOT/pkg"
 build_s=$(seconds_since "$start")
 [[ $(tree_state) == "$commit" ]] || commit="$commit (changed to $(tree_state) during the build)"
@@ -164,7 +164,7 @@ fi
   echo
   echo "| What | Figure |"
   echo "|---|---:|"
-  echo "| \`cargo leptos build --release\` | $build_s s |"
+  echo "| \`cargo leptos build --release --split\` | $build_s s |"
   echo "| server binary target/release/linkyard | $(awk -v b="$(stat -c %s target/release/linkyard)" 'BEGIN { printf "%.1f MiB", b / 1048576 }') |"
   echo
   echo "## Console"

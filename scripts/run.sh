@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
-# The release build: a small, optimized WASM (wasm-opt) that loads quickly. The first build takes
+# The release build: a small, optimized WASM (wasm-opt), split per page (lazy routes), that loads quickly. The first build takes
 # about 10 minutes on 2 cores; later ones only rebuild what changed.
-printf '\033[1;34m==>\033[0m %s\n' "Building server and WASM (cargo leptos build --release)"
-cargo leptos build --release
+printf '\033[1;34m==>\033[0m %s\n' "Building server and WASM (cargo leptos build --release --split)"
+cargo leptos build --release --split
 printf '\033[1;34m==>\033[0m %s\n' "Compressing the site's assets once (brotli, gzip)"
 node scripts/precompress.mjs target/site/pkg
 

@@ -29,6 +29,10 @@ step "Building server and WASM (cargo leptos build)"
 cargo leptos build
 step "Compressing the site's assets once (brotli, gzip)"
 node scripts/precompress.mjs target/site/pkg
+step "Building the release version as scripts/run.sh does (cargo leptos build --release --split)"
+# Into a site folder of its own, so the debug site the other tests use stays as it is.
+LEPTOS_SITE_ROOT=target/release-site cargo leptos build --release --split
+node scripts/precompress.mjs target/release-site/pkg
 
 # Same flags and LEPTOS_* values as cargo-leptos' debug build, so the tests reuse its artifacts.
 export RUSTFLAGS="--cfg erase_components"
@@ -87,6 +91,20 @@ server=$!
 wait_healthy "$states_port" "$server" "$work/states-server.log" "states test server"
 (cd end2end && LINKYARD_URL="http://127.0.0.1:$states_port" LINKYARD_ARTIFACTS="$artifacts" npx playwright test --config playwright.states.config.ts) || {
   echo "--- server log ---"; tail -50 "$work/states-server.log"; exit 1;
+}
+kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
+
+step "Browser tests on the release build (one WASM chunk per page, lazy-loaded; every transitional state)"
+release_port=$(free_port)
+target/release/linkyard --database-url "sqlite://$work/release.db" --log-level warn serve \
+  --addr "127.0.0.1:$release_port" --scenario scenarios/demo.toml --transition-delay-ms 300 \
+  --site-root target/release-site >"$work/release-server.log" 2>&1 &
+server=$!
+wait_healthy "$release_port" "$server" "$work/release-server.log" "release test server"
+(cd end2end && LINKYARD_URL="http://127.0.0.1:$release_port" LINKYARD_ARTIFACTS="$artifacts" npx playwright test \
+  --config playwright.states.config.ts && LINKYARD_URL="http://127.0.0.1:$release_port" \
+  LINKYARD_ARTIFACTS="$artifacts" npx playwright test new-user.spec.ts console.spec.ts) || {
+  echo "--- release server log ---"; tail -50 "$work/release-server.log"; exit 1;
 }
 kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true
 

@@ -7,7 +7,7 @@ export const STRANGER = { id: "1000000000000003", password: "fabrikam-demo", nam
 /** Where screenshots are kept as test artifacts. */
 export const ARTIFACTS = process.env.LINKYARD_ARTIFACTS ?? "artifacts";
 
-/** Waits until the WASM bundle has hydrated the page (App sets body[data-hydrated]). */
+/** Waits until the WASM bundle has hydrated the page (the page sets body[data-hydrated] once its own view hydrated; see ui::routes). */
 export async function hydrated(page: Page) {
   await page.locator("body[data-hydrated]").waitFor({ timeout: 30_000 });
 }

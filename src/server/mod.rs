@@ -5,6 +5,7 @@ pub mod body_limit;
 pub mod csrf;
 pub mod fn_status;
 pub mod metrics;
+pub mod render_pool;
 pub mod security;
 pub mod sessions;
 pub mod sse;
@@ -62,12 +63,9 @@ pub async fn router(state: AppState) -> Result<Router, String> {
     let leptos_options = state.leptos_options.clone();
     let pkg_dir =
         std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
-    let app = static_files::with_pkg(Router::new(), &pkg_dir)
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
-        .route("/metrics", get(metrics::render))
-        .route("/events", get(sse::events))
-        .route("/activity.csv", get(activity_csv::export))
+    // The pages (and the server functions leptos registers with them) and the not-found page;
+    // pages render on the render threads (see `render_pool`).
+    let pages = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -82,6 +80,14 @@ pub async fn router(state: AppState) -> Result<Router, String> {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(render_pool::render_on_own_thread));
+    let app = static_files::with_pkg(Router::new(), &pkg_dir)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics::render))
+        .route("/events", get(sse::events))
+        .route("/activity.csv", get(activity_csv::export))
+        .merge(pages)
         .layer(axum::middleware::from_fn(fn_status::align))
         .layer(axum::middleware::from_fn_with_state(
             state.public_url.clone(),

@@ -2,19 +2,11 @@
 
 use super::layout::Layout;
 use super::live::provide_live_events;
-use super::pages::activity::ActivityPage;
-use super::pages::catalogue::AvailableServicesPage;
-use super::pages::demo::DemoPage;
-use super::pages::endpoint_detail::EndpointDetailPage;
-use super::pages::endpoints::EndpointsPage;
-use super::pages::gateway::{GatewayEndpointDetailPage, GatewayEndpointsPage};
-use super::pages::service_detail::ServiceDetailPage;
-use super::pages::services::ServicesPage;
-use super::pages::{inventory::InventoryPage, overview::OverviewPage, signin::SignInPage};
+use super::routes;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 /// The whole HTML document rendered by the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,30 +47,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_live_events();
-    Effect::new(move |_| {
-        // Effects run only in the browser, after hydration: tests wait for this marker.
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/linkyard.css"/>
         <Title text="Linkyard"/>
         <Router>
-            <Routes fallback=|| view! { <p class="p-8">"Page not found."</p> }>
-                <Route path=path!("/signin") view=SignInPage/>
+            <Routes fallback=|| {
+                routes::mark_hydrated();
+                view! { <p class="p-8">"Page not found."</p> }
+            }>
+                <Route path=path!("/signin") view={Lazy::<routes::SignIn>::new()}/>
                 <ParentRoute path=path!("") view=Layout>
-                    <Route path=path!("") view=OverviewPage/>
-                    <Route path=path!("inventory") view=InventoryPage/>
-                    <Route path=path!("services") view=ServicesPage/>
-                    <Route path=path!("services/:id") view=ServiceDetailPage/>
-                    <Route path=path!("available-services") view=AvailableServicesPage/>
-                    <Route path=path!("endpoints") view=EndpointsPage/>
-                    <Route path=path!("endpoints/:id") view=EndpointDetailPage/>
-                    <Route path=path!("gateway-endpoints") view=GatewayEndpointsPage/>
-                    <Route path=path!("gateway-endpoints/:id") view=GatewayEndpointDetailPage/>
-                    <Route path=path!("activity") view=ActivityPage/>
-                    <Route path=path!("demo") view=DemoPage/>
+                    <Route path=path!("") view={Lazy::<routes::Overview>::new()}/>
+                    <Route path=path!("inventory") view={Lazy::<routes::Inventory>::new()}/>
+                    <Route path=path!("services") view={Lazy::<routes::Services>::new()}/>
+                    <Route path=path!("services/:id") view={Lazy::<routes::ServiceDetail>::new()}/>
+                    <Route path=path!("available-services") view={Lazy::<routes::AvailableServices>::new()}/>
+                    <Route path=path!("endpoints") view={Lazy::<routes::Endpoints>::new()}/>
+                    <Route path=path!("endpoints/:id") view={Lazy::<routes::EndpointDetail>::new()}/>
+                    <Route path=path!("gateway-endpoints") view={Lazy::<routes::GatewayEndpoints>::new()}/>
+                    <Route path=path!("gateway-endpoints/:id") view={Lazy::<routes::GatewayEndpointDetail>::new()}/>
+                    <Route path=path!("activity") view={Lazy::<routes::Activity>::new()}/>
+                    <Route path=path!("demo") view={Lazy::<routes::Demo>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

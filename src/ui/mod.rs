@@ -6,6 +6,7 @@ pub mod layout;
 pub mod live;
 pub mod pages;
 pub mod resource_events;
+pub mod routes;
 pub mod session;
 pub mod style;
 pub mod table;

@@ -293,12 +293,20 @@ pub fn MissingObject(
     }
 }
 
-/// True once a detail page's `detail` loaded and says there is no such object (its sections
-/// are hidden then; [`MissingObject`] says why).
-pub fn missing<T>(detail: Resource<Result<Lookup<T>, ApiError>>) -> bool
+/// Whether a detail page's sections are hidden: once `detail` loaded in the browser and says
+/// there is no such object ([`MissingObject`] says why).
+///
+/// The server never reads `detail` here, and the browser only after hydration: a resource read
+/// outside the page's own `Transition` joins the layout's `Suspense`, which then waits for it and
+/// renders its children, the whole page, again; the page makes a new `detail` each time, so on
+/// the server that went round until the stream happened to end (pages of megabytes, seconds).
+pub fn sections_hidden<T>(detail: Resource<Result<Lookup<T>, ApiError>>) -> impl Fn() -> bool + Copy
 where
     T: Send + Sync + 'static,
     Result<Lookup<T>, ApiError>: Send + Sync + 'static,
 {
-    detail.with(|r| matches!(r, Some(Ok(l)) if !l.is_found()))
+    let hydrated = RwSignal::new(false);
+    // Effects run only in the browser, after hydration.
+    Effect::new(move |_| hydrated.set(true));
+    move || hydrated.get() && detail.with(|r| matches!(r, Some(Ok(l)) if !l.is_found()))
 }

@@ -19,7 +19,7 @@ use crate::ui::toast::notify;
 use crate::ui::traffic::TrafficChart;
 use crate::ui::widgets::{
     ActionButton, ConfirmButton, ConnectionBadge, CopyButton, EmptyState, ErrorBanner,
-    MissingObject, RequestStatusBadge, StatusBadge, missing,
+    MissingObject, RequestStatusBadge, StatusBadge, sections_hidden,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -65,7 +65,7 @@ pub fn EndpointDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <div hidden=move || missing(detail)>
+        <div hidden=sections_hidden(detail)>
             <TabList tabs=ENDPOINT_TABS active=tab label="Endpoint sections"/>
             <TabPanel name="overview" active=tab><EndpointOverview detail=detail endpoint_id=id/></TabPanel>
             <TabPanel name="zones" active=tab><ZonesAndEnis detail=detail/></TabPanel>

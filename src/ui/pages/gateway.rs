@@ -16,7 +16,7 @@ use crate::ui::style::*;
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
     ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner, MissingObject, StatusBadge,
-    missing,
+    sections_hidden,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -201,7 +201,7 @@ pub fn GatewayEndpointDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <div hidden=move || missing(detail)>
+        <div hidden=sections_hidden(detail)>
             <GatewayRouteTables gateway_id=id/>
             <GatewaySettings detail=detail gateway_id=id/>
             <h2 class="mt-8 font-semibold">"Events"</h2>

@@ -16,7 +16,7 @@ use crate::ui::tags::{TagForm, TagsEditor};
 use crate::ui::toast::notify;
 use crate::ui::widgets::{
     ActionButton, ConfirmButton, CopyButton, EmptyState, ErrorBanner, MissingObject, StatusBadge,
-    missing,
+    sections_hidden,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -60,7 +60,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <div hidden=move || missing(detail)>
+        <div hidden=sections_hidden(detail)>
             <TabList tabs=SERVICE_TABS active=tab label="Service sections"/>
             <TabPanel name="overview" active=tab><ServiceOverview detail=detail service_id=id/></TabPanel>
             <TabPanel name="resources" active=tab><ResourcesByZone detail=detail/></TabPanel>
