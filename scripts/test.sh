@@ -25,8 +25,8 @@ wait_healthy() {
 step "Formatting (cargo fmt --check)"
 cargo fmt --check || { echo "run cargo fmt" >&2; exit 1; }
 
-step "Building server and WASM (cargo leptos build)"
-cargo leptos build
+step "Building server and WASM (cargo leptos build --split: each page a WASM chunk of its own, as in the release build)"
+cargo leptos build --split
 step "Compressing the site's assets once (brotli, gzip)"
 node scripts/precompress.mjs target/site/pkg
 step "Building the release version as scripts/run.sh does (cargo leptos build --release --split)"

@@ -197,3 +197,33 @@ async fn pages_render_while_other_routers_are_built() {
     builder.join().unwrap();
     assert!(built.load(Ordering::Relaxed) > 0);
 }
+
+/// A detail page renders once on the server, whatever its resources take: each is serialized once
+/// (a resource read outside the page's own `Transition` made the layout's `Suspense` render the
+/// whole page again, with new resources each time, until the stream happened to end: service pages
+/// of megabytes that took seconds).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn detail_pages_render_once_on_the_server() {
+    let app = demo_app().await;
+    let mut c = Client::new(&app);
+    c.sign_in(PROVIDER).await;
+    for tab in [
+        "overview",
+        "resources",
+        "whitelist",
+        "connections",
+        "events",
+    ] {
+        let path = format!("/services/epsrv-bp1northwindorders01?tab={tab}");
+        for _ in 0..5 {
+            let r = c.get(&path).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}");
+            let resources = r.body.matches("__RESOLVED_RESOURCES[").count();
+            assert!(
+                resources <= 20,
+                "{path}: {resources} resources serialized in {} bytes",
+                r.body.len()
+            );
+        }
+    }
+}
