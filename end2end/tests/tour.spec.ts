@@ -31,7 +31,8 @@ test("demo: the tour follows progress, a zone outage leaves DNS, an overdue paym
 
     // Zone outage: the zone's address leaves the endpoint domain's answer, then comes back.
     await page.locator('#tour li[data-step="5"] a').click();
-    await hydrated(page);
+    // A client-side navigation: the URL changes once the endpoint page's chunk has loaded.
+    await page.waitForURL(/\/endpoints\/ep-/);
     const endpointUrl = page.url();
     await expect(page.locator("#dns-answer")).not.toContainText("withheld");
     await page.goto("/demo");
