@@ -1,12 +1,14 @@
 //! Console pages render on single-threaded runtimes of their own.
 //!
-//! A page with lazy routes renders as futures that leptos spawns and wakes from several places. On
-//! the server's multi-threaded runtime those tasks of one page run on both workers at once, and
-//! leptos' reactive graph takes its `RwLock`s in opposite orders on the two (leptos#4673): both
-//! workers then block for good and every request, `/healthz` included, hangs. Here each page, from
-//! the handler to the last byte of its streamed body, runs on one thread of a small pool, so no two
-//! tasks of a page ever run in parallel; the body reaches hyper through a channel. Everything else
-//! (the cloud API, server functions, static files, events) stays on the main runtime.
+//! A page renders as futures that leptos spawns and wakes from several places; on the server's
+//! multi-threaded runtime the tasks of one page can run on both workers at once, where leptos'
+//! reactive graph may take its `RwLock`s in opposite orders (leptos#4673). With lazy routes a
+//! release server once hung that way under the transitional-states browser spec (every request,
+//! `/healthz` included); that run also suffered from a page re-rendering itself on the server
+//! (see `ui::widgets::sections_hidden`), so the pool is a guard, not a proven cure. Here each page,
+//! from the handler to the last byte of its streamed body, runs on one thread of a small pool, so
+//! no two tasks of a page run in parallel; the body reaches hyper through a channel. Everything
+//! else (the cloud API, server functions, static files, events) stays on the main runtime.
 
 use axum::body::Body;
 use axum::extract::Request;
