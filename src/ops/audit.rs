@@ -35,6 +35,15 @@ impl Ops {
         ctx: &Ctx,
         change: Change,
     ) -> Result<LiveEvent, ApiError> {
+        let (row, event) = self.audit_row(ctx, change);
+        aq::insert(c, &row).await?;
+        self.write_claim(c, ctx).await?;
+        Ok(event)
+    }
+
+    /// The audit row of `change` made by `ctx`'s caller (who is always in its audience), and the
+    /// live event to publish once it is committed.
+    pub(super) fn audit_row(&self, ctx: &Ctx, change: Change) -> (AuditRow, LiveEvent) {
         let mut audience = change.audience;
         if ctx.account_id != super::SYSTEM
             && ctx.account_id != super::ANONYMOUS
@@ -42,31 +51,27 @@ impl Ops {
         {
             audience.push(ctx.account_id.clone());
         }
-        aq::insert(
-            c,
-            &AuditRow {
-                id: 0,
-                at: self.clock.now(),
-                actor: ctx.account_id.clone(),
-                source: ctx.source.as_str().into(),
-                action: change.action.into(),
-                target: change.target.clone(),
-                region_id: change.region_id,
-                summary: change.summary,
-                before_json: change.before.map(|v| v.to_string()),
-                after_json: change.after.map(|v| v.to_string()),
-                request_id: ctx.request_id.clone(),
-                audience: audience.clone(),
-            },
-        )
-        .await?;
-        self.write_claim(c, ctx).await?;
-        Ok(LiveEvent {
+        let event = LiveEvent {
             topic: change.topic.into(),
             action: change.action.into(),
+            target: change.target.clone(),
+            audience: audience.clone(),
+        };
+        let row = AuditRow {
+            id: 0,
+            at: self.clock.now(),
+            actor: ctx.account_id.clone(),
+            source: ctx.source.as_str().into(),
+            action: change.action.into(),
             target: change.target,
+            region_id: change.region_id,
+            summary: change.summary,
+            before_json: change.before.map(|v| v.to_string()),
+            after_json: change.after.map(|v| v.to_string()),
+            request_id: ctx.request_id.clone(),
             audience,
-        })
+        };
+        (row, event)
     }
 
     /// The newest audit events `account` may see, newest first.

@@ -7,8 +7,9 @@
 //!    error the caller gets; it returns the plan of the change and writes nothing;
 //! 3. the dry-run gate: a `DryRun=true` request stops here with `DryRunOperation`;
 //! 4. `write`: apply the plan and describe what changed ([`Done`]);
-//! 5. audit (one row per [`Change`], with the request's ClientToken row), commit, publish the
-//!    live events, and wake the reconciler when the change scheduled a transition.
+//! 5. audit (one row per [`Change`], written with the batch's commit, and the request's ClientToken
+//!    row), commit, publish the live events, and wake the reconciler when the change scheduled a
+//!    transition.
 //!
 //! Because checks and writes are separate steps, a refused or dry-run request has changed nothing
 //! by construction, and no operation can forget the gate, the audit row or the publish.
@@ -129,10 +130,16 @@ impl Ops {
         };
         let done = write(run.tx(), plan).await?;
         let mut events: Vec<LiveEvent> = Vec::with_capacity(done.changes.len());
+        let mut audit = Vec::with_capacity(done.changes.len());
         for change in done.changes {
-            events.push(self.record(run.tx(), ctx, change).await?);
+            let (row, event) = self.audit_row(ctx, change);
+            audit.push(row);
+            events.push(event);
         }
-        let outcome = run.finish();
+        if !audit.is_empty() {
+            self.write_claim(run.tx(), ctx).await?;
+        }
+        let outcome = run.finish(audit);
         drop(queued);
         outcome.committed().await?;
         self.publish(events);

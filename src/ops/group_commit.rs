@@ -8,10 +8,15 @@
 //! it leaves the batch untouched (debug builds assert that `check` wrote nothing); a write step
 //! that fails, or a change whose caller goes away in the middle of its steps, fails the whole
 //! batch: it rolls back and every change in it answers `InternalError`.
+//!
+//! The audit rows of the batch's changes are written by the committer, in one statement per
+//! [`crate::store::audit::insert_many`] chunk just before the commit, in the order the changes
+//! ran: each change holds the writer for its own statements only.
 
 use super::Ops;
 use super::change::Work;
 use crate::domain::ApiError;
+use crate::store::audit::{self as aq, AuditRow};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{MutexGuard, Notify, watch};
@@ -40,6 +45,8 @@ pub struct GroupCommit {
 struct Batch {
     tx: Work,
     changes: usize,
+    /// The audit rows of the changes that ran, written just before the commit.
+    audit: Vec<AuditRow>,
     /// The batch's outcome, sent once: `Some(Ok)` after its commit.
     done: watch::Sender<Option<Result<(), ApiError>>>,
 }
@@ -100,6 +107,7 @@ impl GroupCommit {
             *slot = Some(Batch {
                 tx: Work::new(ops.write_tx().await?),
                 changes: 0,
+                audit: Vec::new(),
                 done: watch::Sender::new(None),
             });
         }
@@ -122,12 +130,19 @@ impl GroupCommit {
         if !ready {
             return;
         }
-        let Some(b) = slot.take() else { return };
+        let Some(mut b) = slot.take() else { return };
         if b.changes == 0 {
             // Only refused or dry-run changes ran in it: nothing to commit, nobody waits.
             return;
         }
-        let result = b.tx.commit().await.map_err(ApiError::from);
+        let audited = aq::insert_many(&mut b.tx, &b.audit).await;
+        let result = match audited {
+            Ok(()) => b.tx.commit().await.map_err(ApiError::from),
+            Err(e) => {
+                tracing::error!(error = %e, "writing the audit rows of a batch failed; it rolls back");
+                Err(ApiError::from(e))
+            }
+        };
         if result.is_ok() {
             self.commits.fetch_add(1, Ordering::Relaxed);
             self.committed_changes
@@ -183,11 +198,13 @@ impl Running<'_> {
         self.clean = true;
     }
 
-    /// Counts the change in the batch and releases the writer; the batch's outcome follows.
-    pub(super) fn finish(mut self) -> Outcome {
+    /// Counts the change, with its audit rows, in the batch and releases the writer; the batch's
+    /// outcome follows.
+    pub(super) fn finish(mut self, audit: Vec<AuditRow>) -> Outcome {
         self.clean = true;
         let b = self.slot.as_mut().expect("an open batch");
         b.changes += 1;
+        b.audit.extend(audit);
         Outcome(b.done.subscribe())
     }
 }
@@ -293,6 +310,9 @@ mod tests {
             published += 1;
         }
         assert_eq!(published, n);
+        // The committer wrote one audit row per change, with the batch that held it.
+        let audited = ops.recent_audit("1000000000000001", 100).await.unwrap();
+        assert_eq!(audited.len(), n as usize);
     }
 
     #[tokio::test]

@@ -38,23 +38,47 @@ pub struct AuditRow {
 
 /// Appends an event (its `id` is ignored).
 pub async fn insert(c: &mut Conn, r: &AuditRow) -> sqlx::Result<()> {
-    sqlx::query::<Db>(
-        "INSERT INTO audit_events (at, actor, source, action, target, region_id, summary, before_json, after_json,
-            request_id, audience) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-    )
-    .bind(r.at)
-    .bind(&r.actor)
-    .bind(&r.source)
-    .bind(&r.action)
-    .bind(&r.target)
-    .bind(&r.region_id)
-    .bind(&r.summary)
-    .bind(&r.before_json)
-    .bind(&r.after_json)
-    .bind(&r.request_id)
-    .bind(format!(",{},", r.audience.join(",")))
-    .execute(c)
-    .await?;
+    insert_many(c, std::slice::from_ref(r)).await
+}
+
+/// Rows one INSERT of [`insert_many`] holds (11 parameters each, well under both stores' limits).
+const ROWS_PER_INSERT: usize = 64;
+
+/// Appends events in order (their `id`s are ignored), [`ROWS_PER_INSERT`] to a statement.
+pub async fn insert_many(c: &mut Conn, rows: &[AuditRow]) -> sqlx::Result<()> {
+    const COLUMNS: usize = 11;
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(
+            "INSERT INTO audit_events (at, actor, source, action, target, region_id, summary, before_json, after_json,
+            request_id, audience) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let n = i * COLUMNS;
+            let params: Vec<String> = (1..=COLUMNS).map(|k| format!("${}", n + k)).collect();
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            sql.push_str(&params.join(","));
+            sql.push(')');
+        }
+        let mut q = sqlx::query::<Db>(&sql);
+        for r in chunk {
+            q = q
+                .bind(r.at)
+                .bind(&r.actor)
+                .bind(&r.source)
+                .bind(&r.action)
+                .bind(&r.target)
+                .bind(&r.region_id)
+                .bind(&r.summary)
+                .bind(&r.before_json)
+                .bind(&r.after_json)
+                .bind(&r.request_id)
+                .bind(format!(",{},", r.audience.join(",")));
+        }
+        q.execute(&mut *c).await?;
+    }
     Ok(())
 }
 
