@@ -1131,3 +1131,95 @@ async fn connection_lists_filter_by_eni_resource_and_resource_group() {
     .await;
     assert_eq!(nothing, (0, vec![]));
 }
+
+#[tokio::test]
+async fn endpoint_settings_change_within_the_services_terms() {
+    use linkyard::ops::endpoints::EndpointUpdate;
+    let app = demo_app().await;
+    let ops = &app.ops;
+    let ep = ops
+        .create_endpoint(&ctx(CONSUMER), contoso_endpoint())
+        .await
+        .unwrap();
+    settle(ops).await;
+    let describe = |d: &str| EndpointUpdate {
+        description: Some(d.into()),
+        ..Default::default()
+    };
+    ops.update_endpoint(&ctx(CONSUMER), &ep.id, describe("orders v2"))
+        .await
+        .unwrap();
+    assert_eq!(
+        ops.get_endpoint(&ctx(CONSUMER), &ep.id)
+            .await
+            .unwrap()
+            .description,
+        "orders v2"
+    );
+    // Another account does not see the endpoint.
+    assert_eq!(
+        ops.update_endpoint(&ctx(STRANGER), &ep.id, describe("mine"))
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointNotFound"
+    );
+    assert_eq!(
+        ops.update_endpoint(&ctx(CONSUMER), "ep-nosuchendpoint000001", describe("x"))
+            .await
+            .unwrap_err()
+            .code,
+        "EndpointNotFound"
+    );
+    // The user service takes no policy and has no custom domain: refused, and nothing changes
+    // (not even the description sent with it).
+    let with_policy = EndpointUpdate {
+        description: Some("with a policy".into()),
+        policy_document: Some(r#"{"Version":"1","Statement":[]}"#.into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        ops.update_endpoint(&ctx(CONSUMER), &ep.id, with_policy)
+            .await
+            .unwrap_err()
+            .code,
+        "OperationDenied.EndpointPolicyNotSupport"
+    );
+    let with_dns = EndpointUpdate {
+        description: Some("with private DNS".into()),
+        private_dns_enabled: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(
+        ops.update_endpoint(&ctx(CONSUMER), &ep.id, with_dns)
+            .await
+            .unwrap_err()
+            .code,
+        "OperationDenied.PrivateDomainNotSupport"
+    );
+    let view = ops.get_endpoint(&ctx(CONSUMER), &ep.id).await.unwrap();
+    assert_eq!(view.description, "orders v2");
+    assert!(!view.private_dns_enabled);
+    // A managed service with a custom domain and policies takes both.
+    let mut n = contoso_endpoint();
+    n.service_id = None;
+    n.service_name = Some("com.aliyuncs.privatelink.cn-hangzhou.oss".into());
+    n.zones[1].ip = None;
+    let oss = ops.create_endpoint(&ctx(CONSUMER), n).await.unwrap();
+    settle(ops).await;
+    let policy = r#"{"Version":"1","Statement":[{"Effect":"Deny","Action":"oss:DeleteBucket","Principal":"*","Resource":"*"}]}"#;
+    ops.update_endpoint(
+        &ctx(CONSUMER),
+        &oss.id,
+        EndpointUpdate {
+            policy_document: Some(policy.into()),
+            private_dns_enabled: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let view = ops.get_endpoint(&ctx(CONSUMER), &oss.id).await.unwrap();
+    assert!(view.private_dns_enabled);
+    assert_eq!(view.policy_document.as_deref(), Some(policy));
+}

@@ -16,7 +16,7 @@ use crate::domain::state::{
 };
 use crate::domain::validate;
 use crate::store::Conn;
-use crate::store::endpoints::{self as q, ConnectionRow, EndpointRow};
+use crate::store::endpoints::{self as q, ConnectionRow, EndpointRow, ServiceTerms};
 use crate::store::inventory as inv;
 use crate::store::services::{self as svc, ServiceRow};
 use crate::store::tags;
@@ -67,10 +67,7 @@ impl Ops {
         ctx: &Ctx,
         id: &str,
     ) -> Result<EndpointRow, ApiError> {
-        match q::get(c, id).await? {
-            Some(e) if e.account_id == ctx.account_id && ctx.sees_region(&e.region_id) => Ok(e),
-            _ => Err(ApiError::endpoint_not_found()),
-        }
+        owned(ctx, q::get(c, id).await?)
     }
 
     /// An endpoint the caller owns that is `Active`.
@@ -80,12 +77,7 @@ impl Ops {
         ctx: &Ctx,
         id: &str,
     ) -> Result<EndpointRow, ApiError> {
-        let e = self.owned_endpoint(c, ctx, id).await?;
-        match e.status {
-            ResourceStatus::Active => Ok(e),
-            ResourceStatus::Pending => Err(ApiError::endpoint_locked()),
-            _ => Err(ApiError::endpoint_denied()),
-        }
+        active(self.owned_endpoint(c, ctx, id).await?)
     }
 
     /// Finds the service an endpoint is created for, checking visibility (whitelist).
@@ -303,8 +295,9 @@ impl Ops {
         .await
     }
 
-    /// UpdateVpcEndpointAttribute. The change holds the writer for four statements; whoever
-    /// wants the updated view reads it afterwards ([`Ops::get_endpoint`]), on a reader.
+    /// UpdateVpcEndpointAttribute. The change holds the writer for two statements (the endpoint
+    /// read with its service's terms, and the update); whoever wants the updated view reads it
+    /// afterwards ([`Ops::get_endpoint`]), on a reader.
     pub async fn update_endpoint(
         &self,
         ctx: &Ctx,
@@ -314,12 +307,11 @@ impl Ops {
         self.change(
             ctx,
             async |tx| {
-                let mut e = self.active_owned_endpoint(tx, ctx, id).await?;
-                let s = svc::get(tx, &e.service_id)
-                    .await?
-                    .ok_or_else(ApiError::service_deleted)?;
+                let (e, terms) = q::get_with_service_terms(tx, id).await?.unzip();
+                let mut e = active(owned(ctx, e)?)?;
+                let terms = terms.flatten().ok_or_else(ApiError::service_deleted)?;
                 let before = endpoint_settings(&e);
-                apply_update(&mut e, &s, u)?;
+                apply_update(&mut e, &terms, u)?;
                 Ok((e, before))
             },
             async |tx, (mut e, before)| {
@@ -386,7 +378,24 @@ fn endpoint_settings(e: &EndpointRow) -> serde_json::Value {
 }
 
 /// Applies an update to an endpoint of service `s`, refusing what the endpoint cannot take.
-fn apply_update(e: &mut EndpointRow, s: &ServiceRow, u: EndpointUpdate) -> Result<(), ApiError> {
+/// `e` when `ctx` may see it (its account, in a region it sees); otherwise not found.
+fn owned(ctx: &Ctx, e: Option<EndpointRow>) -> Result<EndpointRow, ApiError> {
+    match e {
+        Some(e) if e.account_id == ctx.account_id && ctx.sees_region(&e.region_id) => Ok(e),
+        _ => Err(ApiError::endpoint_not_found()),
+    }
+}
+
+/// `e` when it is `Active`; a pending one is locked, any other refused.
+fn active(e: EndpointRow) -> Result<EndpointRow, ApiError> {
+    match e.status {
+        ResourceStatus::Active => Ok(e),
+        ResourceStatus::Pending => Err(ApiError::endpoint_locked()),
+        _ => Err(ApiError::endpoint_denied()),
+    }
+}
+
+fn apply_update(e: &mut EndpointRow, s: &ServiceTerms, u: EndpointUpdate) -> Result<(), ApiError> {
     if let Some(n) = u.name {
         validate::endpoint_name(&n)?;
         e.name = n;
@@ -410,7 +419,7 @@ fn apply_update(e: &mut EndpointRow, s: &ServiceRow, u: EndpointUpdate) -> Resul
         e.zone_affinity = z;
     }
     if let Some(p) = u.private_dns_enabled {
-        if p && s.custom_domain.is_none() {
+        if p && !s.has_custom_domain {
             return Err(ApiError::private_domain_not_supported());
         }
         e.private_dns_enabled = p;

@@ -153,6 +153,46 @@ pub async fn get(c: &mut Conn, id: &str) -> sqlx::Result<Option<EndpointRow>> {
         .await
 }
 
+/// What a change of an endpoint's settings needs to know of its service.
+#[derive(Debug, Clone)]
+pub struct ServiceTerms {
+    /// The service accepts endpoint policies.
+    pub policy_supported: bool,
+    /// The service has a custom domain (so private DNS can be enabled).
+    pub has_custom_domain: bool,
+}
+
+/// The endpoint `id` and the terms of its service (`None` when the service is gone), in one
+/// query: a change of settings holds the writer for one read instead of two.
+pub async fn get_with_service_terms(
+    c: &mut Conn,
+    id: &str,
+) -> sqlx::Result<Option<(EndpointRow, Option<ServiceTerms>)>> {
+    use sqlx::Row;
+    let row = sqlx::query::<Db>(
+        "SELECT e.*, s.id AS terms_service_id, s.policy_supported AS terms_policy_supported, \
+                s.custom_domain AS terms_custom_domain \
+         FROM endpoints e LEFT JOIN endpoint_services s ON s.id = e.service_id WHERE e.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let endpoint = EndpointRow::from_row(&row)?;
+    let terms = match row.try_get::<Option<String>, _>("terms_service_id")? {
+        None => None,
+        Some(_) => Some(ServiceTerms {
+            policy_supported: row
+                .try_get::<Option<super::Flag>, _>("terms_policy_supported")?
+                .is_some_and(|f| f.0),
+            has_custom_domain: row
+                .try_get::<Option<String>, _>("terms_custom_domain")?
+                .is_some(),
+        }),
+    };
+    Ok(Some((endpoint, terms)))
+}
+
 /// A page of `account`'s endpoints in `region` after `after` (keyset pagination by id).
 pub async fn owned_page(
     c: &mut Conn,

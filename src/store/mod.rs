@@ -148,6 +148,9 @@ async fn connect_sqlite(url: &str) -> Result<DbPool, String> {
     AnyPoolOptions::new()
         .max_connections(if memory { 1 } else { 8 })
         .min_connections(1)
+        // A ping before every acquire is a round trip to the connection's thread; a local SQLite
+        // connection does not go stale the way a network one does.
+        .test_before_acquire(false)
         .after_connect(move |c, _| {
             Box::pin(async move {
                 c.execute(
@@ -197,7 +200,7 @@ pub fn writer_pool(pool: &DbPool) -> DbPool {
         .max_connections(size)
         .acquire_timeout(Duration::from_secs(30));
     if backend(pool) == Backend::Sqlite {
-        writer = writer.after_connect(|c, _| {
+        writer = writer.test_before_acquire(false).after_connect(|c, _| {
             Box::pin(async move {
                 c.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
                     .await?;
