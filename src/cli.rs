@@ -232,6 +232,8 @@ pub async fn serve_sealed(
     args: ServeArgs,
 ) -> Result<(), String> {
     let started = Instant::now();
+    // Before anything records a metric (the reconciler's leadership among the first).
+    crate::server::metrics::install();
     let scenario = args.scenario.as_deref().map(scenario::read).transpose()?;
     let public_url = args
         .public_url

@@ -248,13 +248,18 @@ fn two_replicas_on_one_postgres_behave_like_one_server() {
     );
 
     // A runs the reconciler (it started first); kill it in the middle of transitions.
-    let (_, _, metrics) = http_full(&a.addr, "GET", "/metrics", &HeaderMap::new(), b"").unwrap();
-    assert!(
+    let leads = |addr: &str| {
+        let (_, _, metrics) = http_full(addr, "GET", "/metrics", &HeaderMap::new(), b"").unwrap();
         metrics
             .lines()
-            .any(|l| l.starts_with("linkyard_reconciler_leader") && l.ends_with(" 1")),
-        "A does not lead the reconciler"
-    );
+            .any(|l| l.starts_with("linkyard_reconciler_leader") && l.ends_with(" 1"))
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !leads(&a.addr) {
+        assert!(Instant::now() < deadline, "A does not lead the reconciler");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!leads(&b.addr), "B leads the reconciler as well as A");
     let ids: Vec<String> = (0..3)
         .map(|i| {
             let body = ok(

@@ -46,9 +46,11 @@ impl Leadership {
             }
             if conn.ping().await.is_ok() {
                 self.checked = Some(Instant::now());
+                leader_gauge(true);
                 return true;
             }
             tracing::warn!("lost the reconciler's lock connection; another replica takes over");
+            leader_gauge(false);
             self.conn = None;
             self.checked = None;
         }
@@ -69,11 +71,14 @@ impl Leadership {
         {
             Ok(true) => {
                 tracing::info!("this replica runs the reconciler");
-                metrics::gauge!("linkyard_reconciler_leader").set(1.0);
+                leader_gauge(true);
                 self.checked = Some(Instant::now());
                 true
             }
-            Ok(false) => false,
+            Ok(false) => {
+                leader_gauge(false);
+                false
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "cannot take the reconciler's lock");
                 self.conn = None;
@@ -81,6 +86,12 @@ impl Leadership {
             }
         }
     }
+}
+
+/// `linkyard_reconciler_leader`: 1 while this replica runs the reconciler, else 0 (set at every
+/// check, so it is right whenever the recorder was installed).
+fn leader_gauge(leads: bool) {
+    metrics::gauge!("linkyard_reconciler_leader").set(if leads { 1.0 } else { 0.0 });
 }
 
 /// Held while a replica starts up (migrations, the first scenario load), so replicas starting
