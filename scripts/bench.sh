@@ -14,8 +14,9 @@
 #   - with --with-ops, the operation-layer bench (target/release/linkyard-bench);
 #   - with --with-dataplane, the data-plane bench (`linkyard-bench --dataplane 5`: proxied vs
 #     direct loopback throughput, added latency, 1 000 concurrent connections, DNS queries/s);
-#   - with --with-api, signed API reads over HTTP next to a bare-handler ceiling
-#     (`linkyard-bench --api 5`: one Rust load generator, 1 and 32 clients);
+#   - with --with-api, signed API reads and writes over HTTP next to a bare-handler ceiling and
+#     moto's EC2 counterparts (`linkyard-bench --api 5`: one Rust load generator for all three,
+#     1 and 32 clients; moto from .venv);
 #   - with --with-stores, API reads and writes on SQLite and on a throwaway PostgreSQL with one and
 #     two replicas, their cold start, and the 100 000-endpoint list on PostgreSQL
 #     (`linkyard-bench --stores 5`, `linkyard-bench --database-url postgres://… --endpoints 100000`).

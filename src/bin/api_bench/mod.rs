@@ -9,9 +9,15 @@
 //!   scenario, flow control off (its default, 1 000 requests/s per AccessKey, would cap the rows);
 //!   twice, with the read cache (`ops::read_cache`) off (every read asks SQLite) and on.
 //!
+//! - moto, the AWS emulator, when a Python with it is found (see [`moto`]): its EC2 counterparts
+//!   of the Get and Update calls, over the same connections and loop.
+//!
 //! Rows: ListVpcEndpointServices (the provider, one service), GetVpcEndpointAttribute (the
 //! consumer, one endpoint) and UpdateVpcEndpointAttribute (a new description each time: a real
-//! change with its audit row), at 1 and 32 clients, `SECONDS` each.
+//! change with its audit row), at 1 and 32 clients, `SECONDS` each; each as a share of the
+//! ceiling and, where moto has a counterpart, as a multiple of moto's rate in the same run.
+
+mod moto;
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use linkyard::events::Bus;
@@ -149,19 +155,29 @@ pub(crate) fn request(
     out.into_bytes()
 }
 
-/// One keep-alive connection that reads whole answers (`content-length` or chunked).
+/// One keep-alive connection that reads whole answers (`content-length` or chunked); when the
+/// server closes it after an answer (`connection: close`, as moto does), the next call opens a
+/// new one, inside that call's time.
 pub(crate) struct Conn {
+    to: SocketAddr,
     s: TcpStream,
     buf: Vec<u8>,
+    closed: bool,
+}
+
+async fn connect(to: SocketAddr) -> TcpStream {
+    let s = TcpStream::connect(to).await.expect("connect");
+    s.set_nodelay(true).expect("nodelay");
+    s
 }
 
 impl Conn {
     pub(crate) async fn open(to: SocketAddr) -> Self {
-        let s = TcpStream::connect(to).await.expect("connect");
-        s.set_nodelay(true).expect("nodelay");
         Self {
-            s,
+            to,
+            s: connect(to).await,
             buf: Vec::with_capacity(16 * 1024),
+            closed: false,
         }
     }
 
@@ -174,6 +190,11 @@ impl Conn {
 
     /// Sends `req`; returns the status and the body.
     pub(crate) async fn call(&mut self, req: &[u8]) -> (u16, Vec<u8>) {
+        if self.closed {
+            self.s = connect(self.to).await;
+            self.buf.clear();
+            self.closed = false;
+        }
         self.s.write_all(req).await.expect("write");
         let head_end = loop {
             if let Some(i) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -183,6 +204,7 @@ impl Conn {
         };
         let head = String::from_utf8_lossy(&self.buf[..head_end]).to_ascii_lowercase();
         let status: u16 = head[9..12].parse().expect("status");
+        self.closed = head.lines().any(|l| l.trim() == "connection: close");
         let length = head
             .lines()
             .find_map(|l| l.strip_prefix("content-length:"))
@@ -229,6 +251,15 @@ impl Conn {
     }
 }
 
+/// The API a call is sent in.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Wire {
+    /// Alibaba Cloud's RPC style, V3-signed (Linkyard, the ceiling).
+    Acs,
+    /// AWS's EC2 Query API (moto).
+    Ec2,
+}
+
 /// A call the clients repeat.
 #[derive(Clone)]
 pub(crate) struct Call {
@@ -237,15 +268,32 @@ pub(crate) struct Call {
     pub(crate) params: Vec<(String, String)>,
     /// A parameter sent with a new value on every request (a write that really changes).
     pub(crate) vary: Option<&'static str>,
+    pub(crate) wire: Wire,
 }
 
 impl Call {
     fn params_now(&self) -> Vec<(String, String)> {
         let mut p = self.params.clone();
         if let Some(name) = self.vary {
-            p.push((name.to_string(), uuid::Uuid::new_v4().simple().to_string()));
+            let fresh = uuid::Uuid::new_v4().simple().to_string();
+            let value = if name == "PolicyDocument" {
+                format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"s{fresh}","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}]}}"#
+                )
+            } else {
+                fresh
+            };
+            p.push((name.to_string(), value));
         }
         p
+    }
+
+    /// The next request of this call to `host`, with fresh varying values (and signature).
+    fn request(&self, host: &str) -> Vec<u8> {
+        match self.wire {
+            Wire::Acs => request(host, self.who, self.action, &self.params_now()),
+            Wire::Ec2 => moto::request(host, self.action, &self.params_now()),
+        }
     }
 }
 
@@ -273,8 +321,7 @@ pub(crate) async fn load_across(
         let host = to.to_string();
         let mut warm = Conn::open(*to).await;
         for _ in 0..20 {
-            warm.call(&request(&host, call.who, call.action, &call.params_now()))
-                .await;
+            warm.call(&call.request(&host)).await;
         }
     }
     let start = Instant::now();
@@ -288,7 +335,7 @@ pub(crate) async fn load_across(
             let mut took = Vec::new();
             let mut failed = 0;
             while Instant::now() < until {
-                let req = request(&host, call.who, call.action, &call.params_now());
+                let req = call.request(&host);
                 let t = Instant::now();
                 let (status, body) = c.call(&req).await;
                 took.push(t.elapsed());
@@ -341,41 +388,58 @@ pub async fn run(secs: f64) {
     for (_, server) in &servers {
         calls.push(calls_for(*server).await);
     }
+    let moto = moto::start().await;
+    let moto_calls = match &moto {
+        Some(m) => Some(moto::calls(m).await),
+        None => None,
+    };
     println!(
-        "  {:<56} {:>7} {:>10} {:>8} {:>8} {:>9}",
-        "server / call", "clients", "req/s", "p50 ms", "p99 ms", "% ceiling"
+        "  {:<56} {:>7} {:>10} {:>8} {:>8} {:>9} {:>8}",
+        "server / call", "clients", "req/s", "p50 ms", "p99 ms", "% ceiling", "x moto"
     );
     for clients in [1, 32] {
         let top = load(ceiling, &calls[0][0], clients, secs).await;
-        println!(
-            "  {:<56} {:>7} {:>10.0} {:>8.2} {:>8.2} {:>9}",
-            "ceiling (fixed JSON)", clients, top.rps, top.p50, top.p99, "100 %"
-        );
+        print_row("ceiling (fixed JSON)", clients, &top, top.rps, None);
+        // moto's rate for Linkyard's calls 1 (Get) and 2 (Update), measured first.
+        let mut moto_rps = [None; 3];
+        if let (Some(m), Some(mc)) = (&moto, &moto_calls) {
+            for (i, call) in mc.iter().enumerate() {
+                let r = load(m.addr, call, clients, secs).await;
+                print_row(&format!("moto {}", call.action), clients, &r, top.rps, None);
+                moto_rps[i + 1] = Some(r.rps);
+            }
+        }
         for ((variant, server), calls) in servers.iter().zip(&calls) {
-            for call in calls {
+            for (i, call) in calls.iter().enumerate() {
                 let r = load(*server, call, clients, secs).await;
                 let label = if variant.is_empty() {
                     format!("Linkyard {}", call.action)
                 } else {
                     format!("Linkyard {} ({variant})", call.action)
                 };
-                println!(
-                    "  {:<56} {:>7} {:>10.0} {:>8.2} {:>8.2} {:>7.0} %{}",
-                    label,
-                    clients,
-                    r.rps,
-                    r.p50,
-                    r.p99,
-                    r.rps / top.rps * 100.0,
-                    if r.failed > 0 {
-                        format!("  ({} answered other than 200)", r.failed)
-                    } else {
-                        String::new()
-                    }
-                );
+                print_row(&label, clients, &r, top.rps, moto_rps[i]);
             }
         }
     }
+}
+
+/// One row of the table: the figures, the share of the ceiling and the multiple of moto's rate.
+fn print_row(label: &str, clients: usize, r: &Row, ceiling: f64, moto: Option<f64>) {
+    println!(
+        "  {:<56} {:>7} {:>10.0} {:>8.2} {:>8.2} {:>7.0} % {:>8}{}",
+        label,
+        clients,
+        r.rps,
+        r.p50,
+        r.p99,
+        r.rps / ceiling * 100.0,
+        moto.map_or_else(String::new, |m| format!("{:.1}x", r.rps / m)),
+        if r.failed > 0 {
+            format!("  ({} answered other than 200)", r.failed)
+        } else {
+            String::new()
+        }
+    );
 }
 
 /// Creates Contoso's endpoint on the orders service through `server`; its id.
@@ -415,18 +479,21 @@ async fn calls_for(server: SocketAddr) -> [Call; 3] {
             action: "ListVpcEndpointServices",
             params: pairs(&[("RegionId", REGION)]),
             vary: None,
+            wire: Wire::Acs,
         },
         Call {
             who: CONSUMER,
             action: "GetVpcEndpointAttribute",
             params: pairs(&[("RegionId", REGION), ("EndpointId", &endpoint)]),
             vary: None,
+            wire: Wire::Acs,
         },
         Call {
             who: CONSUMER,
             action: "UpdateVpcEndpointAttribute",
             params: pairs(&[("RegionId", REGION), ("EndpointId", &endpoint)]),
             vary: Some("EndpointDescription"),
+            wire: Wire::Acs,
         },
     ]
 }

@@ -6,7 +6,7 @@
 //! `LINKYARD_BENCH_POSTGRES` (`scripts/bench.sh --with-stores` starts a throwaway one); without it
 //! only SQLite is measured.
 
-use crate::api_bench::{Call, create_endpoint, load_across, pairs, serve_app};
+use crate::api_bench::{Call, Wire, create_endpoint, load_across, pairs, serve_app};
 use linkyard::events::Bus;
 use linkyard::ops::Ops;
 use linkyard::server::{AppState, router};
@@ -154,12 +154,14 @@ pub async fn run(secs: f64) {
             action: "GetVpcEndpointAttribute",
             params: pairs(&[("RegionId", REGION), ("EndpointId", &id)]),
             vary: None,
+            wire: Wire::Acs,
         };
         let write = Call {
             who: CONSUMER,
             action: "UpdateVpcEndpointAttribute",
             params: pairs(&[("RegionId", REGION), ("EndpointId", &id)]),
             vary: Some("EndpointDescription"),
+            wire: Wire::Acs,
         };
         for clients in [1, 32] {
             for call in [&read, &write] {
