@@ -385,7 +385,8 @@ mod tests {
             .unwrap();
         }
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while ops.group.checkpoints() < 2 {
+        // The one at the 16th commit at least (the one at the 32nd is skipped while it runs).
+        while ops.group.checkpoints() < 1 {
             assert!(std::time::Instant::now() < deadline, "no checkpoint ran");
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
