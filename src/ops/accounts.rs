@@ -433,7 +433,9 @@ impl Ops {
         if sealed > 0 {
             // Copy the sealed pages into the database file and empty the WAL, so no frame with
             // the plaintext stays behind.
-            crate::store::checkpoint(&mut c).await.map_err(db)?;
+            crate::store::checkpoint(&mut c, crate::store::Checkpoint::Truncate)
+                .await
+                .map_err(db)?;
         }
         Ok(sealed)
     }

@@ -44,8 +44,9 @@ pub struct GroupCommit {
     queued: AtomicUsize,
     /// Tells the committer that a change finished its steps (or gave up).
     ran: Notify,
-    /// The pool the checkpoints run on, set when the committer starts.
-    committer: OnceLock<DbPool>,
+    /// Set when the committer task starts: the pool the WAL checkpoints run on (`None` when the
+    /// database keeps no WAL: PostgreSQL, an in-memory SQLite).
+    committer: OnceLock<Option<DbPool>>,
     /// A checkpoint is running.
     checkpointing: Arc<AtomicBool>,
     /// Checkpoints that ran to their end.
@@ -139,13 +140,13 @@ impl GroupCommit {
     fn start(self: &Arc<Self>, ops: &Ops) {
         self.committer.get_or_init(|| {
             tokio::spawn(commit_loop(self.clone()));
-            ops.pool.clone()
+            crate::store::has_wal(&ops.pool).then(|| ops.pool.clone())
         });
     }
 
     /// Starts a checkpoint of the WAL in a task of its own, unless one is running.
     fn checkpoint(&self) {
-        let Some(pool) = self.committer.get().cloned() else {
+        let Some(Some(pool)) = self.committer.get().cloned() else {
             return;
         };
         if self.checkpointing.swap(true, Ordering::SeqCst) {
@@ -153,7 +154,11 @@ impl GroupCommit {
         }
         let (running, done) = (self.checkpointing.clone(), self.checkpoints.clone());
         tokio::spawn(async move {
-            match crate::store::checkpoint_passive(&pool).await {
+            let passive = async {
+                let mut c = pool.acquire().await?;
+                crate::store::checkpoint(&mut c, crate::store::Checkpoint::Passive).await
+            };
+            match passive.await {
                 Ok(()) => {
                     done.fetch_add(1, Ordering::Relaxed);
                 }

@@ -110,15 +110,37 @@ pub async fn total_changes(c: &mut Conn) -> sqlx::Result<Option<i64>> {
         .map(Some)
 }
 
-/// Copies the WAL into the database file and empties it (no old frame stays behind; SQLite only).
-pub async fn checkpoint(c: &mut Conn) -> sqlx::Result<()> {
+/// How a [`checkpoint`] treats the others using the database.
+#[derive(Clone, Copy, Debug)]
+pub enum Checkpoint {
+    /// Copies what it can without waiting for readers or the writer, which go on meanwhile.
+    Passive,
+    /// Waits for them, copies everything and empties the WAL (no old frame stays behind).
+    Truncate,
+}
+
+/// Copies the WAL's committed pages back into the SQLite database file (nothing on PostgreSQL).
+pub async fn checkpoint(c: &mut Conn, mode: Checkpoint) -> sqlx::Result<()> {
     if Backend::of(c) != Backend::Sqlite {
         return Ok(());
     }
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(c)
-        .await?;
+    let sql = match mode {
+        Checkpoint::Passive => "PRAGMA wal_checkpoint(PASSIVE)",
+        Checkpoint::Truncate => "PRAGMA wal_checkpoint(TRUNCATE)",
+    };
+    sqlx::query(sql).execute(c).await?;
     Ok(())
+}
+
+/// Whether `pool`'s database keeps a write-ahead log (a SQLite file; not PostgreSQL, not an
+/// in-memory database).
+pub fn has_wal(pool: &DbPool) -> bool {
+    backend(pool) == Backend::Sqlite
+        && !pool
+            .connect_options()
+            .database_url
+            .as_str()
+            .contains(":memory:")
 }
 
 /// Opens the database at `url`: `sqlite://linkyard.db` (created if missing), `sqlite::memory:`,
@@ -154,12 +176,7 @@ async fn connect_sqlite(url: &str) -> Result<DbPool, String> {
         .after_connect(move |c, _| {
             Box::pin(async move {
                 c.execute(
-                    format!(
-                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                         PRAGMA journal_mode = {journal}; PRAGMA synchronous = NORMAL; \
-                         PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};"
-                    )
-                    .as_str(),
+                    format!("{} PRAGMA journal_mode = {journal};", connection_pragmas()).as_str(),
                 )
                 .await?;
                 Ok(())
@@ -203,14 +220,7 @@ pub fn writer_pool(pool: &DbPool) -> DbPool {
     if backend(pool) == Backend::Sqlite {
         writer = writer.test_before_acquire(false).after_connect(|c, _| {
             Box::pin(async move {
-                c.execute(
-                    format!(
-                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                         PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};"
-                    )
-                    .as_str(),
-                )
-                .await?;
+                c.execute(connection_pragmas().as_str()).await?;
                 Ok(())
             })
         });
@@ -220,26 +230,16 @@ pub fn writer_pool(pool: &DbPool) -> DbPool {
 
 /// WAL pages after which the connection that commits copies them back into the database file
 /// itself (SQLite's automatic checkpoint, 1 000 pages by default). Set high because the group
-/// committer has [`checkpoint_passive`] do it off the writer after its commits; the automatic
+/// committer has a passive [`checkpoint`] do it off the writer after its commits; the automatic
 /// one stays as a backstop.
 const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
 
-/// Copies the WAL's committed pages back into the SQLite database file on a connection of `pool`
-/// (a passive checkpoint: it waits for neither readers nor the writer, which goes on committing
-/// meanwhile); nothing to do on PostgreSQL or an in-memory database.
-pub async fn checkpoint_passive(pool: &DbPool) -> Result<(), sqlx::Error> {
-    if backend(pool) != Backend::Sqlite
-        || pool
-            .connect_options()
-            .database_url
-            .as_str()
-            .contains(":memory:")
-    {
-        return Ok(());
-    }
-    let mut c = pool.acquire().await?;
-    c.execute("PRAGMA wal_checkpoint(PASSIVE)").await?;
-    Ok(())
+/// The settings of every SQLite connection, readers and the writer alike.
+fn connection_pragmas() -> String {
+    format!(
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+         PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES};"
+    )
 }
 
 /// Applies the embedded migrations of the pool's backend (`migrations/sqlite`,

@@ -252,7 +252,7 @@ impl Conn {
 }
 
 /// The API a call is sent in.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 pub(crate) enum Wire {
     /// Alibaba Cloud's RPC style, V3-signed (Linkyard, the ceiling).
     Acs,
