@@ -13,7 +13,8 @@
 #   - cloud API requests/s and latency at 1 and 32 clients, next to moto (bench/api_vs_moto.py);
 #   - with --with-ops, the operation-layer bench (target/release/linkyard-bench);
 #   - with --with-dataplane, the data-plane bench (`linkyard-bench --dataplane 5`: proxied vs
-#     direct loopback throughput, added latency, 1 000 concurrent connections, DNS queries/s);
+#     direct loopback throughput, in process and with iperf3 next to HAProxy (both installed from
+#     Debian's packages when missing), added latency, 1 000 concurrent connections, DNS queries/s);
 #   - with --with-api, signed API reads and writes over HTTP next to a bare-handler ceiling and
 #     moto's EC2 counterparts (`linkyard-bench --api 5`: one Rust load generator for all three,
 #     1 and 32 clients; moto from .venv);
@@ -134,6 +135,12 @@ if [[ $with_ops == 1 ]]; then
 fi
 if [[ $with_dataplane == 1 ]]; then
   step "Data-plane bench (linkyard-bench --dataplane 5)"
+  # iperf3 (the standard client and server) and HAProxy (the reference proxy), from Debian.
+  if ! command -v iperf3 >/dev/null || ! command -v haproxy >/dev/null; then
+    SUDO=""; [[ $(id -u) != 0 ]] && SUDO="sudo"
+    $SUDO apt-get install -y -qq iperf3 haproxy >/dev/null \
+      || echo "    (could not install iperf3 and haproxy; their rows are left out)" >&2
+  fi
   LEPTOS_OUTPUT_NAME=linkyard cargo build --release --features ssr --bin linkyard-bench
   run_helper target/release/linkyard-bench --dataplane 5 >"$work/dataplane.txt"
 fi

@@ -7,8 +7,12 @@
 //! 1 000 000 Mbit/s, so the throttle never binds), the proxy on a two-worker runtime of its own
 //! (as in `linkyard serve`, a process apart from client and backend), direct and proxied runs
 //! alternating five times; plus one run through a full data plane at the NLB elastic bandwidth
-//! (10 Gbit/s). DNS runs the real server over a store with the demo scenario
-//! and one connected endpoint.
+//! (10 Gbit/s). With iperf3 on `PATH`, the throughput is also measured the standard way, client
+//! and server processes of their own, directly, through the proxy and (with haproxy on `PATH`)
+//! through HAProxy as a reference proxy (see `iperf`). DNS runs the real server over a store with
+//! the demo scenario and one connected endpoint.
+
+mod iperf;
 
 use linkyard::dataplane::proxy::Proxy;
 use linkyard::dataplane::traffic::Traffic;
@@ -291,16 +295,75 @@ fn median(v: &mut [f64]) -> f64 {
     v[v.len() / 2]
 }
 
+/// iperf3 directly, through Linkyard's proxy (route 60 003) and through HAProxy when there is
+/// one, alternating `PAIRS` times; prints the medians and each proxy's median share of direct.
+async fn iperf_rounds(server: SocketAddr, secs: f64) {
+    const ROUNDS: usize = 5;
+    let secs = (secs.round() as u64).max(2) + 1;
+    let haproxy = iperf::haproxy(server).await;
+    let (mut direct, mut linkyard, mut reference) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut linkyard_share, mut reference_share) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let (Some(d), Some(l)) = (
+            iperf::client(server, secs).await,
+            iperf::client(eni(60_003), secs).await,
+        ) else {
+            println!("  (an iperf3 run failed; iperf3 rows left out)");
+            return;
+        };
+        direct.push(d);
+        linkyard.push(l);
+        linkyard_share.push(l / d * 100.0);
+        if let Some((_, at)) = &haproxy
+            && let Some(h) = iperf::client(*at, secs).await
+        {
+            reference.push(h);
+            reference_share.push(h / d * 100.0);
+        }
+    }
+    let runs = |v: &[f64]| {
+        v.iter()
+            .map(|r| format!("{r:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let shares = runs(&linkyard_share);
+    println!(
+        "  iperf3, one connection ({secs} s, first left out), direct loopback : {:>9.0} Mbit/s (median of {ROUNDS})",
+        median(&mut direct)
+    );
+    println!(
+        "  iperf3 through Linkyard's proxy : {:>9.0} Mbit/s, median {:.0} % of direct (runs {shares} %)",
+        median(&mut linkyard),
+        median(&mut linkyard_share)
+    );
+    if !reference.is_empty() {
+        let shares = runs(&reference_share);
+        println!(
+            "  iperf3 through HAProxy (TCP, splice, 2 threads) : {:>9.0} Mbit/s, median {:.0} % of direct (runs {shares} %)",
+            median(&mut reference),
+            median(&mut reference_share)
+        );
+    }
+}
+
 /// Runs the data-plane figures, `secs` seconds per throughput and DNS figure.
 pub async fn run(secs: f64) {
     println!("\nData plane (loopback; {secs} s per throughput and DNS figure)");
     let (sink_addr, sunk) = sink().await;
     let echo_addr = echo().await;
-    let proxy = OwnRuntimeProxy::start(vec![route(60_001, sink_addr), {
+    let iperf_server = iperf::server().await;
+    let mut routes = vec![route(60_001, sink_addr), {
         let mut r = route(60_002, echo_addr);
         r.zone_id = "cn-hangzhou-i".into();
         r
-    }]);
+    }];
+    if let Some((_, addr)) = &iperf_server {
+        let mut r = route(60_003, *addr);
+        r.zone_id = "cn-hangzhou-j".into();
+        routes.push(r);
+    }
+    let proxy = OwnRuntimeProxy::start(routes);
     // Direct and proxied alternate, so both see the same machine; loopback throughput swings
     // between runs on a VM, the ratio of neighbouring runs much less.
     const PAIRS: usize = 5;
@@ -316,7 +379,7 @@ pub async fn run(secs: f64) {
     let direct = median(&mut directs);
     let proxied = median(&mut proxieds);
     println!(
-        "  TCP throughput, one connection, direct loopback : {direct:>9.0} Mbit/s (median of {PAIRS})"
+        "  TCP throughput, one connection, direct loopback : {direct:>9.0} Mbit/s (median of {PAIRS}; in-process client and sink)"
     );
     println!(
         "  TCP throughput, one connection, proxied         : {proxied:>9.0} Mbit/s (median of {PAIRS})"
@@ -326,6 +389,10 @@ pub async fn run(secs: f64) {
         median(&mut ratios),
         shown.join(", ")
     );
+
+    if let Some((_server, addr)) = &iperf_server {
+        iperf_rounds(*addr, secs).await;
+    }
 
     let n = 5_000;
     let d = round_trips(echo_addr, n).await;
