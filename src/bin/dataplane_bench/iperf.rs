@@ -98,6 +98,8 @@ pub async fn haproxy(backend: SocketAddr) -> Option<(Running, SocketAddr)> {
         .expect("start haproxy");
     let running = Running(child);
     wait_listening(listen, "haproxy").await;
+    // Read at start-up; not needed any more.
+    let _ = std::fs::remove_file(&path);
     Some((running, listen))
 }
 

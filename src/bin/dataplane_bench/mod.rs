@@ -296,7 +296,7 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 /// iperf3 directly, through Linkyard's proxy (route 60 003) and through HAProxy when there is
-/// one, alternating `PAIRS` times; prints the medians and each proxy's median share of direct.
+/// one, alternating five times; prints the medians and each proxy's median share of direct.
 async fn iperf_rounds(server: SocketAddr, secs: f64) {
     const ROUNDS: usize = 5;
     let secs = (secs.round() as u64).max(2) + 1;
